@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "wokmanager",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wokmanager", targets: ["wokmanager"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "Web", targets: ["Web"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "Registry",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The folder is Sources/Metrics; the module gets its own name because swift-metrics,
+        // which Hummingbird depends on, already has a target called Metrics.
+        .target(
+            name: "WokmanagerMetrics",
+            dependencies: ["Registry"],
+            path: "Sources/Metrics",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Registry",
+                "WokmanagerMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "wokmanager",
+            dependencies: [
+                "Web",
+                "Registry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: ["WokmanagerMetrics", "Registry"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web",
+                "Registry",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

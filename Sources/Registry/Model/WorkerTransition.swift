@@ -1,0 +1,115 @@
+import Foundation
+
+/// What one event does to a worker: its new record, the history entries to store, and the outcome.
+///
+/// Events apply in the order of their `at`. An event older than the worker's latest state change is kept
+/// in the history (marked late) but does not move the state back. This is the one place the rules live;
+/// every store calls it.
+public struct WorkerTransition: Sendable, Equatable {
+    /// The worker after the event.
+    public var worker: Worker
+    /// Entries to append to the history.
+    public var entries: [HistoryEntry]
+    /// What the client is told.
+    public var outcome: EventOutcome
+
+    /// Applies `event` to `existing` (nil for a worker never seen), judging liveness with `liveness`.
+    public static func apply(_ event: WorkerEvent, to existing: Worker?, liveness: Liveness) -> WorkerTransition {
+        var entries: [HistoryEntry] = []
+        var worker = existing ?? newWorker(for: event)
+        if let existing, let lostAt = lossBefore(event, worker: existing, liveness: liveness) {
+            worker.status = .lost
+            worker.statusSince = lostAt
+            entries.append(
+                HistoryEntry(workerID: worker.id, group: worker.group, event: HistoryEntry.lostEvent, status: .lost,
+                             at: lostAt, receivedAt: event.receivedAt))
+        }
+        let late = existing != nil && event.at < worker.statusSince
+        var newStatus: WorkerStatus?
+        if !late {
+            let target = targetStatus(of: event)
+            let startsRun = event.kind == .started || (target == .running && worker.status != .running)
+            if startsRun {
+                worker.runStartedAt = event.at
+                worker.heartbeats = 0
+                worker.exitCode = nil
+            }
+            if startsRun || target != worker.status || existing == nil {
+                newStatus = target
+                worker.status = target
+                worker.statusSince = event.at
+            }
+            updateDescription(of: &worker, from: event)
+        }
+        worker.lastSeen = max(worker.lastSeen, event.at)
+        worker.lastReceivedAt = event.receivedAt
+        updateCounters(of: &worker, from: event, late: late)
+        if event.kind != .heartbeat || newStatus != nil {
+            entries.append(
+                HistoryEntry(workerID: worker.id, group: worker.group, event: event.kind.rawValue, status: newStatus,
+                             at: event.at, receivedAt: event.receivedAt, message: event.message, action: event.action,
+                             exitCode: event.exitCode, late: late))
+        }
+        return WorkerTransition(
+            worker: worker, entries: entries, outcome: EventOutcome(status: liveness.status(of: worker), late: late))
+    }
+
+    /// The time a running worker was lost before `event` arrived, if its deadline passed before the event's `at`.
+    private static func lossBefore(_ event: WorkerEvent, worker: Worker, liveness: Liveness) -> Date? {
+        guard worker.status == .running, let deadline = liveness.deadline(of: worker),
+            deadline < event.at, liveness.status(of: worker) == .lost
+        else { return nil }
+        return deadline
+    }
+
+    private static func targetStatus(of event: WorkerEvent) -> WorkerStatus {
+        if event.marksFailure { return .failed }
+        return event.kind == .stopped ? .stopped : .running
+    }
+
+    private static func newWorker(for event: WorkerEvent) -> Worker {
+        Worker(
+            id: event.id, group: event.group, status: targetStatus(of: event), statusSince: event.at,
+            runStartedAt: event.at, lastSeen: event.at, lastReceivedAt: event.receivedAt)
+    }
+
+    private static func updateDescription(of worker: inout Worker, from event: WorkerEvent) {
+        worker.group = event.group
+        if let ttl = event.ttl { worker.ttl = ttl }
+        if let host = event.host { worker.host = host }
+        if let pid = event.pid { worker.pid = pid }
+        if let version = event.version { worker.version = version }
+        if let labels = event.labels { worker.labels = labels }
+        if event.kind == .stopped { worker.exitCode = event.exitCode ?? 0 }
+    }
+
+    private static func updateCounters(of worker: inout Worker, from event: WorkerEvent, late: Bool) {
+        switch event.kind {
+        case .heartbeat where !late:
+            worker.heartbeats += 1
+        case .message:
+            if let message = event.message, worker.messageAt.map({ event.at >= $0 }) ?? true {
+                worker.message = message
+                worker.messageAt = event.at
+            }
+        case .error:
+            worker.errorCount += 1
+        default:
+            break
+        }
+    }
+}
+
+/// What the registry tells a worker about an event it accepted.
+public struct EventOutcome: Sendable, Equatable, Codable {
+    /// The worker's status after the event.
+    public var status: WorkerStatus
+    /// `true` when the event was older than the worker's latest state change and only went into the history.
+    public var late: Bool
+
+    /// Creates an outcome.
+    public init(status: WorkerStatus, late: Bool) {
+        self.status = status
+        self.late = late
+    }
+}

@@ -1,0 +1,59 @@
+/// The SQLite schema, as numbered migrations tracked in `PRAGMA user_version`.
+///
+/// Migrations only ever append: a released step is never edited, so every file upgrades the same way.
+enum SQLiteMigrations {
+    static let steps: [String] = [
+        """
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY NOT NULL,
+            grp TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_since REAL NOT NULL,
+            run_started_at REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            last_received_at REAL NOT NULL,
+            ttl REAL,
+            host TEXT,
+            pid INTEGER,
+            version TEXT,
+            labels TEXT NOT NULL DEFAULT '{}',
+            message TEXT,
+            message_at REAL,
+            heartbeats INTEGER NOT NULL DEFAULT 0,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            exit_code INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX workers_by_group ON workers (grp);
+        CREATE TABLE history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            worker_id TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            event TEXT NOT NULL,
+            status TEXT,
+            at REAL NOT NULL,
+            received_at REAL NOT NULL,
+            message TEXT,
+            action TEXT,
+            exit_code INTEGER,
+            late INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX history_by_worker ON history (worker_id, seq);
+        CREATE INDEX history_by_event ON history (event, seq);
+        CREATE INDEX history_by_received ON history (received_at);
+        """
+    ]
+
+    /// Brings the database up to the newest step, one transaction per step.
+    static func migrate(_ connection: SQLiteConnection) throws {
+        let current = try connection.query("PRAGMA user_version") { $0.int(0) }.first ?? 0
+        guard current <= steps.count else {
+            throw SQLiteError(code: 0, message: "the database has schema version \(current), newer than this wokmanager knows (\(steps.count))")
+        }
+        for (index, step) in steps.enumerated().dropFirst(current) {
+            try connection.transaction {
+                try connection.execute(step)
+                try connection.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Settings of the registry's rules, from the server's configuration.
+public struct RegistrySettings: Sendable, Equatable {
+    /// TTL of workers that send none, in seconds; 0 means they never expire (the seed's behaviour).
+    public var defaultTTL: Double
+    /// What is kept and for how long.
+    public var retention: RetentionPolicy
+    /// How often lost workers are recorded in their history.
+    public var sweepInterval: Duration
+    /// How often retention clean-up runs.
+    public var pruneInterval: Duration
+
+    /// Creates settings.
+    public init(defaultTTL: Double = 0, retention: RetentionPolicy = RetentionPolicy(), sweepInterval: Duration = .seconds(5), pruneInterval: Duration = .seconds(60)) {
+        self.defaultTTL = defaultTTL
+        self.retention = retention
+        self.sweepInterval = sweepInterval
+        self.pruneInterval = pruneInterval
+    }
+}
+
+/// A worker with what it said recently: the answer to "what is this worker doing?".
+public struct WorkerDetail: Sendable, Equatable, Encodable {
+    public var worker: Worker
+    /// Its recent status messages, newest first.
+    public var messages: [HistoryEntry]
+    /// Its recent errors, newest first.
+    public var errors: [HistoryEntry]
+    /// Its recent state changes (started, stopped, failed, lost, back to running), newest first.
+    public var history: [HistoryEntry]
+}
+
+/// The registry: records events through group commit and answers queries with liveness applied.
+///
+/// ```swift
+/// let store = try await SQLiteStore.open(path: "data/wokmanager.sqlite")
+/// let registry = Registry(store: store, settings: RegistrySettings(defaultTTL: 60))
+/// try await registry.record([event])
+/// let running = try await registry.workers(WorkerQuery(statuses: [.running]))
+/// ```
+public final class Registry: Sendable {
+    /// How many recent messages, errors and state changes a worker's detail shows.
+    public static let detailLength = 20
+
+    /// Where state is kept.
+    public let store: any WorkerStore
+    /// The rules' settings.
+    public let settings: RegistrySettings
+    /// The clock liveness and retention are judged by.
+    public let clock: WallClock
+    /// When this registry started; every worker gets one TTL of grace from here.
+    public let startedAt: Date
+    private let committer: EventCommitter
+
+    /// Creates a registry over `store`.
+    public init(store: any WorkerStore, settings: RegistrySettings = RegistrySettings(), clock: WallClock = .system) {
+        let startedAt = clock.now()
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.startedAt = startedAt
+        self.committer = EventCommitter(store: store) {
+            Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL)
+        }
+    }
+
+    /// The liveness rule as of now.
+    public func liveness() -> Liveness {
+        Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL)
+    }
+
+    /// Records events durably; returns when they are committed, with each one's outcome.
+    public func record(_ events: [WorkerEvent]) async throws -> [EventOutcome] {
+        guard !events.isEmpty else { return [] }
+        return try await committer.commit(events)
+    }
+
+    /// One page of workers.
+    public func workers(_ query: WorkerQuery) async throws -> WorkerPage {
+        try await store.workers(query, liveness: liveness())
+    }
+
+    /// A worker with its recent messages, errors and state changes; `nil` when unknown.
+    public func detail(ofWorker id: String) async throws -> WorkerDetail? {
+        guard let worker = try await store.worker(id: id, liveness: liveness()) else { return nil }
+        let messages = try await store.history(HistoryQuery(workerID: id, events: [EventKind.message.rawValue], limit: Self.detailLength))
+        let errors = try await store.history(HistoryQuery(workerID: id, events: [EventKind.error.rawValue], limit: Self.detailLength))
+        let changes = try await store.history(HistoryQuery(workerID: id, limit: Self.detailLength * 5))
+            .filter { $0.status != nil }
+        return WorkerDetail(worker: worker, messages: messages, errors: errors, history: Array(changes.prefix(Self.detailLength)))
+    }
+
+    /// The domain tree with counts per status at every node.
+    public func domainTree() async throws -> DomainNode {
+        DomainNode.tree(from: try await store.groupCounts(liveness: liveness()))
+    }
+
+    /// History entries, newest first.
+    public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {
+        try await store.history(query)
+    }
+
+    /// Deregisters a worker and deletes its history; `false` when it was unknown.
+    public func removeWorker(id: String) async throws -> Bool {
+        await committer.drain()
+        return try await store.removeWorker(id: id)
+    }
+
+    /// Records lost workers in their history; returns how many were newly lost.
+    public func recordLostWorkers() async throws -> Int {
+        try await store.recordLostWorkers(liveness: liveness())
+    }
+
+    /// Removes what the retention policy no longer keeps.
+    public func prune() async throws -> PruneReport {
+        try await store.prune(settings.retention, now: clock.now())
+    }
+
+    /// Writes everything queued, then closes the store.
+    public func shutdown() async throws {
+        await committer.drain()
+        try await store.close()
+    }
+}

@@ -1,0 +1,47 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs the registry's background work, and closes it last on shutdown.
+///
+/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers; every
+/// ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
+/// writes what is still queued and closes the store, after the HTTP server has stopped.
+public struct RegistryService: Service {
+    private let registry: Registry
+    private let logger: Logger
+
+    /// Creates the service for `registry`.
+    public init(registry: Registry, logger: Logger) {
+        self.registry = registry
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            try await maintenanceLoop()
+        }
+        try await registry.shutdown()
+        logger.info("store closed")
+    }
+
+    private func maintenanceLoop() async throws {
+        let clock = ContinuousClock()
+        var nextPrune = clock.now
+        while true {
+            try await Task.sleep(for: registry.settings.sweepInterval)
+            do {
+                let lost = try await registry.recordLostWorkers()
+                if lost > 0 { logger.info("workers lost", metadata: ["count": "\(lost)"]) }
+                if clock.now >= nextPrune {
+                    nextPrune = clock.now.advanced(by: registry.settings.pruneInterval)
+                    let report = try await registry.prune()
+                    if report.workers + report.historyEntries > 0 {
+                        logger.info("retention applied", metadata: ["workers": "\(report.workers)", "history": "\(report.historyEntries)"])
+                    }
+                }
+            } catch let error as StoreError {
+                logger.error("maintenance failed", metadata: ["error": "\(error.message)"])
+            }
+        }
+    }
+}

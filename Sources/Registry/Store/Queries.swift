@@ -1,0 +1,102 @@
+import Foundation
+
+/// Which groups a query covers: a group and everything below it, or a glob over the whole path.
+public enum GroupFilter: Sendable, Equatable {
+    /// `product` matches `product` and `product.importer`, not `products`.
+    case subtree(String)
+    /// `product.*` or `*.importer`: `*` matches any run of characters (dots included), `?` one character.
+    case glob(String)
+
+    /// Reads a filter as a client writes it; a text with `*` or `?` is a glob.
+    public init(parsing text: String, field: String = "group") throws(EventValidationError) {
+        if text.contains(where: { $0 == "*" || $0 == "?" }) {
+            if text.contains(where: { $0 == "[" || $0 == "]" }) {
+                throw EventValidationError(field: field, message: "must not contain '[' or ']'")
+            }
+            self = .glob(text)
+        } else {
+            try Identifiers.validateGroup(text, field: field)
+            self = .subtree(text)
+        }
+    }
+}
+
+/// A filtered, paged listing of workers.
+public struct WorkerQuery: Sendable, Equatable {
+    /// Largest page a client may ask for.
+    public static let maxLimit = 1000
+
+    /// A glob over ids (`*`, `Importer*`); `nil` for all.
+    public var idPattern: String?
+    /// The groups to include; `nil` for all.
+    public var group: GroupFilter?
+    /// The statuses to include (as shown now, `lost` included); empty for all.
+    public var statuses: Set<WorkerStatus>
+    /// Most workers on one page.
+    public var limit: Int
+    /// Continue after this id (the previous page's ``WorkerPage/nextCursor``).
+    public var after: String?
+
+    /// Creates a query.
+    public init(idPattern: String? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], limit: Int = 100, after: String? = nil) {
+        self.idPattern = idPattern
+        self.group = group
+        self.statuses = statuses
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// One page of workers, ordered by id.
+public struct WorkerPage: Sendable, Equatable {
+    /// The workers, with their status as shown now.
+    public var workers: [Worker]
+    /// The cursor for the next page, when there is one.
+    public var nextCursor: String?
+
+    /// Creates a page.
+    public init(workers: [Worker], nextCursor: String?) {
+        self.workers = workers
+        self.nextCursor = nextCursor
+    }
+}
+
+/// A filtered listing of history entries, newest first.
+public struct HistoryQuery: Sendable, Equatable {
+    /// Largest number of entries a client may ask for.
+    public static let maxLimit = 1000
+
+    public var workerID: String?
+    public var group: GroupFilter?
+    /// Only entries made by these events (`error`, `message`, `started`, `lost`...); empty for all.
+    public var events: Set<String>
+    /// Only entries whose `at` is at or after this time.
+    public var since: Date?
+    /// Only entries older than this sequence number (paging backwards).
+    public var before: Int64?
+    public var limit: Int
+
+    /// Creates a query.
+    public init(workerID: String? = nil, group: GroupFilter? = nil, events: Set<String> = [], since: Date? = nil, before: Int64? = nil, limit: Int = 100) {
+        self.workerID = workerID
+        self.group = group
+        self.events = events
+        self.since = since
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// How many workers of a group have a status.
+public struct GroupCount: Sendable, Equatable {
+    public var group: String
+    public var status: WorkerStatus
+    public var count: Int
+
+    /// Creates a count.
+    public init(group: String, status: WorkerStatus, count: Int) {
+        self.group = group
+        self.status = status
+        self.count = count
+    }
+}

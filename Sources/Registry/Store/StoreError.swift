@@ -1,0 +1,36 @@
+/// A failure of the storage itself, as opposed to bad input.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Kind: Sendable, Equatable {
+        case unavailable
+        case storageFull
+        case closed
+        case failed
+    }
+
+    private let kind: Kind
+    /// What happened, for logs and for the client's error message.
+    public let message: String
+
+    private init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The storage cannot be reached or is busy; retrying later may work.
+    public static func unavailable(_ message: String) -> StoreError { StoreError(.unavailable, message) }
+    /// The disk is full; writes fail until space returns, reads keep working.
+    public static func storageFull(_ message: String) -> StoreError { StoreError(.storageFull, message) }
+    /// The store was closed (the server is shutting down).
+    public static let closed = StoreError(.closed, "the store is closed")
+    /// Any other storage failure.
+    public static func failed(_ message: String) -> StoreError { StoreError(.failed, message) }
+
+    /// `true` when the disk is full.
+    public var isStorageFull: Bool { kind == .storageFull }
+    /// `true` when retrying later may succeed (unavailable, full or closing).
+    public var isTransient: Bool { kind != .failed }
+
+    public var description: String { message }
+
+    public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.kind == rhs.kind }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Durable storage of workers and their history.
+///
+/// The SQLite store is the default; a PostgreSQL store fits behind the same protocol. Implementations
+/// apply events with ``WorkerTransition`` so the rules are the same everywhere, and answer with the
+/// status as shown now (`lost` derived through ``Liveness``).
+public protocol WorkerStore: Sendable {
+    /// Applies events in one transaction, in the given order; returns once it is committed.
+    func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
+    /// One page of workers matching `query`.
+    func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> WorkerPage
+    /// One worker, or `nil` when there is none with that id.
+    func worker(id: String, liveness: Liveness) async throws -> Worker?
+    /// History entries matching `query`, newest first.
+    func history(_ query: HistoryQuery) async throws -> [HistoryEntry]
+    /// Workers per group and status, as shown now.
+    func groupCounts(liveness: Liveness) async throws -> [GroupCount]
+    /// Deletes a worker and its history; `false` when there was none.
+    func removeWorker(id: String) async throws -> Bool
+    /// Records a `lost` state change for every running worker past its deadline; returns how many.
+    func recordLostWorkers(liveness: Liveness) async throws -> Int
+    /// Removes what `policy` no longer keeps.
+    func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport
+    /// Finishes pending work and releases the storage.
+    func close() async throws
+}
