@@ -1,0 +1,47 @@
+import Hummingbird
+import Logging
+import Registry
+
+/// The error `buildApplication` throws for a configuration it cannot serve.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Builds the server: opens the store, creates the registry, and wires routes and services.
+///
+/// `wokmanager serve` and the tests both call this; tests pass a temporary database and a ``ManualClock``.
+public func buildApplication(
+    _ configuration: ServerConfiguration,
+    clock: WallClock = .system,
+    logger: Logger
+) async throws -> some ApplicationProtocol {
+    guard !configuration.apiKeys.isEmpty else {
+        throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
+    }
+    let store = try await SQLiteStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
+    let registry = Registry(store: store, settings: configuration.registry, clock: clock)
+    return Application(
+        router: buildRouter(registry: registry, configuration: configuration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
+        services: [RegistryService(registry: registry, logger: logger)],
+        logger: logger
+    )
+}
+
+/// The routes, with JSON errors everywhere and keys where they are required.
+func buildRouter(registry: Registry, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
+    let keys = APIKeys(configuration.apiKeys)
+
+    HealthRoutes(registry: registry).register(on: router.group())
+
+    let writes = router.group().add(middleware: APIKeyMiddleware(keys: keys))
+    EventRoutes(registry: registry, limits: configuration.limits).register(on: writes)
+    AdminRoutes(registry: registry).register(on: writes)
+
+    let reads = configuration.readsRequireKey ? router.group().add(middleware: APIKeyMiddleware(keys: keys)) : router.group()
+    QueryRoutes(registry: registry).register(on: reads)
+    return router
+}

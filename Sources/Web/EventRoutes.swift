@@ -1,0 +1,84 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import Registry
+
+/// The write API: `POST /worker/state` (one event, the seed's route) and `POST /events` (a batch).
+struct EventRoutes<Context: RequestContext> {
+    let registry: Registry
+    let limits: RequestLimits
+    private let decoder = EventDecoder()
+
+    init(registry: Registry, limits: RequestLimits) {
+        self.registry = registry
+        self.limits = limits
+    }
+
+    func register(on group: RouterGroup<Context>) {
+        group.post("/worker/state", use: postState)
+        group.post("/events", use: postBatch)
+    }
+
+    /// What a worker is told about its event.
+    struct StateAnswer: Encodable {
+        var id: String
+        var group: String
+        var event: EventKind
+        var status: WorkerStatus
+        var late: Bool
+    }
+
+    @Sendable func postState(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: limits.eventBody)
+        let event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
+        let outcome = try await registry.record([event])[0]
+        return try JSONResponse.make(
+            StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late))
+    }
+
+    /// What a client is told about a batch.
+    struct BatchAnswer: Encodable {
+        struct Rejection: Encodable {
+            var index: Int
+            var field: String
+            var message: String
+        }
+        var accepted: Int
+        var rejected: [Rejection]
+    }
+
+    @Sendable func postBatch(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        var body = try await request.collectBody(upTo: limits.batchBody)
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+            guard encoding == "gzip" || encoding == "x-gzip" else {
+                throw APIError(.unsupportedMediaType, "Content-Encoding '\(encoding)' is not supported; use gzip or none", field: "Content-Encoding")
+            }
+            body = try decompress(body)
+        }
+        let items = try decoder.decodeBatch(from: Data(buffer: body), receivedAt: registry.clock.now())
+        var events: [WorkerEvent] = []
+        var rejected: [BatchAnswer.Rejection] = []
+        for (index, item) in items.enumerated() {
+            switch item {
+            case .success(let event): events.append(event)
+            case .failure(let error): rejected.append(.init(index: index, field: error.field, message: error.message))
+            }
+        }
+        _ = try await registry.record(events)
+        let answer = BatchAnswer(accepted: events.count, rejected: rejected)
+        return try JSONResponse.make(answer, status: events.isEmpty ? .badRequest : .ok)
+    }
+
+    private func decompress(_ body: ByteBuffer) throws -> ByteBuffer {
+        var body = body
+        do {
+            return try body.decompress(with: .gzip(), maxSize: limits.batchDecompressed)
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw APIError(.contentTooLarge, "the body decompresses to more than \(limits.batchDecompressed) bytes", field: "body")
+        } catch {
+            throw APIError(.badRequest, "the body is not valid gzip", field: "body")
+        }
+    }
+}

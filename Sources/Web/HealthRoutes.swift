@@ -1,0 +1,29 @@
+import Hummingbird
+import Registry
+import WokmanagerMetrics
+
+/// `GET /healthz` for load balancers and `GET /metrics` for Prometheus.
+struct HealthRoutes<Context: RequestContext> {
+    let registry: Registry
+
+    func register(on group: RouterGroup<Context>) {
+        group.get("/healthz", use: health)
+        group.get("/metrics", use: metrics)
+    }
+
+    struct Health: Encodable {
+        var status: String
+    }
+
+    @Sendable func health(_ request: Request, context: Context) async throws -> Response {
+        try JSONResponse.make(Health(status: "ok"))
+    }
+
+    @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
+        let text = PrometheusExposition.workerGauges(try await registry.store.groupCounts(liveness: registry.liveness()))
+        return Response(
+            status: .ok,
+            headers: [.contentType: PrometheusExposition.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

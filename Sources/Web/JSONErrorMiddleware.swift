@@ -1,0 +1,42 @@
+import Hummingbird
+import Logging
+import Registry
+
+/// Makes every failure answer with a JSON error body, and maps the registry's errors to statuses.
+///
+/// Validation errors are 400; a full disk is 507 and an unreachable store 503 (retry later); an error
+/// nothing recognises is logged and answers a 500 that says no more than that.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as EventValidationError {
+            throw APIError(error)
+        } catch let error as StoreError {
+            context.logger.error("store failure", metadata: ["error": "\(error.message)"])
+            if error.isStorageFull {
+                throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the server's disk is full; the event was not stored, retry later")
+            }
+            throw APIError(.serviceUnavailable, "storage is unavailable (\(error.message)); the event was not stored, retry later",
+                           headers: [.retryAfter: "1"])
+        } catch let error as HTTPError {
+            throw APIError(error.status, error.body ?? Self.defaultMessage(for: error.status, request: request), headers: error.headers)
+        } catch let error as any HTTPResponseError {
+            throw APIError(error.status, Self.defaultMessage(for: error.status, request: request))
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            throw APIError(.internalServerError, "internal server error")
+        }
+    }
+
+    static func defaultMessage(for status: HTTPResponse.Status, request: Request) -> String {
+        switch status {
+        case .notFound: "no such resource: \(request.method) \(request.uri.path)"
+        case .methodNotAllowed: "\(request.method) is not allowed on \(request.uri.path)"
+        case .contentTooLarge: "the request body is too large"
+        default: status.reasonPhrase
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// Reads the query string of read requests, with an error naming the parameter when one is wrong.
+struct QueryParameters {
+    private let request: Request
+    private let now: Date
+
+    init(_ request: Request, now: Date) {
+        self.request = request
+        self.now = now
+    }
+
+    func text(_ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Every value of a repeatable parameter, commas splitting values too (`status=running,lost`).
+    func list(_ name: String) -> [String] {
+        request.uri.queryParameters[values: Substring(name)].flatMap { $0.split(separator: ",") }.map(String.init)
+    }
+
+    func limit(default defaultValue: Int, max maximum: Int) throws -> Int {
+        guard let text = text("limit") else { return defaultValue }
+        guard let value = Int(text), (1...maximum).contains(value) else {
+            throw APIError(.badRequest, "must be a whole number from 1 to \(maximum)", field: "limit")
+        }
+        return value
+    }
+
+    func statuses() throws -> Set<WorkerStatus> {
+        Set(try list("status").map { name in
+            guard let status = WorkerStatus(rawValue: name) else {
+                let known = WorkerStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError(.badRequest, "unknown status '\(name)'; expected one of \(known)", field: "status")
+            }
+            return status
+        })
+    }
+
+    func group(_ name: String = "group") throws -> GroupFilter? {
+        guard let text = text(name) else { return nil }
+        return try GroupFilter(parsing: text, field: name)
+    }
+
+    /// A worker id, or with `allowGlob` a glob over ids (`*`, `Importer*`).
+    func workerID(_ name: String, allowGlob: Bool) throws -> String? {
+        guard let text = text(name) else { return nil }
+        if allowGlob, text.contains(where: { $0 == "*" || $0 == "?" }) {
+            if text.contains(where: { $0 == "[" || $0 == "]" }) || text.count > Limits.idLength {
+                throw APIError(.badRequest, "must be an id or a glob of at most \(Limits.idLength) characters without '[' or ']'", field: name)
+            }
+            return text
+        }
+        try Identifiers.validateID(text, field: name)
+        return text
+    }
+
+    func since() throws -> Date? {
+        guard let text = text("since") else { return nil }
+        do {
+            return try EventTime.parse(text, now: now)
+        } catch {
+            throw APIError(.badRequest, error.message, field: "since")
+        }
+    }
+
+    func sequence(_ name: String) throws -> Int64? {
+        guard let text = text(name) else { return nil }
+        guard let value = Int64(text), value > 0 else {
+            throw APIError(.badRequest, "must be a positive whole number", field: name)
+        }
+        return value
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// The read API for curl and tools: workers, one worker, the domain tree, errors and history.
+struct QueryRoutes<Context: RequestContext> {
+    let registry: Registry
+
+    func register(on group: RouterGroup<Context>) {
+        group.get("/workers", use: listWorkers)
+        group.get("/workers/{id}", use: showWorker)
+        group.get("/domains", use: domains)
+        group.get("/errors", use: errors)
+        group.get("/events", use: events)
+    }
+
+    struct WorkerList: Encodable {
+        var workers: [Worker]
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case workers
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    @Sendable func listWorkers(_ request: Request, context: Context) async throws -> Response {
+        let parameters = QueryParameters(request, now: registry.clock.now())
+        let query = WorkerQuery(
+            idPattern: try parameters.workerID("id", allowGlob: true),
+            group: try parameters.group(),
+            statuses: try parameters.statuses(),
+            limit: try parameters.limit(default: 100, max: WorkerQuery.maxLimit),
+            after: parameters.text("cursor"))
+        let page = try await registry.workers(query)
+        return try JSONResponse.make(WorkerList(workers: page.workers, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func showWorker(_ request: Request, context: Context) async throws -> Response {
+        let id = try WorkerPath.id(in: context)
+        guard let detail = try await registry.detail(ofWorker: id) else {
+            throw APIError(.notFound, "no worker with id '\(id)'", field: "id")
+        }
+        return try JSONResponse.make(detail)
+    }
+
+    @Sendable func domains(_ request: Request, context: Context) async throws -> Response {
+        try JSONResponse.make(try await registry.domainTree())
+    }
+
+    struct ErrorList: Encodable {
+        var errors: [HistoryEntry]
+    }
+
+    struct EventList: Encodable {
+        var events: [HistoryEntry]
+    }
+
+    @Sendable func errors(_ request: Request, context: Context) async throws -> Response {
+        var query = try historyQuery(request)
+        query.events = [EventKind.error.rawValue]
+        return try JSONResponse.make(ErrorList(errors: try await registry.history(query)))
+    }
+
+    @Sendable func events(_ request: Request, context: Context) async throws -> Response {
+        var query = try historyQuery(request)
+        let parameters = QueryParameters(request, now: registry.clock.now())
+        query.events = Set(parameters.list("event"))
+        return try JSONResponse.make(EventList(events: try await registry.history(query)))
+    }
+
+    private func historyQuery(_ request: Request) throws -> HistoryQuery {
+        let parameters = QueryParameters(request, now: registry.clock.now())
+        return HistoryQuery(
+            workerID: try parameters.workerID("worker", allowGlob: false),
+            group: try parameters.group(),
+            since: try parameters.since(),
+            before: try parameters.sequence("before"),
+            limit: try parameters.limit(default: 100, max: HistoryQuery.maxLimit))
+    }
+}
+
+/// Reads the `{id}` of `/workers/{id}`, percent-decoded.
+enum WorkerPath {
+    static func id(in context: some RequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        guard let id = raw.removingPercentEncoding else {
+            throw APIError(.badRequest, "is not validly percent-encoded", field: "id")
+        }
+        return id
+    }
+}

@@ -1,0 +1,54 @@
+import Registry
+
+/// Everything `wokmanager serve` is configured with (flags and `WOKMANAGER_*` variables, see docs/configuration.md).
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on (the seed's 5000 by default).
+    public var port: Int
+    /// The SQLite file.
+    public var databasePath: String
+    /// How SQLite syncs commits to disk.
+    public var synchronous: SQLiteStore.Synchronous
+    /// The API keys that may write (and read, with ``readsRequireKey``). Must not be empty.
+    public var apiKeys: [String]
+    /// When `true`, reads need a key too; by default they are open.
+    public var readsRequireKey: Bool
+    /// Liveness and retention rules.
+    public var registry: RegistrySettings
+    /// Bounds on request bodies.
+    public var limits: RequestLimits
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite",
+        synchronous: SQLiteStore.Synchronous = .full, apiKeys: [String], readsRequireKey: Bool = false,
+        registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits()
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.synchronous = synchronous
+        self.apiKeys = apiKeys
+        self.readsRequireKey = readsRequireKey
+        self.registry = registry
+        self.limits = limits
+    }
+}
+
+/// The largest request bodies the server reads; larger ones answer 413.
+public struct RequestLimits: Sendable, Equatable {
+    /// `POST /worker/state` body, in bytes (64 KiB).
+    public var eventBody: Int
+    /// `POST /events` body as sent, in bytes (8 MiB).
+    public var batchBody: Int
+    /// `POST /events` body after gzip decompression, in bytes (32 MiB).
+    public var batchDecompressed: Int
+
+    /// Creates limits.
+    public init(eventBody: Int = 64 << 10, batchBody: Int = 8 << 20, batchDecompressed: Int = 32 << 20) {
+        self.eventBody = eventBody
+        self.batchBody = batchBody
+        self.batchDecompressed = batchDecompressed
+    }
+}

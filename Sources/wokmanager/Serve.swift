@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Registry
+import Web
+
+/// `wokmanager serve`: runs the server until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the wokmanager server.",
+        discussion: "Every option can also be set by the WOKMANAGER_* variable named in its help; a flag wins over a variable."
+    )
+
+    @Option(help: "Address to listen on (WOKMANAGER_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (WOKMANAGER_PORT; default 5000).")
+    var port: Int?
+
+    @Option(name: .customLong("database"), help: "SQLite file (WOKMANAGER_DATABASE; default ./data/wokmanager.sqlite).")
+    var databasePath: String?
+
+    @Option(name: .customLong("api-key"), help: "An API key; repeat for several (WOKMANAGER_API_KEYS, comma-separated). With none, one is generated on first start and kept beside the database.")
+    var apiKeys: [String] = []
+
+    @Flag(help: "Require an API key for reads too (WOKMANAGER_REQUIRE_KEY_FOR_READS).")
+    var requireKeyForReads = false
+
+    @Option(help: "TTL of workers that send none, e.g. 60s; 0 = never lost (WOKMANAGER_DEFAULT_TTL; default 0).")
+    var defaultTTL: String?
+
+    @Option(help: "How long stopped, failed and lost workers stay visible (WOKMANAGER_RETENTION; default 7d).")
+    var retention: String?
+
+    @Option(help: "How long history, messages and errors are kept (WOKMANAGER_HISTORY_RETENTION; default 30d).")
+    var historyRetention: String?
+
+    @Option(help: "Most history entries kept in all (WOKMANAGER_HISTORY_LIMIT; default 1000000).")
+    var historyLimit: Int?
+
+    @Option(help: "SQLite synchronous mode: full (survives power loss) or normal (survives a crash) (WOKMANAGER_SQLITE_SYNCHRONOUS; default full).")
+    var sqliteSynchronous: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (WOKMANAGER_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration = try resolveConfiguration()
+        let logger = try makeLogger()
+        let app = try await buildApplication(configuration, logger: logger)
+        logger.info("wokmanager listening", metadata: ["address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databasePath)"])
+        try await app.runService()
+    }
+
+    private func resolveConfiguration() throws -> ServerConfiguration {
+        let setting = Setting()
+        let databasePath = setting.value(databasePath, "WOKMANAGER_DATABASE") ?? "./data/wokmanager.sqlite"
+        let synchronousName = setting.value(sqliteSynchronous, "WOKMANAGER_SQLITE_SYNCHRONOUS") ?? "full"
+        guard let synchronous = SQLiteStore.Synchronous(rawValue: synchronousName.uppercased()) else {
+            throw ValidationError("--sqlite-synchronous must be full or normal, not '\(synchronousName)'")
+        }
+        let defaults = RetentionPolicy()
+        let registry = RegistrySettings(
+            defaultTTL: try setting.duration(defaultTTL, "WOKMANAGER_DEFAULT_TTL", default: 0),
+            retention: RetentionPolicy(
+                workers: try setting.duration(retention, "WOKMANAGER_RETENTION", default: defaults.workers),
+                history: try setting.duration(historyRetention, "WOKMANAGER_HISTORY_RETENTION", default: defaults.history),
+                historyLimit: try setting.integer(historyLimit, "WOKMANAGER_HISTORY_LIMIT", default: defaults.historyLimit)))
+        return ServerConfiguration(
+            host: setting.value(host, "WOKMANAGER_HOST") ?? "127.0.0.1",
+            port: try setting.integer(port, "WOKMANAGER_PORT", default: 5000),
+            databasePath: databasePath,
+            synchronous: synchronous,
+            apiKeys: try resolveKeys(setting: setting, databasePath: databasePath),
+            readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
+            registry: registry)
+    }
+
+    /// Configured keys, or the generated one kept beside the database (printed once, when it is made).
+    private func resolveKeys(setting: Setting, databasePath: String) throws -> [String] {
+        var keys = apiKeys
+        if keys.isEmpty, let variable = setting.value(nil, "WOKMANAGER_API_KEYS") {
+            keys = variable.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if !keys.isEmpty { return keys }
+        let path = APIKeyFile.path(besideDatabase: databasePath)
+        let (key, created) = try APIKeyFile.loadOrCreate(at: path)
+        if created {
+            print("No API key was configured, so one was generated and saved to \(path) (mode 0600).")
+            print("API key (shown only this once): \(key)")
+        }
+        return [key]
+    }
+
+    private func makeLogger() throws -> Logger {
+        let levelName = Setting().value(logLevel, "WOKMANAGER_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("log level '\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "wokmanager")
+        logger.logLevel = level
+        return logger
+    }
+}
