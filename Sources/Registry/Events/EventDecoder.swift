@@ -66,6 +66,8 @@ public struct EventDecoder: Sendable {
     /// Describes a decoding failure by the field it happened at.
     static func validationError(for error: DecodingError) -> EventValidationError {
         switch error {
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return EventValidationError(field: "body", message: "must be a JSON object")
         case .typeMismatch(let type, let context):
             return EventValidationError(field: fieldName(context.codingPath), message: "must be \(expected(type))")
         case .valueNotFound(let type, let context):

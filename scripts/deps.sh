@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Checks what building and testing wokmanager needs; installs what is missing when it can
+# (as root with apt-get / pip), and otherwise says exactly what to install.
+#   scripts/deps.sh build   # Swift toolchain, zlib and SQLite headers
+#   scripts/deps.sh test    # the above, plus curl, python3 and the Python test tools
+set -euo pipefail
+need=${1:-build}
+missing_apt=()
+missing_pip=()
+
+swift_bin=$(command -v swift || true)
+[[ -z $swift_bin && -x /opt/swift/usr/bin/swift ]] && swift_bin=/opt/swift/usr/bin/swift
+if [[ -z $swift_bin ]]; then
+  echo "missing: the Swift 6 toolchain (swift); install it from swift.org and put it on PATH" >&2
+  exit 1
+fi
+
+[[ -f /usr/include/zlib.h ]] || missing_apt+=(zlib1g-dev)
+[[ -f /usr/include/sqlite3.h ]] || missing_apt+=(libsqlite3-dev)
+if [[ $need == test ]]; then
+  command -v curl >/dev/null || missing_apt+=(curl)
+  command -v python3 >/dev/null || missing_apt+=(python3 python3-pip)
+  command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
+fi
+
+if ((${#missing_apt[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "installing: ${missing_apt[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_apt[@]}" >/dev/null
+  else
+    echo "missing system packages: ${missing_apt[*]}" >&2
+    echo "install them with: sudo apt-get install ${missing_apt[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [[ $need == test ]]; then
+  python3 -c 'import pytest' 2>/dev/null || missing_pip+=(pytest)
+  python3 -c 'import yaml' 2>/dev/null || missing_pip+=(pyyaml)
+  python3 -c 'import jsonschema' 2>/dev/null || missing_pip+=(jsonschema)
+  python3 -c 'import openapi_spec_validator' 2>/dev/null || missing_pip+=(openapi-spec-validator)
+  if ((${#missing_pip[@]})); then
+    echo "installing Python test tools: ${missing_pip[*]}"
+    python3 -m pip install -q "${missing_pip[@]}" || {
+      echo "missing Python packages: ${missing_pip[*]}; install them with: python3 -m pip install ${missing_pip[*]}" >&2
+      exit 1
+    }
+  fi
+fi
