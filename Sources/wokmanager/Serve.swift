@@ -89,7 +89,7 @@ struct Serve: AsyncParsableCommand {
         if created {
             print("No API key was configured, so one was generated and saved to \(path) (mode 0600).")
             print("API key (shown only this once): \(key)")
-            fflush(stdout)
+            fflush(nil)
         }
         return [key]
     }

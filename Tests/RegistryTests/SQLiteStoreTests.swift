@@ -1,0 +1,258 @@
+import Foundation
+import Registry
+import Testing
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    /// Opens a store in a fresh folder, runs `body`, closes the store and removes the folder.
+    private func withStore(_ body: (SQLiteStore, TemporaryDirectory) async throws -> Void) async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let store = try await SQLiteStore.open(path: directory.databasePath)
+        do {
+            try await body(store, directory)
+        } catch {
+            try await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    private let now = liveness(at: 100)
+
+    @Test("what was committed is there after closing and reopening the file")
+    func persistsAcrossReopen() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        var store = try await SQLiteStore.open(path: directory.databasePath)
+        var started = event(.started, ttl: 600)
+        started.labels = ["team": "data"]
+        _ = try await store.apply(
+            [started, event(.message, at: 1, message: "importing"), event(.error, at: 2, message: "bad row", action: "skipped")],
+            liveness: now)
+        let before = try await store.worker(id: "Importer01", liveness: now)
+        try await store.close()
+
+        store = try await SQLiteStore.open(path: directory.databasePath)
+        let after = try await store.worker(id: "Importer01", liveness: now)
+        #expect(after == before)
+        #expect(after?.labels == ["team": "data"])
+        #expect(after?.message == "importing")
+        #expect(after?.errorCount == 1)
+        let history = try await store.history(HistoryQuery(workerID: "Importer01"))
+        #expect(history.map(\.event) == ["error", "message", "started"])
+        try await store.close()
+    }
+
+    @Test("an existing empty file is migrated to the current schema")
+    func migratesEmptyFile() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data()))
+        let store = try await SQLiteStore.open(path: directory.databasePath)
+        _ = try await store.apply([event(.started)], liveness: now)
+        #expect(try await store.worker(id: "Importer01", liveness: now)?.status == .running)
+        try await store.close()
+        // Opening again applies nothing twice.
+        let reopened = try await SQLiteStore.open(path: directory.databasePath)
+        #expect(try await reopened.workers(WorkerQuery(), liveness: now).workers.count == 1)
+        try await reopened.close()
+    }
+
+    @Test("a file that is not a database is refused with a clear error")
+    func refusesGarbage() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data(repeating: 0x41, count: 4096)))
+        await #expect(throws: StoreError.self) { try await SQLiteStore.open(path: directory.databasePath) }
+    }
+
+    @Test("listing filters by id glob, group subtree or glob, and status as shown now")
+    func filters() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply([
+                event(.started, id: "Importer01", group: "product.importer"),
+                event(.started, id: "Importer02", group: "product.importer.bulk", ttl: 10),
+                event(.started, id: "Promo01", group: "price.promotion"),
+                event(.stopped, id: "Promo01", group: "price.promotion", at: 1),
+                event(.started, id: "Other", group: "products"),
+            ], liveness: liveness(at: 0))
+            func ids(_ query: WorkerQuery) async throws -> [String] {
+                try await store.workers(query, liveness: now).workers.map(\.id)
+            }
+            #expect(try await ids(WorkerQuery()) == ["Importer01", "Importer02", "Other", "Promo01"])
+            #expect(try await ids(WorkerQuery(idPattern: "*")).count == 4)
+            #expect(try await ids(WorkerQuery(idPattern: "Importer*")) == ["Importer01", "Importer02"])
+            #expect(try await ids(WorkerQuery(idPattern: "Promo01")) == ["Promo01"])
+            #expect(try await ids(WorkerQuery(group: .subtree("product"))) == ["Importer01", "Importer02"])
+            #expect(try await ids(WorkerQuery(group: .glob("product.*"))) == ["Importer01", "Importer02"])
+            #expect(try await ids(WorkerQuery(group: .glob("*.promotion"))) == ["Promo01"])
+            #expect(try await ids(WorkerQuery(statuses: [.running])) == ["Importer01", "Other"])
+            #expect(try await ids(WorkerQuery(statuses: [.lost, .stopped])) == ["Importer02", "Promo01"])
+        }
+    }
+
+    @Test("pages follow the cursor until the last one")
+    func paging() async throws {
+        try await withStore { store, _ in
+            let events = (0..<25).map { event(.started, id: String(format: "w%02d", $0)) }
+            _ = try await store.apply(events, liveness: now)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.workers(WorkerQuery(limit: 10, after: cursor), liveness: now)
+                seen += page.workers.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen == events.map(\.id))
+        }
+    }
+
+    @Test("group counts use the status as shown now")
+    func groupCounts() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply([
+                event(.started, id: "a", group: "g", ttl: 10), event(.started, id: "b", group: "g"),
+                event(.stopped, id: "c", group: "h", exitCode: 2),
+            ], liveness: liveness(at: 0))
+            let counts = try await store.groupCounts(liveness: now)
+            #expect(counts.contains(GroupCount(group: "g", status: .lost, count: 1)))
+            #expect(counts.contains(GroupCount(group: "g", status: .running, count: 1)))
+            #expect(counts.contains(GroupCount(group: "h", status: .failed, count: 1)))
+        }
+    }
+
+    @Test("the sweep records each lost worker once, at its deadline")
+    func recordsLostWorkers() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply([event(.started, id: "a", ttl: 10), event(.started, id: "b")], liveness: liveness(at: 0))
+            #expect(try await store.recordLostWorkers(liveness: liveness(at: 5)) == 0)
+            #expect(try await store.recordLostWorkers(liveness: now) == 1)
+            #expect(try await store.recordLostWorkers(liveness: now) == 0)
+            let history = try await store.history(HistoryQuery(workerID: "a"))
+            #expect(history.first?.event == "lost")
+            #expect(history.first?.at == t0.addingTimeInterval(10))
+        }
+    }
+
+    @Test("retention removes old stopped workers and old history, keeps running workers")
+    func prunes() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply([
+                event(.started, id: "old"), event(.stopped, id: "old", at: 1), event(.started, id: "alive"),
+            ], liveness: liveness(at: 0))
+            let policy = RetentionPolicy(workers: 3600, history: 7200, historyLimit: 1000)
+            let soon = try await store.prune(policy, now: t0.addingTimeInterval(60))
+            #expect(soon == PruneReport(workers: 0, historyEntries: 0))
+            let later = try await store.prune(policy, now: t0.addingTimeInterval(3700))
+            #expect(later.workers == 1)
+            let muchLater = try await store.prune(policy, now: t0.addingTimeInterval(7300))
+            #expect(muchLater.historyEntries == 3)
+            #expect(try await store.workers(WorkerQuery(), liveness: now).workers.map(\.id) == ["alive"])
+        }
+    }
+
+    @Test("the history is capped at its limit, oldest entries first out")
+    func capsHistory() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply((0..<30).map { event(.message, at: Double($0), message: "m\($0)") }, liveness: now)
+            let report = try await store.prune(RetentionPolicy(historyLimit: 10), now: t0)
+            #expect(report.historyEntries == 20)
+            let kept = try await store.history(HistoryQuery())
+            #expect(kept.map(\.message) == (20..<30).reversed().map { "m\($0)" })
+        }
+    }
+
+    @Test("deregistering removes the worker and its history")
+    func removes() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply([event(.started), event(.message, at: 1, message: "x")], liveness: now)
+            #expect(try await store.removeWorker(id: "Importer01"))
+            #expect(try await store.removeWorker(id: "Importer01") == false)
+            #expect(try await store.worker(id: "Importer01", liveness: now) == nil)
+            #expect(try await store.history(HistoryQuery(workerID: "Importer01")).isEmpty)
+        }
+    }
+
+    @Test("errors filter by group and time, newest first")
+    func errorQueries() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply([
+                event(.error, id: "a", group: "product.importer", at: 1, message: "e1", action: "logged"),
+                event(.error, id: "b", group: "price", at: 2, message: "e2", action: "retried"),
+                event(.error, id: "a", group: "product.importer", at: 3, message: "e3", action: "skipped"),
+            ], liveness: now)
+            let product = try await store.history(HistoryQuery(group: .subtree("product"), events: ["error"]))
+            #expect(product.map(\.message) == ["e3", "e1"])
+            let recent = try await store.history(HistoryQuery(events: ["error"], since: t0.addingTimeInterval(2)))
+            #expect(recent.map(\.message) == ["e3", "e2"])
+            #expect(recent.first?.action == "skipped")
+        }
+    }
+}
+
+@Suite("Registry")
+struct RegistryTests {
+    @Test("concurrent requests are group-committed and every one gets its own outcome")
+    func groupCommit() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let clock = ManualClock(t0)
+        let registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath), clock: clock.wallClock)
+        let outcomes = try await withThrowingTaskGroup(of: EventOutcome.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    try await registry.record([event(index.isMultiple(of: 2) ? .started : .stopped, id: "w\(index)")])[0]
+                }
+            }
+            return try await group.reduce(into: [EventOutcome]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0.status == .running }.count == 100)
+        #expect(outcomes.filter { $0.status == .stopped }.count == 100)
+        #expect(try await registry.workers(WorkerQuery(limit: 1000)).workers.count == 200)
+        try await registry.shutdown()
+    }
+
+    @Test("TTL expiry follows the injected clock, with no sleeping")
+    func ttlWithManualClock() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let clock = ManualClock(t0)
+        let registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath),
+                                settings: RegistrySettings(defaultTTL: 30), clock: clock.wallClock)
+        _ = try await registry.record([event(.started, id: "a"), event(.started, id: "b", ttl: 0)])
+        clock.advance(by: 31)
+        let lost = try await registry.workers(WorkerQuery(statuses: [.lost]))
+        #expect(lost.workers.map(\.id) == ["a"])
+        #expect(try await registry.recordLostWorkers() == 1)
+        let detail = try #require(try await registry.detail(ofWorker: "a"))
+        #expect(detail.history.map(\.status) == [.lost, .running])
+        try await registry.shutdown()
+    }
+
+    @Test("after a restart workers get one TTL of grace before they are lost")
+    func restartGrace() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let clock = ManualClock(t0)
+        var registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath), clock: clock.wallClock)
+        _ = try await registry.record([event(.started, id: "a", ttl: 30)])
+        try await registry.shutdown()
+
+        clock.advance(by: 600)  // the server was down for ten minutes
+        registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath), clock: clock.wallClock)
+        #expect(try await registry.workers(WorkerQuery()).workers.first?.status == .running)
+        clock.advance(by: 31)
+        #expect(try await registry.workers(WorkerQuery()).workers.first?.status == .lost)
+        try await registry.shutdown()
+    }
+
+    @Test("a closed registry refuses writes with a store error")
+    func closedStore() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath))
+        try await registry.shutdown()
+        await #expect(throws: StoreError.closed) { try await registry.record([event(.started)]) }
+    }
+}
