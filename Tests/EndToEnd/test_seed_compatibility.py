@@ -13,6 +13,7 @@ SEED_STOPPED = """curl -H "Content-Type: application/json" -v -X POST -d '{"id" 
 
 def port_is_free(port):
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no conflict
         try:
             probe.bind(("127.0.0.1", port))
             return True
