@@ -1,0 +1,83 @@
+"""docs/openapi.yaml is checked against the running server: every operation is called and every answer
+must be a documented status with a body matching the documented schema."""
+import gzip
+import json
+
+import jsonschema
+import yaml
+from openapi_spec_validator import validate as validate_spec
+
+from conftest import KEY, REPO
+
+SPEC = yaml.safe_load((REPO / "docs" / "openapi.yaml").read_text())
+
+
+def resolve(node):
+    while isinstance(node, dict) and "$ref" in node and node["$ref"].startswith("#/components/responses/"):
+        node = SPEC["components"]["responses"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+class Checker:
+    def __init__(self, server):
+        self.server = server
+        self.called = set()
+
+    def call(self, method, template, path=None, body=None, headers=None, key=None):
+        status, answer = self.server.request(method, path or template, body=body, headers=headers, key=key)
+        operation = SPEC["paths"][template][method.lower()]
+        responses = operation["responses"]
+        assert str(status) in responses, f"{method} {path}: status {status} is not documented ({answer})"
+        content = resolve(responses[str(status)]).get("content", {})
+        media = next(iter(content.values()), None)
+        if media and isinstance(answer, (dict, list)):
+            schema = {**media["schema"], "components": SPEC["components"]}
+            jsonschema.Draft202012Validator(schema).validate(answer)
+        self.called.add((method.lower(), template))
+        return status, answer
+
+
+def test_the_description_is_valid_openapi():
+    validate_spec(SPEC)
+
+
+def test_every_operation_answers_as_documented(server):
+    check = Checker(server)
+    write = {"key": KEY}
+    assert check.call("POST", "/worker/state", body={"id": "Importer01", "group": "product.importer", "event": "started",
+                                                     "at": "now", "ttl": 60, "host": "h1", "pid": 7, "version": "1",
+                                                     "labels": {"team": "data"}}, **write)[0] == 200
+    check.call("POST", "/worker/state", body={"id": "Importer01", "group": "product.importer", "event": "message",
+                                              "message": "importing"}, **write)
+    check.call("POST", "/worker/state", body={"id": "Importer01", "group": "product.importer", "event": "error",
+                                              "message": "bad row", "action": "skipped"}, **write)
+    check.call("POST", "/worker/state", body={"id": "Promo01", "group": "price.promotion", "event": "stopped",
+                                              "exit_code": 2, "at": 1800000000 - 10**8}, **write)
+    ndjson = "\n".join(json.dumps({"id": f"b{i}", "group": "batch", "event": "heartbeat"}) for i in range(5)).encode()
+    assert check.call("POST", "/events", body=gzip.compress(ndjson), headers={"Content-Encoding": "gzip"}, **write)[1]["accepted"] == 5
+    check.call("POST", "/events", body=[{"id": "c", "group": "batch", "event": "started"}, {"id": "d"}], **write)
+
+    assert check.call("GET", "/workers", "/workers?id=*&group=product&status=running&limit=5")[0] == 200
+    check.call("GET", "/workers", "/workers?limit=1")
+    assert check.call("GET", "/workers/{id}", "/workers/Importer01")[0] == 200
+    check.call("GET", "/domains")
+    assert check.call("GET", "/errors", "/errors?group=product&since=2000-01-01T00:00:00Z")[1]["errors"]
+    check.call("GET", "/events", "/events?worker=Importer01&event=started,message")
+    check.call("GET", "/healthz")
+    check.call("GET", "/metrics")
+    assert check.call("DELETE", "/workers/{id}", "/workers/Promo01", **write)[0] == 200
+
+    # What a client can get wrong answers as documented, too.
+    assert check.call("POST", "/worker/state", body={"id": "x", "group": "g", "event": "nope"}, **write)[0] == 400
+    assert check.call("POST", "/worker/state", body={"id": "x", "group": "g", "event": "started"})[0] == 401
+    assert check.call("POST", "/worker/state", body=b"{" + b" " * 70_000 + b"}", **write)[0] == 413
+    assert check.call("POST", "/events", body=b"[oops", **write)[0] == 400
+    assert check.call("POST", "/events", body=b"x", headers={"Content-Encoding": "br"}, **write)[0] == 415
+    assert check.call("GET", "/workers", "/workers?status=asleep")[0] == 400
+    assert check.call("GET", "/workers/{id}", "/workers/nobody")[0] == 404
+    assert check.call("DELETE", "/workers/{id}", "/workers/nobody", **write)[0] == 404
+    assert check.call("GET", "/errors", "/errors?limit=5000")[0] == 400
+    assert check.call("GET", "/events", "/events?since=later")[0] == 400
+
+    documented = {(method, path) for path, item in SPEC["paths"].items() for method in item if method != "parameters"}
+    assert check.called == documented
