@@ -202,9 +202,9 @@ public final class SQLiteStore: WorkerStore {
         }
         guard !wasClosed else { return }
         _ = try? await writerThread.runIfActive { self.writer.withLock { $0 = nil } }
-        readers.withLock { $0.removeAll() }
         try await writerThread.shutdownGracefully()
         try await readerThreads.shutdownGracefully()
+        readers.withLock { $0.removeAll() }
     }
 
     // MARK: - Connections

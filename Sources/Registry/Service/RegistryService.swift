@@ -39,8 +39,10 @@ public struct RegistryService: Service {
                         logger.info("retention applied", metadata: ["workers": "\(report.workers)", "history": "\(report.historyEntries)"])
                     }
                 }
-            } catch let error as StoreError {
-                logger.error("maintenance failed", metadata: ["error": "\(error.message)"])
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }
         }
     }
