@@ -20,19 +20,23 @@ public func buildApplication(
     }
     let store = try await SQLiteStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
     let registry = Registry(store: store, settings: configuration.registry, clock: clock)
+    let router = try await buildRouter(registry: registry, configuration: configuration)
     return Application(
-        router: buildRouter(registry: registry, configuration: configuration),
+        responder: HeadRequestResponder(inner: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
         services: [RegistryService(registry: registry, logger: logger)],
         logger: logger
     )
 }
 
-/// The routes, with JSON errors everywhere and keys where they are required.
-func buildRouter(registry: Registry, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+/// The routes, with JSON errors everywhere, gzip where the client allows it, and keys where they are required.
+func buildRouter(registry: Registry, configuration: ServerConfiguration) async throws -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ResponseCompressionMiddleware())
     router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: PathTraversalGuard())
+    router.add(middleware: StaticFiles.middleware(folder: configuration.publicFolder))
     let keys = APIKeys(configuration.apiKeys)
 
     HealthRoutes(registry: registry).register(on: router.group())
@@ -43,5 +47,6 @@ func buildRouter(registry: Registry, configuration: ServerConfiguration) -> Rout
 
     let reads = configuration.readsRequireKey ? router.group().add(middleware: APIKeyMiddleware(keys: keys)) : router.group()
     QueryRoutes(registry: registry).register(on: reads)
+    PageRoutes(registry: registry, renderer: try await PageRenderer.load()).register(on: reads)
     return router
 }

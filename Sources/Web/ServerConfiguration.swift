@@ -18,12 +18,14 @@ public struct ServerConfiguration: Sendable {
     public var registry: RegistrySettings
     /// Bounds on request bodies.
     public var limits: RequestLimits
+    /// The folder of static files served under `/static/` (the repository's `Public/`).
+    public var publicFolder: String
 
     /// Creates a configuration with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite",
         synchronous: SQLiteStore.Synchronous = .full, apiKeys: [String], readsRequireKey: Bool = false,
-        registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits()
+        registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public"
     ) {
         self.host = host
         self.port = port
@@ -33,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.readsRequireKey = readsRequireKey
         self.registry = registry
         self.limits = limits
+        self.publicFolder = publicFolder
     }
 }
 

@@ -65,6 +65,9 @@ def test_every_operation_answers_as_documented(server):
     check.call("GET", "/events", "/events?worker=Importer01&event=started,message")
     check.call("GET", "/healthz")
     check.call("GET", "/metrics")
+    assert check.call("GET", "/", "/?group=product&status=running&q=Imp")[0] == 200
+    assert check.call("GET", "/ui/workers/{id}", "/ui/workers/Importer01")[0] == 200
+    assert check.call("GET", "/static/{file}", "/static/style.css")[0] == 200
     assert check.call("DELETE", "/workers/{id}", "/workers/Promo01", **write)[0] == 200
 
     # What a client can get wrong answers as documented, too.
@@ -78,6 +81,9 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("DELETE", "/workers/{id}", "/workers/nobody", **write)[0] == 404
     assert check.call("GET", "/errors", "/errors?limit=5000")[0] == 400
     assert check.call("GET", "/events", "/events?since=later")[0] == 400
+    assert check.call("GET", "/", "/?status=sleeping")[0] == 400
+    assert check.call("GET", "/ui/workers/{id}", "/ui/workers/nobody")[0] == 404
+    assert check.call("GET", "/static/{file}", "/static/%2e%2e/Package.swift")[0] == 404
 
     documented = {(method, path) for path, item in SPEC["paths"].items() for method in item if method != "parameters"}
     assert check.called == documented

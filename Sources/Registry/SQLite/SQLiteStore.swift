@@ -138,6 +138,12 @@ public final class SQLiteStore: WorkerStore {
         }
     }
 
+    public func newestEventTime() async throws -> Date? {
+        try await read { connection in
+            try connection.query("SELECT MAX(last_received_at) FROM workers") { $0.optionalDate(0) }.first ?? nil
+        }
+    }
+
     public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
         try await read { connection in
             var builder = SQLiteQueryBuilder()

@@ -96,6 +96,11 @@ public final class Registry: Sendable {
         DomainNode.tree(from: try await store.groupCounts(liveness: liveness()))
     }
 
+    /// When the newest event was received; `nil` when no worker is registered.
+    public func newestEventTime() async throws -> Date? {
+        try await store.newestEventTime()
+    }
+
     /// History entries, newest first.
     public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {
         try await store.history(query)

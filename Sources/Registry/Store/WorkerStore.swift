@@ -14,6 +14,8 @@ public protocol WorkerStore: Sendable {
     func worker(id: String, liveness: Liveness) async throws -> Worker?
     /// History entries matching `query`, newest first.
     func history(_ query: HistoryQuery) async throws -> [HistoryEntry]
+    /// When the newest event from any worker was received; `nil` when there are no workers.
+    func newestEventTime() async throws -> Date?
     /// Workers per group and status, as shown now.
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
     /// Deletes a worker and its history; `false` when there was none.

@@ -1,0 +1,65 @@
+import CompressNIO
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Which responses are worth compressing.
+enum CompressionPolicy {
+    /// Bodies smaller than this, in bytes, are sent as they are: gzip would gain nothing.
+    static let minimumSize = 1024
+
+    /// Text-like types; anything else (images, archives) is already compressed or not worth it.
+    static let compressibleTypes = [
+        "text/", "application/json", "application/javascript", "application/x-ndjson", "application/xml", "image/svg+xml",
+    ]
+
+    static func isCompressible(_ response: Response) -> Bool {
+        guard response.headers[.contentEncoding] == nil, let type = response.headers[.contentType]?.lowercased() else { return false }
+        return compressibleTypes.contains { type.hasPrefix($0) }
+    }
+}
+
+/// gzip-compresses responses (JSON, HTML, `/metrics`, static files) with zlib when the client allows it.
+///
+/// A response is compressed when the request's `Accept-Encoding` allows gzip (q-values honoured, so
+/// `gzip;q=0` refuses it), its type is text-like, and its body is at least
+/// ``CompressionPolicy/minimumSize`` bytes. Compressible responses always carry
+/// `Vary: Accept-Encoding` so caches keep the two forms apart.
+struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        guard CompressionPolicy.isCompressible(response) else { return response }
+        if !response.headers[values: .vary].contains(where: { $0.lowercased() == "accept-encoding" }) {
+            response.headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
+        }
+        guard AcceptEncoding(request.headers[.acceptEncoding]).allowsGzip else { return response }
+        var body = try await BodyCollector.collect(response.body)
+        guard body.readableBytes >= CompressionPolicy.minimumSize else {
+            response.body = ResponseBody(byteBuffer: body)
+            return response
+        }
+        let compressed = try body.compress(with: .gzip())
+        response.headers[.contentEncoding] = "gzip"
+        response.headers[.contentLength] = String(compressed.readableBytes)
+        response.body = ResponseBody(byteBuffer: compressed)
+        return response
+    }
+}
+
+/// Gathers a response body into one buffer.
+private final class BodyCollector: ResponseBodyWriter {
+    private var buffer = ByteBuffer()
+
+    static func collect(_ body: ResponseBody) async throws -> ByteBuffer {
+        let collector = BodyCollector()
+        try await body.write(collector)
+        return collector.buffer
+    }
+
+    func write(_ part: ByteBuffer) async throws {
+        var part = part
+        buffer.writeBuffer(&part)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

@@ -1,0 +1,47 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Renders the HTML pages from the Mustache templates shipped in the Web module's resources.
+///
+/// Templates escape every `{{value}}`; none of them uses the triple-brace form, so nothing a worker
+/// sent can become markup. Pages carry a Content-Security-Policy that allows scripts, styles and images
+/// from this server only, and no inline script.
+struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+
+    /// The policy every page is sent with.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    /// Loads the templates from the module's resource bundle.
+    static func load() async throws -> PageRenderer {
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw ConfigurationError(description: "the page templates are missing from the Web module's resources")
+        }
+        return PageRenderer(library: try await MustacheLibrary(directory: folder.path))
+    }
+
+    /// Renders `template` with `model` into an HTML response.
+    func page(_ template: String, _ model: some Sendable, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = library.render(model, withTemplate: template) else {
+            throw ConfigurationError(description: "the page template '\(template)' is missing")
+        }
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: Self.contentSecurityPolicy,
+                .xContentTypeOptions: "nosniff",
+                .referrerPolicy: "same-origin",
+                .cacheControl: "no-store",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+import Registry
+
+/// The HTML pages: `GET /` (status page) and `GET /ui/workers/{id}` (one worker).
+struct PageRoutes<Context: RequestContext> {
+    let registry: Registry
+    let renderer: PageRenderer
+
+    func register(on group: RouterGroup<Context>) {
+        group.get("/", use: statusPage)
+        group.get("/ui/workers/{id}", use: workerPage)
+    }
+
+    @Sendable func statusPage(_ request: Request, context: Context) async throws -> Response {
+        let parameters = QueryParameters(request, now: registry.clock.now())
+        let statuses = try parameters.statuses()
+        guard statuses.count <= 1 else { throw APIError(.badRequest, "pick one status on the page", field: "status") }
+        let search = parameters.text("q")
+        if let search, search.contains(where: { $0 == "[" || $0 == "]" }) || search.count > Limits.idLength {
+            throw APIError(.badRequest, "must be at most \(Limits.idLength) characters without '[' or ']'", field: "q")
+        }
+        let filters = StatusPage.Filters(group: parameters.text("group"), status: statuses.first, search: search, cursor: parameters.text("cursor"))
+        return try renderer.page("status", try await StatusPage.build(registry: registry, filters: filters))
+    }
+
+    @Sendable func workerPage(_ request: Request, context: Context) async throws -> Response {
+        let id = try WorkerPath.id(in: context)
+        guard let detail = try await registry.detail(ofWorker: id) else {
+            return try renderer.page("not-found", NotFound(id: id), status: .notFound)
+        }
+        return try renderer.page("worker", WorkerPage(detail, liveness: registry.liveness()))
+    }
+
+    struct NotFound: Sendable {
+        let id: String
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Registry
+
+/// What a worker's page shows: its fields, labels, messages, errors and the timeline of its states.
+struct WorkerPage: Sendable {
+    struct Label: Sendable {
+        let key: String
+        let value: String
+    }
+
+    struct Entry: Sendable {
+        let at: PageTime
+        let event: String
+        let status: String?
+        let message: String?
+        let action: String?
+        let exitCode: Int?
+        let late: Bool
+    }
+
+    let id: String
+    let group: String
+    let groupLink: String
+    let status: String
+    let statusSince: PageTime
+    let runStarted: PageTime
+    let uptime: String?
+    let lastSeen: PageTime
+    let ttl: String
+    let host: String?
+    let pid: Int?
+    let version: String?
+    let exitCode: Int?
+    let heartbeats: Int
+    let errorCount: Int
+    let message: String?
+    let labels: [Label]
+    let messages: [Entry]
+    let errors: [Entry]
+    let timeline: [Entry]
+    let generatedAt: PageTime
+
+    init(_ detail: WorkerDetail, liveness: Liveness) {
+        let worker = detail.worker
+        let now = liveness.now
+        id = worker.id
+        group = worker.group
+        groupLink = PageLinks.group(worker.group)
+        status = worker.status.rawValue
+        statusSince = PageTime(worker.statusSince, now: now)
+        runStarted = PageTime(worker.runStartedAt, now: now)
+        uptime = worker.status == .running ? TimeText.span(now.timeIntervalSince(worker.runStartedAt)) : nil
+        lastSeen = PageTime(worker.lastSeen, now: now)
+        let ttlSeconds = liveness.ttl(of: worker)
+        ttl = ttlSeconds > 0 ? TimeText.span(ttlSeconds) + (worker.ttl == nil ? " (server default)" : "") : "none (never lost)"
+        host = worker.host
+        pid = worker.pid
+        version = worker.version
+        exitCode = worker.exitCode
+        heartbeats = worker.heartbeats
+        errorCount = worker.errorCount
+        message = worker.message
+        labels = worker.labels.sorted { $0.key < $1.key }.map { Label(key: $0.key, value: $0.value) }
+        messages = detail.messages.map { Self.entry($0, now: now) }
+        errors = detail.errors.map { Self.entry($0, now: now) }
+        timeline = detail.history.map { Self.entry($0, now: now) }
+        generatedAt = PageTime(now, now: now)
+    }
+
+    private static func entry(_ entry: HistoryEntry, now: Date) -> Entry {
+        Entry(
+            at: PageTime(entry.at, now: now), event: entry.event, status: entry.status?.rawValue, message: entry.message,
+            action: entry.action, exitCode: entry.exitCode, late: entry.late)
+    }
+}

@@ -1,0 +1,221 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Registry
+import Testing
+import Web
+
+@Suite("Status pages")
+struct PageTests {
+    private func html(_ client: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, String, HTTPFields) {
+        let response = try await client.send(.get, uri)
+        return (response.status, String(buffer: response.body), response.headers)
+    }
+
+    /// A small fleet: three importers (one lost), a failed promotion, and errors.
+    private func fillFleet(_ client: any TestClientProtocol, _ clock: ManualClock) async throws {
+        for id in ["Importer01", "Importer02"] {
+            try await client.postState(eventJSON(id, extra: #", "host": "box1", "version": "1.4.2", "ttl": 600"#))
+        }
+        try await client.postState(eventJSON("Importer03", extra: #", "ttl": 30"#))
+        try await client.postState(eventJSON("Promo01", "price.promotion", "stopped", extra: #", "exit_code": 2"#))
+        try await client.postState(eventJSON("Importer01", "product.importer", "message", extra: #", "message": "imported 1200 rows""#))
+        try await client.postState(eventJSON("Importer02", "product.importer", "error", extra: #", "message": "row 17 unreadable", "action": "skipped""#))
+        clock.advance(by: 60)
+    }
+
+    @Test("the status page shows the summary, the tree with counts and words, the workers and the errors")
+    func statusPage() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            let (status, page, headers) = try await html(client, "/")
+            #expect(status == .ok)
+            #expect(headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.contains(#"<span class="count">2</span> running"#))
+            #expect(page.contains(#"<span class="count">1</span> lost"#))
+            #expect(page.contains(#"<span class="count">1</span> failed"#))
+            // The tree: trouble first (price has a failed worker), the worst status as a word.
+            let price = try #require(page.range(of: #"data-path="price""#))
+            let product = try #require(page.range(of: #"data-path="product""#))
+            #expect(price.lowerBound < product.lowerBound)
+            #expect(page.contains(#"<a href="/?group=product.importer">importer</a>"#))
+            #expect(page.contains(#"<span class="status lost">lost</span>"#))
+            // Workers with their fields, and the errors.
+            #expect(page.contains(#"<a href="/ui/workers/Importer01">Importer01</a>"#))
+            #expect(page.contains("imported 1200 rows"))
+            #expect(page.contains("box1"))
+            #expect(page.contains("row 17 unreadable"))
+            #expect(page.contains("skipped"))
+            #expect(page.contains(#"title="2027-01-15T08:00:00.000Z">1m ago</time>"#))
+        }
+    }
+
+    @Test("filters in the query string select a node, a status and an id search; paging follows a cursor")
+    func filtersAndPaging() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            let (_, importers, _) = try await html(client, "/?group=product.importer&status=running")
+            #expect(importers.contains("Importer01") && importers.contains("Importer02"))
+            #expect(!importers.contains(">Importer03<") && !importers.contains(">Promo01<"))
+            #expect(importers.contains(#"<option value="running" selected>"#))
+            #expect(importers.contains(#"aria-current="page">importer</a>"#))
+            let (_, search, _) = try await html(client, "/?q=mo0")
+            #expect(search.contains(">Promo01<") && !search.contains(">Importer01<"))
+
+            for index in 0..<60 { try await client.postState(eventJSON(String(format: "bulk%02d", index), "bulk")) }
+            let (_, first, _) = try await html(client, "/?group=bulk")
+            #expect(first.contains(">bulk49<") && !first.contains(">bulk50<"))
+            #expect(first.contains(#"<a href="/?group=bulk&amp;cursor=bulk49">Next page »</a>"#))
+            let (_, second, _) = try await html(client, "/?group=bulk&cursor=bulk49")
+            #expect(second.contains(">bulk59<") && !second.contains(">bulk49<"))
+            #expect(second.contains("« First page"))
+        }
+    }
+
+    @Test("hostile ids, groups, messages and labels are escaped everywhere they are shown")
+    func escaping() async throws {
+        try await withApp { client, _ in
+            let hostile = #"{"id": "<script>alert(1)</script>", "group": "x.\"q\"", "event": "error", "message": "{{boom}} <img src=x onerror=alert(2)> & 'single'", "action": "<b>aborted</b>", "labels": {"k": "\"><svg onload=alert(3)>"}}"#
+            #expect(try await client.postState(hostile).status == .ok)
+            let (_, status, _) = try await html(client, "/")
+            let (_, worker, _) = try await html(client, "/ui/workers/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+            for page in [status, worker] {
+                #expect(!page.contains("<script>alert"))
+                #expect(!page.contains("<img src=x"))
+                #expect(!page.contains("<svg onload"))
+                #expect(!page.contains("<b>aborted"))
+                #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(page.contains(#"x.&quot;q&quot;"#))
+            }
+            #expect(worker.contains("{{boom}} &lt;img src=x onerror=alert(2)&gt; &amp; &#39;single&#39;"))
+            #expect(worker.contains("&quot;&gt;&lt;svg onload=alert(3)&gt;"))
+            #expect(status.contains(#"href="/ui/workers/%3Cscript%3Ealert(1)%3C%2Fscript%3E""#))
+        }
+    }
+
+    @Test("a field an entry lacks is shown empty, never filled from the worker around it")
+    func missingFieldsStayEmpty() async throws {
+        try await withApp { client, _ in
+            try await client.postState(eventJSON("w"))
+            try await client.postState(eventJSON("w", "product.importer", "message", extra: #", "message": "m""#))
+            try await client.postState(eventJSON("w", "product.importer", "stopped", extra: #", "exit_code": 3"#))
+            let (_, worker, _) = try await html(client, "/ui/workers/w")
+            // The worker's own exit code is 3; only the timeline entry of the stop may show it, not the start.
+            #expect(worker.components(separatedBy: "(exit 3)").count - 1 == 1)
+        }
+    }
+
+    @Test("a worker's page has its fields, labels, errors, messages and timeline; unknown ids are a 404 page")
+    func workerPage() async throws {
+        try await withApp { client, clock in
+            try await client.postState(eventJSON("Importer01", extra: #", "ttl": 30, "pid": 4242, "labels": {"team": "data"}"#))
+            clock.advance(by: 31)
+            try await client.postState(eventJSON("Importer01", "product.importer", "heartbeat"))
+            try await client.postState(eventJSON("Importer01", "product.importer", "stopped", extra: #", "exit_code": 3"#))
+            let (status, page, headers) = try await html(client, "/ui/workers/Importer01")
+            #expect(status == .ok)
+            #expect(headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(page.contains("(pid 4242)"))
+            #expect(page.contains(#"<span class="key">team</span>=<span class="value">data</span>"#))
+            #expect(page.contains("<dt>Last exit code</dt><dd>3</dd>"))
+            let timeline = page.components(separatedBy: #"<span class="status "#).dropFirst().map { $0.prefix(while: { $0 != "\"" }) }
+            #expect(timeline.suffix(4) == ["failed", "running", "lost", "running"])
+            let (missing, notFound, _) = try await html(client, "/ui/workers/nobody")
+            #expect(missing == .notFound)
+            #expect(notFound.contains("No worker “nobody”"))
+        }
+    }
+}
+
+@Suite("gzip, HEAD and static files")
+struct DeliveryTests {
+    private func get(_ client: any TestClientProtocol, _ uri: String, _ headers: HTTPFields = [:], method: HTTPRequest.Method = .get) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: method, headers: headers, body: nil)
+    }
+
+    @Test("gzip answers decompress to the plain answer, for JSON, HTML, metrics and static files", arguments: ["/workers", "/", "/metrics", "/static/style.css"])
+    func gzipMatchesPlain(_ uri: String) async throws {
+        try await withApp { client, _ in
+            for index in 0..<30 { try await client.postState(eventJSON("worker-\(index)", "group.g\(index)")) }
+            let plain = try await get(client, uri)
+            let zipped = try await get(client, uri, [.acceptEncoding: "gzip, deflate"])
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(zipped.headers[.contentEncoding] == "gzip")
+            #expect(zipped.headers[.vary] == "Accept-Encoding")
+            #expect(zipped.body.readableBytes < plain.body.readableBytes)
+            var compressed = zipped.body
+            let unzipped = try compressed.decompress(with: .gzip())
+            #expect(String(buffer: unzipped) == String(buffer: plain.body))
+        }
+    }
+
+    @Test("no gzip without Accept-Encoding, with gzip;q=0, or for small bodies", arguments: [
+        ("/workers", "identity"), ("/workers", "gzip;q=0, identity"), ("/workers", "br"), ("/healthz", "gzip"), ("/workers", "*;q=0"),
+    ])
+    func plainWhenNotAllowed(_ uri: String, _ acceptEncoding: String) async throws {
+        try await withApp { client, _ in
+            for index in 0..<30 { try await client.postState(eventJSON("worker-\(index)")) }
+            let response = try await get(client, uri, [.acceptEncoding: acceptEncoding])
+            #expect(response.headers[.contentEncoding] == nil)
+            #expect(String(buffer: response.body).hasPrefix("{"))
+        }
+    }
+
+    @Test("q-values and wildcards are honoured")
+    func acceptEncodingParsing() async throws {
+        try await withApp { client, _ in
+            for index in 0..<30 { try await client.postState(eventJSON("worker-\(index)")) }
+            for header in ["GZIP;q=0.5", "*", "br;q=1, gzip;q=0.1", "x-gzip"] {
+                let response = try await get(client, "/workers", [.acceptEncoding: header])
+                #expect(response.headers[.contentEncoding] == "gzip", "\(header)")
+            }
+        }
+    }
+
+    @Test("HEAD gets the same status and headers as GET, and no body")
+    func head() async throws {
+        try await withApp { client, _ in
+            for index in 0..<30 { try await client.postState(eventJSON("worker-\(index)")) }
+            for uri in ["/", "/workers", "/static/app.js"] {
+                let getResponse = try await get(client, uri, [.acceptEncoding: "gzip"])
+                let headResponse = try await get(client, uri, [.acceptEncoding: "gzip"], method: .head)
+                #expect(headResponse.status == getResponse.status)
+                #expect(headResponse.body.readableBytes == 0)
+                for name in [HTTPField.Name.contentType, .contentLength, .contentEncoding, .vary] {
+                    #expect(headResponse.headers[name] == getResponse.headers[name], "\(uri) \(name)")
+                }
+            }
+        }
+    }
+
+    @Test("static files carry ETag, Last-Modified and Cache-Control, and answer 304 when unchanged")
+    func staticFiles() async throws {
+        try await withApp { client, _ in
+            for file in ["/static/style.css", "/static/app.js", "/static/favicon.svg"] {
+                let response = try await get(client, file)
+                #expect(response.status == .ok)
+                #expect(response.headers[.eTag] != nil)
+                #expect(response.headers[.lastModified] != nil)
+                #expect(response.headers[.cacheControl] == "public, max-age=3600")
+            }
+            let first = try await get(client, "/static/style.css")
+            let again = try await get(client, "/static/style.css", [.ifNoneMatch: try #require(first.headers[.eTag])])
+            #expect(again.status == .notModified)
+        }
+    }
+
+    @Test("paths out of Public/ answer 404, encoded or not", arguments: [
+        "/static/../Package.swift", "/static/%2e%2e/Package.swift", "/static/%2E%2E%2FPackage.swift", "/static/..%2fPackage.swift",
+        "/static/nope.css",
+    ])
+    func traversal(_ uri: String) async throws {
+        try await withApp { client, _ in
+            let response = try await get(client, uri)
+            #expect(response.status == .notFound)
+            #expect(!String(buffer: response.body).contains("swift-tools-version"))
+        }
+    }
+}
