@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite synchronous mode: full (survives power loss) or normal (survives a crash) (WOKMANAGER_SQLITE_SYNCHRONOUS; default full).")
     var sqliteSynchronous: String?
 
+    @Option(name: .customLong("public"), help: "Folder of the static files served under /static/ (WOKMANAGER_PUBLIC; default ./Public).")
+    var publicFolder: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (WOKMANAGER_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -74,7 +77,8 @@ struct Serve: AsyncParsableCommand {
             synchronous: synchronous,
             apiKeys: try resolveKeys(setting: setting, databasePath: databasePath),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
-            registry: registry)
+            registry: registry,
+            publicFolder: setting.value(publicFolder, "WOKMANAGER_PUBLIC") ?? "Public")
     }
 
     /// Configured keys, or the generated one kept beside the database (printed once, when it is made).
