@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,7 +44,10 @@ let package = Package(
         // which Hummingbird depends on, already has a target called Metrics.
         .target(
             name: "WokmanagerMetrics",
-            dependencies: ["Registry"],
+            dependencies: [
+                "Registry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Sources/Metrics",
             swiftSettings: strictSettings
         ),

@@ -1,35 +1,48 @@
+import Foundation
 import Registry
 
-/// Renders registry state in the Prometheus text exposition format 0.0.4.
+/// Renders what the registry holds in the Prometheus text exposition format 0.0.4.
+///
+/// These series are computed from the store at each scrape (one query), so every replica reports the
+/// same numbers and counters never go backwards across restarts.
 public enum PrometheusExposition {
     /// The `Content-Type` of the rendered text.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// Gauges of workers per group: `wokmanager_workers_running{group}` and `wokmanager_workers{group,status}`.
+    /// All registry series: workers per group and status, running workers per group, event and error
+    /// counters, and (when the snapshot has them) each worker's last-seen time.
     ///
-    /// Every group with a worker gets every status, zeros included, so a series drops to 0 instead of vanishing.
-    public static func workerGauges(_ counts: [GroupCount]) -> String {
-        var perGroup: [String: StatusCounts] = [:]
-        for count in counts {
+    /// Every retained group gets every status, zeros included, so a series drops to 0 instead of vanishing.
+    public static func render(_ snapshot: MetricsSnapshot) -> String {
+        var perGroup: [String: StatusCounts] = Dictionary(uniqueKeysWithValues: snapshot.groups.map { ($0, StatusCounts()) })
+        for count in snapshot.groupCounts {
             perGroup[count.group, default: StatusCounts()][count.status] += count.count
         }
         let groups = perGroup.keys.sorted()
-        var text = """
-            # HELP wokmanager_workers_running Workers running now, per group.
-            # TYPE wokmanager_workers_running gauge
-
-            """
+        var text = ""
+        family(&text, "wokmanager_workers_running", "gauge", "Workers running now, per group.")
         for group in groups {
-            text += "wokmanager_workers_running{group=\"\(escapeLabelValue(group))\"} \(perGroup[group]!.running)\n"
+            sample(&text, "wokmanager_workers_running", [("group", group)], perGroup[group]!.running)
         }
-        text += """
-            # HELP wokmanager_workers Workers per group and status.
-            # TYPE wokmanager_workers gauge
-
-            """
+        family(&text, "wokmanager_workers", "gauge", "Workers per group and status (running, lost, stopped, failed).")
         for group in groups {
             for status in WorkerStatus.allCases {
-                text += "wokmanager_workers{group=\"\(escapeLabelValue(group))\",status=\"\(status.rawValue)\"} \(perGroup[group]![status])\n"
+                sample(&text, "wokmanager_workers", [("group", group), ("status", status.rawValue)], perGroup[group]![status])
+            }
+        }
+        family(&text, "wokmanager_events_total", "counter", "Events received, per event.")
+        for event in EventKind.allCases {
+            sample(&text, "wokmanager_events_total", [("event", event.rawValue)], snapshot.eventTotals[event.rawValue] ?? 0)
+        }
+        family(&text, "wokmanager_worker_errors_total", "counter", "Errors reported by workers, per group.")
+        for group in groups {
+            sample(&text, "wokmanager_worker_errors_total", [("group", group)], snapshot.errorTotals[group] ?? 0)
+        }
+        if !snapshot.workers.isEmpty {
+            family(&text, "wokmanager_worker_last_seen_timestamp_seconds", "gauge", "When each worker was last seen, in Unix seconds.")
+            for worker in snapshot.workers {
+                text += "wokmanager_worker_last_seen_timestamp_seconds\(labels([("id", worker.id), ("group", worker.group)])) "
+                text += String(format: "%.3f", worker.lastSeen.timeIntervalSince1970) + "\n"
             }
         }
         return text
@@ -48,5 +61,17 @@ public enum PrometheusExposition {
             }
         }
         return escaped
+    }
+
+    private static func family(_ text: inout String, _ name: String, _ type: String, _ help: String) {
+        text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+
+    private static func sample(_ text: inout String, _ name: String, _ labelPairs: [(String, String)], _ value: Int) {
+        text += "\(name)\(labels(labelPairs)) \(value)\n"
+    }
+
+    private static func labels(_ pairs: [(String, String)]) -> String {
+        "{" + pairs.map { "\($0.0)=\"\(escapeLabelValue($0.1))\"" }.joined(separator: ",") + "}"
     }
 }

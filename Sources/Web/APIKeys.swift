@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WokmanagerMetrics
 
 /// The API keys the server accepts, compared in constant time.
 public struct APIKeys: Sendable {
@@ -55,13 +56,16 @@ extension HTTPField.Name {
 /// Lets a request through only with a valid API key; answers 401 with a JSON error otherwise.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: APIKeys
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let presented = APIKeys.presented(in: request) else {
+            metrics.recordAuthFailure()
             throw APIError(.unauthorized, "an API key is required: pass ?api-key=, X-API-Key or Authorization: Bearer",
                            field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard keys.accepts(presented) else {
+            metrics.recordAuthFailure()
             context.logger.notice("rejected API key", metadata: ["path": "\(request.uri.path)"])
             throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
         }

@@ -1,6 +1,10 @@
 import Hummingbird
 import Logging
 import Registry
+import WokmanagerMetrics
+
+/// The version reported by `wokmanager --version` and `wokmanager_build_info`.
+public let wokmanagerVersion = "0.1.0"
 
 /// The error `buildApplication` throws for a configuration it cannot serve.
 public struct ConfigurationError: Error, CustomStringConvertible {
@@ -13,14 +17,17 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 public func buildApplication(
     _ configuration: ServerConfiguration,
     clock: WallClock = .system,
+    metrics: ServerMetrics = ServerMetrics(version: wokmanagerVersion),
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     guard !configuration.apiKeys.isEmpty else {
         throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
     }
     let store = try await SQLiteStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
-    let registry = Registry(store: store, settings: configuration.registry, clock: clock)
-    let router = try await buildRouter(registry: registry, configuration: configuration)
+    let registry = Registry(store: store, settings: configuration.registry, clock: clock) { events, duration in
+        metrics.recordCommit(events: events, duration: duration)
+    }
+    let router = try await buildRouter(registry: registry, configuration: configuration, metrics: metrics)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
@@ -30,22 +37,22 @@ public func buildApplication(
 }
 
 /// The routes, with JSON errors everywhere, gzip where the client allows it, and keys where they are required.
-func buildRouter(registry: Registry, configuration: ServerConfiguration) async throws -> Router<BasicRequestContext> {
+func buildRouter(registry: Registry, configuration: ServerConfiguration, metrics: ServerMetrics) async throws -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ResponseCompressionMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: PathTraversalGuard())
     router.add(middleware: StaticFiles.middleware(folder: configuration.publicFolder))
-    let keys = APIKeys(configuration.apiKeys)
+    let keys = APIKeyMiddleware<BasicRequestContext>(keys: APIKeys(configuration.apiKeys), metrics: metrics)
 
-    HealthRoutes(registry: registry).register(on: router.group())
+    HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics).register(on: router.group())
 
-    let writes = router.group().add(middleware: APIKeyMiddleware(keys: keys))
+    let writes = router.group().add(middleware: keys)
     EventRoutes(registry: registry, limits: configuration.limits).register(on: writes)
     AdminRoutes(registry: registry).register(on: writes)
 
-    let reads = configuration.readsRequireKey ? router.group().add(middleware: APIKeyMiddleware(keys: keys)) : router.group()
+    let reads = configuration.readsRequireKey ? router.group().add(middleware: keys) : router.group()
     QueryRoutes(registry: registry).register(on: reads)
     PageRoutes(registry: registry, renderer: try await PageRenderer.load()).register(on: reads)
     return router

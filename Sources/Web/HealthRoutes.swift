@@ -5,6 +5,8 @@ import WokmanagerMetrics
 /// `GET /healthz` for load balancers and `GET /metrics` for Prometheus.
 struct HealthRoutes<Context: RequestContext> {
     let registry: Registry
+    let serverMetrics: ServerMetrics
+    let perWorkerMetrics: Bool
 
     func register(on group: RouterGroup<Context>) {
         group.get("/healthz", use: health)
@@ -20,7 +22,8 @@ struct HealthRoutes<Context: RequestContext> {
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
-        let text = PrometheusExposition.workerGauges(try await registry.store.groupCounts(liveness: registry.liveness()))
+        let snapshot = try await registry.metricsSnapshot(includeWorkers: perWorkerMetrics)
+        let text = PrometheusExposition.render(snapshot) + serverMetrics.exposition()
         return Response(
             status: .ok,
             headers: [.contentType: PrometheusExposition.contentType],

@@ -1,17 +1,24 @@
 import Hummingbird
 import Logging
+import WokmanagerMetrics
 
-/// Logs each request's method, path (never the query string, which may hold an API key), status and duration.
+/// Logs each request's method, path (never the query string, which may hold an API key), status and
+/// duration, and counts it in the server's metrics by route pattern.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var status = HTTPResponse.Status.internalServerError
         defer {
+            let duration = ContinuousClock.now - start
+            metrics.recordRequest(
+                route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status.code, duration: duration)
             context.logger.debug(
                 "request",
                 metadata: [
                     "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status.code)",
-                    "duration_ms": "\((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000)",
+                    "duration_ms": "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
                 ])
         }
         do {

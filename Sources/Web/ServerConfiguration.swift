@@ -20,12 +20,15 @@ public struct ServerConfiguration: Sendable {
     public var limits: RequestLimits
     /// The folder of static files served under `/static/` (the repository's `Public/`).
     public var publicFolder: String
+    /// When `true`, `/metrics` has a last-seen series per worker (one series per worker: mind the cardinality).
+    public var perWorkerMetrics: Bool
 
     /// Creates a configuration with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite",
         synchronous: SQLiteStore.Synchronous = .full, apiKeys: [String], readsRequireKey: Bool = false,
-        registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public"
+        registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
+        perWorkerMetrics: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -36,6 +39,7 @@ public struct ServerConfiguration: Sendable {
         self.registry = registry
         self.limits = limits
         self.publicFolder = publicFolder
+        self.perWorkerMetrics = perWorkerMetrics
     }
 }
 

@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public"), help: "Folder of the static files served under /static/ (WOKMANAGER_PUBLIC; default ./Public).")
     var publicFolder: String?
 
+    @Flag(help: "Add a last-seen series per worker to /metrics (one series per worker) (WOKMANAGER_PER_WORKER_METRICS).")
+    var perWorkerMetrics = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (WOKMANAGER_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -78,7 +81,8 @@ struct Serve: AsyncParsableCommand {
             apiKeys: try resolveKeys(setting: setting, databasePath: databasePath),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
             registry: registry,
-            publicFolder: setting.value(publicFolder, "WOKMANAGER_PUBLIC") ?? "Public")
+            publicFolder: setting.value(publicFolder, "WOKMANAGER_PUBLIC") ?? "Public",
+            perWorkerMetrics: try setting.flag(perWorkerMetrics, "WOKMANAGER_PER_WORKER_METRICS"))
     }
 
     /// Configured keys, or the generated one kept beside the database (printed once, when it is made).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Web
 
 /// The `wokmanager` command: the server (`serve`) and, later, the client subcommands.
 @main
@@ -6,9 +7,7 @@ struct WokManager: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wokmanager",
         abstract: "Track which workers are running, lost, stopped or failed.",
-        version: WokManager.version,
+        version: wokmanagerVersion,
         subcommands: [Serve.self]
     )
-
-    static let version = "0.1.0"
 }

@@ -1,27 +1,78 @@
+import Foundation
 import Registry
 import Testing
 import WokmanagerMetrics
 
-@Suite("Prometheus exposition")
+@Suite("Prometheus exposition of the registry")
 struct PrometheusExpositionTests {
-    @Test("running workers per group, and every status per group with zeros")
-    func gauges() {
-        let text = PrometheusExposition.workerGauges([
+    private func snapshot(_ counts: [GroupCount], groups: [String] = [], workers: [WorkerLastSeen] = []) -> MetricsSnapshot {
+        MetricsSnapshot(
+            groupCounts: counts, groups: groups, eventTotals: ["started": 3, "heartbeat": 40], errorTotals: ["price.promotion": 2],
+            workers: workers)
+    }
+
+    @Test("running workers per group, every status per group with zeros, and the counters")
+    func series() {
+        let text = PrometheusExposition.render(snapshot([
             GroupCount(group: "product.importer", status: .running, count: 2),
             GroupCount(group: "price.promotion", status: .lost, count: 1),
-        ])
+        ]))
         #expect(text.contains("wokmanager_workers_running{group=\"product.importer\"} 2\n"))
         #expect(text.contains("wokmanager_workers_running{group=\"price.promotion\"} 0\n"))
         #expect(text.contains("wokmanager_workers{group=\"price.promotion\",status=\"lost\"} 1\n"))
         #expect(text.contains("wokmanager_workers{group=\"price.promotion\",status=\"failed\"} 0\n"))
-        #expect(text.contains("# TYPE wokmanager_workers_running gauge\n"))
+        #expect(text.contains("wokmanager_events_total{event=\"heartbeat\"} 40\n"))
+        #expect(text.contains("wokmanager_events_total{event=\"stopped\"} 0\n"))
+        #expect(text.contains("wokmanager_worker_errors_total{group=\"price.promotion\"} 2\n"))
+        #expect(text.contains("wokmanager_worker_errors_total{group=\"product.importer\"} 0\n"))
+        #expect(text.contains("# HELP wokmanager_workers_running "))
+        #expect(text.contains("# TYPE wokmanager_events_total counter\n"))
+        #expect(!text.contains("last_seen"))
     }
 
-    @Test("quotes, backslashes and newlines in a group cannot break a line")
+    @Test("a retained group without workers reports zeros instead of vanishing")
+    func emptyGroups() {
+        let text = PrometheusExposition.render(snapshot([], groups: ["billing.invoices"]))
+        #expect(text.contains("wokmanager_workers_running{group=\"billing.invoices\"} 0\n"))
+        #expect(text.contains("wokmanager_workers{group=\"billing.invoices\",status=\"stopped\"} 0\n"))
+    }
+
+    @Test("per-worker last-seen series appear only when the snapshot carries workers")
+    func perWorker() {
+        let text = PrometheusExposition.render(snapshot([], workers: [
+            WorkerLastSeen(id: "w\"1", group: "g", lastSeen: Date(timeIntervalSince1970: 1_800_000_000.5)),
+        ]))
+        #expect(text.contains("wokmanager_worker_last_seen_timestamp_seconds{id=\"w\\\"1\",group=\"g\"} 1800000000.500\n"))
+    }
+
+    @Test("quotes, backslashes and newlines in a label value cannot break a line")
     func escaping() {
         #expect(PrometheusExposition.escapeLabelValue("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
-        let text = PrometheusExposition.workerGauges([GroupCount(group: "x\"} 9\ny", status: .running, count: 1)])
+        let text = PrometheusExposition.render(snapshot([GroupCount(group: "x\"} 9\ny", status: .running, count: 1)]))
         #expect(text.contains("wokmanager_workers_running{group=\"x\\\"} 9\\ny\"} 1\n"))
-        #expect(!text.contains("\ny\""))
+        for line in text.split(separator: "\n") {
+            #expect(line.hasPrefix("#") || line.hasPrefix("wokmanager_"), "\(line)")
+        }
+    }
+}
+
+@Suite("Server metrics")
+struct ServerMetricsTests {
+    @Test("requests, durations, commits, auth failures and the build are exposed with HELP and TYPE")
+    func serverSeries() {
+        let metrics = ServerMetrics(version: "9.9.9")
+        metrics.recordRequest(route: "/workers/{id}", method: "GET", status: 200, duration: .milliseconds(3))
+        metrics.recordRequest(route: "/workers/{id}", method: "GET", status: 200, duration: .milliseconds(30))
+        metrics.recordCommit(events: 120, duration: .milliseconds(2))
+        metrics.recordAuthFailure()
+        let text = metrics.exposition()
+        #expect(text.contains("wokmanager_build_info{version=\"9.9.9\"} 1"))
+        #expect(text.contains("wokmanager_http_requests_total{route=\"/workers/{id}\",method=\"GET\",status=\"200\"} 2"))
+        #expect(text.contains("wokmanager_http_request_duration_seconds_count{route=\"/workers/{id}\",method=\"GET\"} 2"))
+        #expect(text.contains("wokmanager_http_request_duration_seconds_bucket{route=\"/workers/{id}\",method=\"GET\",le=\"0.005\"} 1"))
+        #expect(text.contains("wokmanager_store_commit_batch_size_events_sum 120"))
+        #expect(text.contains("wokmanager_auth_failures_total 1"))
+        #expect(text.contains("# HELP wokmanager_http_requests_total "))
+        #expect(text.contains("# TYPE wokmanager_store_commit_duration_seconds histogram"))
     }
 }

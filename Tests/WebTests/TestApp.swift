@@ -13,14 +13,17 @@ let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 func withApp(
     readsRequireKey: Bool = false,
     limits: RequestLimits = RequestLimits(),
+    perWorkerMetrics: Bool = false,
+    folder: URL? = nil,
+    clock: ManualClock = ManualClock(t0),
     _ body: @Sendable (any TestClientProtocol, ManualClock) async throws -> Void
 ) async throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wokmanager-web-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let clock = ManualClock(t0)
+    let ownFolder = folder == nil
+    let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("wokmanager-web-\(UUID().uuidString)")
+    defer { if ownFolder { try? FileManager.default.removeItem(at: folder) } }
     let configuration = ServerConfiguration(
         port: 0, databasePath: folder.appendingPathComponent("web.sqlite").path, apiKeys: [testKey],
-        readsRequireKey: readsRequireKey, limits: limits)
+        readsRequireKey: readsRequireKey, limits: limits, perWorkerMetrics: perWorkerMetrics)
     let app = try await buildApplication(configuration, clock: clock.wallClock, logger: Logger(label: "web-tests"))
     try await app.test(.router) { client in try await body(client, clock) }
 }

@@ -40,7 +40,26 @@ enum SQLiteMigrations {
         CREATE INDEX history_by_worker ON history (worker_id, seq);
         CREATE INDEX history_by_event ON history (event, seq);
         CREATE INDEX history_by_received ON history (received_at);
+        """,
+        // Counters that only grow (for Prometheus), and the groups ever seen, so a group that loses its
+        // last worker still reports zeros until retention removes it. Backfilled from what is stored.
         """
+        CREATE TABLE counters (
+            name TEXT NOT NULL,
+            label TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            PRIMARY KEY (name, label)
+        ) WITHOUT ROWID;
+        CREATE TABLE groups (
+            name TEXT PRIMARY KEY NOT NULL,
+            last_event_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO counters SELECT 'events', event, COUNT(*) FROM history WHERE event != 'lost' GROUP BY event;
+        INSERT INTO counters SELECT 'events', 'heartbeat', SUM(heartbeats) FROM workers WHERE true HAVING SUM(heartbeats) > 0
+            ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value;
+        INSERT INTO counters SELECT 'errors', grp, COUNT(*) FROM history WHERE event = 'error' GROUP BY grp;
+        INSERT INTO groups SELECT grp, MAX(last_received_at) FROM workers GROUP BY grp;
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -61,7 +61,7 @@ public final class SQLiteStore: WorkerStore {
     public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
         try await write { connection in
             try connection.transaction {
-                try events.map { event in
+                let outcomes = try events.map { event in
                     let existing = try Self.loadWorker(id: event.id, from: connection)
                     let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
                     try Self.save(transition.worker, to: connection)
@@ -70,6 +70,8 @@ public final class SQLiteStore: WorkerStore {
                     }
                     return transition.outcome
                 }
+                try Self.record(BatchTally(events), to: connection)
+                return outcomes
             }
         }
     }
@@ -155,6 +157,24 @@ public final class SQLiteStore: WorkerStore {
         }
     }
 
+    public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
+        async let counts = groupCounts(liveness: liveness)
+        let (groups, counters, workers) = try await read { connection in
+            let groups = try connection.query("SELECT name FROM groups ORDER BY name") { $0.text(0) }
+            let counters = try connection.query("SELECT name, label, value FROM counters") { ($0.text(0), $0.text(1), $0.int(2)) }
+            let workers = includeWorkers
+                ? try connection.query("SELECT id, grp, last_seen FROM workers ORDER BY id") {
+                    WorkerLastSeen(id: $0.text(0), group: $0.text(1), lastSeen: $0.date(2))
+                } : []
+            return (groups, counters, workers)
+        }
+        return MetricsSnapshot(
+            groupCounts: try await counts, groups: groups,
+            eventTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "events" }.map { ($0.1, $0.2) }),
+            errorTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "errors" }.map { ($0.1, $0.2) }),
+            workers: workers)
+    }
+
     public func removeWorker(id: String) async throws -> Bool {
         try await write { connection in
             try connection.transaction {
@@ -196,6 +216,9 @@ public final class SQLiteStore: WorkerStore {
                 var entries = try connection.run("DELETE FROM history WHERE received_at < ?1", [.real(historyCutoff)])
                 entries += try connection.run(
                     "DELETE FROM history WHERE seq <= (SELECT MAX(seq) FROM history) - ?1", [.integer(Int64(policy.historyLimit))])
+                try connection.run(
+                    "DELETE FROM groups WHERE last_event_at < ?1 AND name NOT IN (SELECT grp FROM workers)", [.real(workerCutoff)])
+                try connection.run("DELETE FROM counters WHERE name = 'errors' AND label NOT IN (SELECT name FROM groups)")
                 return PruneReport(workers: workers, historyEntries: entries)
             }
         }
@@ -286,6 +309,21 @@ public final class SQLiteStore: WorkerStore {
                 entry.message.map(SQLiteValue.text) ?? .null, entry.action.map(SQLiteValue.text) ?? .null,
                 entry.exitCode.map { .integer(Int64($0)) } ?? .null, .integer(entry.late ? 1 : 0),
             ])
+    }
+
+    private static func record(_ tally: BatchTally, to connection: SQLiteConnection) throws {
+        let addToCounter = "INSERT INTO counters (name, label, value) VALUES (?1, ?2, ?3) ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value"
+        for (event, count) in tally.events {
+            try connection.run(addToCounter, [.text("events"), .text(event), .integer(Int64(count))])
+        }
+        for (group, count) in tally.errors {
+            try connection.run(addToCounter, [.text("errors"), .text(group), .integer(Int64(count))])
+        }
+        for (group, time) in tally.groups {
+            try connection.run(
+                "INSERT INTO groups (name, last_event_at) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET last_event_at = MAX(last_event_at, excluded.last_event_at)",
+                [.text(group), .real(time.timeIntervalSince1970)])
+        }
     }
 
     private static func worker(from row: SQLiteStatement, liveStatusColumn: Int32? = nil) throws -> Worker {

@@ -15,12 +15,14 @@ actor EventCommitter {
 
     private let store: any WorkerStore
     private let liveness: @Sendable () -> Liveness
+    private let onCommit: @Sendable (_ events: Int, _ duration: Duration) -> Void
     private var pending: [Pending] = []
     private var flushing: Task<Void, Never>?
 
-    init(store: any WorkerStore, liveness: @escaping @Sendable () -> Liveness) {
+    init(store: any WorkerStore, liveness: @escaping @Sendable () -> Liveness, onCommit: @escaping @Sendable (Int, Duration) -> Void) {
         self.store = store
         self.liveness = liveness
+        self.onCommit = onCommit
     }
 
     /// Writes `events` and returns their outcomes once they are committed.
@@ -47,7 +49,9 @@ actor EventCommitter {
                 count += next.events.count
             }
             do {
+                let start = ContinuousClock.now
                 let outcomes = try await store.apply(batch.flatMap(\.events), liveness: liveness())
+                onCommit(count, ContinuousClock.now - start)
                 var offset = 0
                 for item in batch {
                     item.continuation.resume(returning: Array(outcomes[offset..<offset + item.events.count]))

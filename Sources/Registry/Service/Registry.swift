@@ -53,16 +53,20 @@ public final class Registry: Sendable {
     public let startedAt: Date
     private let committer: EventCommitter
 
-    /// Creates a registry over `store`.
-    public init(store: any WorkerStore, settings: RegistrySettings = RegistrySettings(), clock: WallClock = .system) {
+    /// Creates a registry over `store`; `onCommit` hears of every committed transaction (its event count and duration).
+    public init(
+        store: any WorkerStore, settings: RegistrySettings = RegistrySettings(), clock: WallClock = .system,
+        onCommit: @escaping @Sendable (_ events: Int, _ duration: Duration) -> Void = { _, _ in }
+    ) {
         let startedAt = clock.now()
         self.store = store
         self.settings = settings
         self.clock = clock
         self.startedAt = startedAt
-        self.committer = EventCommitter(store: store) {
-            Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL)
-        }
+        self.committer = EventCommitter(
+            store: store,
+            liveness: { Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL) },
+            onCommit: onCommit)
     }
 
     /// The liveness rule as of now.
@@ -99,6 +103,11 @@ public final class Registry: Sendable {
     /// When the newest event was received; `nil` when no worker is registered.
     public func newestEventTime() async throws -> Date? {
         try await store.newestEventTime()
+    }
+
+    /// What Prometheus sees: counts, counters, known groups and, with `includeWorkers`, each worker's last-seen time.
+    public func metricsSnapshot(includeWorkers: Bool) async throws -> MetricsSnapshot {
+        try await store.metricsSnapshot(liveness: liveness(), includeWorkers: includeWorkers)
     }
 
     /// History entries, newest first.

@@ -18,11 +18,14 @@ public protocol WorkerStore: Sendable {
     func newestEventTime() async throws -> Date?
     /// Workers per group and status, as shown now.
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
+    /// Counts, counters and known groups for a Prometheus scrape; per-worker last-seen times when `includeWorkers`.
+    func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot
     /// Deletes a worker and its history; `false` when there was none.
     func removeWorker(id: String) async throws -> Bool
     /// Records a `lost` state change for every running worker past its deadline; returns how many.
     func recordLostWorkers(liveness: Liveness) async throws -> Int
-    /// Removes what `policy` no longer keeps.
+    /// Removes what `policy` no longer keeps: old stopped workers, old history, and groups with no
+    /// worker left whose last event is older than the worker retention (with their error counters).
     func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport
     /// Finishes pending work and releases the storage.
     func close() async throws

@@ -1,0 +1,70 @@
+import Prometheus
+
+/// The server's own health, kept in a swift-prometheus registry: HTTP requests and their duration,
+/// store commits (latency and batch size), failed authentications, and the build.
+///
+/// One instance per server; tests make their own, so nothing here is global.
+public final class ServerMetrics: Sendable {
+    /// The collectors, emitted at the end of every `/metrics` answer.
+    public let registry: PrometheusCollectorRegistry
+
+    private static let requestDurationBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+    ]
+    private static let batchSizeBuckets: [Double] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]
+
+    /// Creates the collectors; `version` goes into `wokmanager_build_info`.
+    public init(version: String) {
+        registry = PrometheusCollectorRegistry()
+        registry.makeGauge(
+            descriptor: Self.name("build", unit: "info", help: "The running wokmanager's version; always 1."),
+            labels: [("version", version)]
+        ).set(to: 1)
+        _ = authFailures()
+    }
+
+    /// Records one answered request. `route` is the route's pattern (`/workers/{id}`), never the raw path,
+    /// so the number of series stays bounded.
+    public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", unit: "total", help: "HTTP requests answered, by route, method and status."),
+            labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.name("http_request_duration", unit: "seconds", help: "Time to answer HTTP requests, by route and method."),
+            labels: [("route", route), ("method", method)], buckets: Self.requestDurationBuckets
+        ).record(duration)
+    }
+
+    /// Records one store transaction of the group commit.
+    public func recordCommit(events: Int, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: Self.name("store_commit_duration", unit: "seconds", help: "Time to write and commit one group of events."),
+            labels: [], buckets: Self.requestDurationBuckets
+        ).record(duration)
+        registry.makeValueHistogram(
+            descriptor: Self.name("store_commit_batch_size", unit: "events", help: "Events written per committed transaction."),
+            labels: [], buckets: Self.batchSizeBuckets
+        ).record(Double(events))
+    }
+
+    /// Records a request refused for its API key.
+    public func recordAuthFailure() {
+        authFailures().increment()
+    }
+
+    private func authFailures() -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("auth_failures", unit: "total", help: "Requests refused for a missing or wrong API key."), labels: [])
+    }
+
+    /// The whole registry in the text exposition format.
+    public func exposition() -> String {
+        registry.emitToString()
+    }
+
+    private static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "wokmanager", metricName: metric, unitName: unit, helpText: help)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// What the registry holds, as Prometheus sees it at one scrape.
+public struct MetricsSnapshot: Sendable, Equatable {
+    /// Workers per group and status, as shown now.
+    public var groupCounts: [GroupCount]
+    /// Every group still retained, with or without workers, so a group that lost its last worker reports zeros.
+    public var groups: [String]
+    /// Events received per event name, over the store's whole life.
+    public var eventTotals: [String: Int]
+    /// Errors reported per group, over the group's retained life.
+    public var errorTotals: [String: Int]
+    /// Each worker's last-seen time, when per-worker series were asked for.
+    public var workers: [WorkerLastSeen]
+
+    /// Creates a snapshot.
+    public init(groupCounts: [GroupCount], groups: [String], eventTotals: [String: Int], errorTotals: [String: Int], workers: [WorkerLastSeen] = []) {
+        self.groupCounts = groupCounts
+        self.groups = groups
+        self.eventTotals = eventTotals
+        self.errorTotals = errorTotals
+        self.workers = workers
+    }
+}
+
+/// One worker's identity and the time it was last seen.
+public struct WorkerLastSeen: Sendable, Equatable {
+    public var id: String
+    public var group: String
+    public var lastSeen: Date
+
+    /// Creates an entry.
+    public init(id: String, group: String, lastSeen: Date) {
+        self.id = id
+        self.group = group
+        self.lastSeen = lastSeen
+    }
+}
+
+/// What one batch of events adds to the counters and the known groups; every store applies it the same way.
+struct BatchTally {
+    private(set) var events: [String: Int] = [:]
+    private(set) var errors: [String: Int] = [:]
+    private(set) var groups: [String: Date] = [:]
+
+    init(_ batch: [WorkerEvent]) {
+        for event in batch {
+            events[event.kind.rawValue, default: 0] += 1
+            if event.kind == .error { errors[event.group, default: 0] += 1 }
+            groups[event.group] = max(groups[event.group] ?? event.receivedAt, event.receivedAt)
+        }
+    }
+}
