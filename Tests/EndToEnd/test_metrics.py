@@ -1,0 +1,88 @@
+"""/metrics passes `promtool check metrics` with hostile group names and workers in every status;
+the shipped alerting rules pass `promtool test rules`; counters survive a kill -9."""
+import gzip
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import KEY, REPO
+
+HOSTILE_GROUPS = ['quote"d.group', "back\\slash.x", "brace}{.y", "{{mustache}}.z", "ünïcode.é", "sp ace.tab"]
+
+
+def promtool():
+    path = shutil.which("promtool")
+    if not path:
+        pytest.fail("promtool is missing: install Debian's `prometheus` package (scripts/deps.sh test does it as root)")
+    return path
+
+
+def scrape(server, accept_encoding=None):
+    request = urllib.request.Request(server.url("/metrics"))
+    if accept_encoding:
+        request.add_header("Accept-Encoding", accept_encoding)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = answer.read()
+        if answer.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return body.decode()
+
+
+def value(text, series):
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+@pytest.fixture
+def busy_server(server_factory):
+    server = server_factory(args=["--per-worker-metrics"]).start()
+    events = []
+    for index, group in enumerate(HOSTILE_GROUPS):
+        events += [
+            {"id": f"run-{index}", "group": group, "event": "started"},
+            {"id": f"lost-{index}", "group": group, "event": "started", "ttl": 1},
+            {"id": f"stop-{index}", "group": group, "event": "stopped"},
+            {"id": f"fail-{index}", "group": group, "event": "stopped", "exit_code": 1},
+            {"id": f"err-{index}", "group": group, "event": "error", "message": "bad \"row\"\n", "action": "logged"},
+        ]
+    status, answer = server.request("POST", "/events", events, key=KEY)
+    assert status == 200 and answer["accepted"] == len(events), answer
+    time.sleep(1.1)  # the lost-* workers pass their one-second TTL
+    return server
+
+
+def test_promtool_accepts_the_exposition(busy_server):
+    for encoding in (None, "gzip"):
+        text = scrape(busy_server, encoding)
+        checked = subprocess.run([promtool(), "check", "metrics"], input=text, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.stdout.strip() == "" and checked.stderr.strip() == "", checked.stdout + checked.stderr
+    # run-* and err-* (a logged error is a sign of life) run; one worker in each other status.
+    for status, count in (("running", 2), ("lost", 1), ("stopped", 1), ("failed", 1)):
+        assert value(text, f'wokmanager_workers{{group="quote\\"d.group",status="{status}"}}') == count
+    assert value(text, 'wokmanager_workers_running{group="back\\\\slash.x"}') == 2
+    assert 'wokmanager_worker_last_seen_timestamp_seconds{id="run-0",group="quote\\"d.group"}' in text
+
+
+def test_counters_survive_kill_9(busy_server):
+    before = scrape(busy_server)
+    busy_server.signal(signal.SIGKILL)
+    busy_server.start()
+    after = scrape(busy_server)
+    for series in ('wokmanager_events_total{event="started"}', 'wokmanager_events_total{event="error"}',
+                   'wokmanager_worker_errors_total{group="ünïcode.é"}'):
+        assert value(after, series) == value(before, series) != None
+
+
+def test_alerting_rules_pass_their_tests():
+    folder = REPO / "deploy" / "prometheus"
+    checked = subprocess.run([promtool(), "check", "rules", "alerts.yml"], cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = subprocess.run([promtool(), "test", "rules", "alerts.test.yml"], cwd=folder, capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
