@@ -1,0 +1,134 @@
+"""The Python client and the seed's query script (clients/python/wokmanager.py) against a live server."""
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import KEY, REPO, free_port
+
+CLIENT_DIR = REPO / "clients" / "python"
+SCRIPT = CLIENT_DIR / "wokmanager.py"
+sys.path.insert(0, str(CLIENT_DIR))
+import wokmanager  # noqa: E402
+
+
+def run_script(server, *arguments, url=None):
+    environment = {**os.environ, "WOKMANAGER_URL": url or server.url("")}
+    return subprocess.run([sys.executable, str(SCRIPT), *arguments], capture_output=True, text=True, env=environment, timeout=30)
+
+
+@pytest.fixture
+def seeded(server):
+    for event in (
+        {"id": "Importer01", "group": "product.importer", "event": "started"},
+        {"id": "Promo01", "group": "price.promotion", "event": "started"},
+        {"id": "Promo02", "group": "price.promotion", "event": "stopped"},
+    ):
+        assert server.request("POST", "/worker/state", event, key=KEY)[0] == 200
+    return server
+
+
+def test_seed_query_for_one_worker_prints_the_seed_output(seeded):
+    done = run_script(seeded, "--id", "Importer01")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "Requiring Workers that match {'id': 'Importer01'} condition\n"
+        "1 Workers running with such a criteria:\n"
+        "Id: Importer01, group: product.importer\n"
+    )
+
+
+def test_seed_query_for_every_worker_lists_the_running_ones(seeded):
+    done = run_script(seeded, "--id", "*")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "Requiring Workers that match {'id': '*'} condition\n"
+        "2 Workers running with such a criteria:\n"
+        "Id: Importer01, group: product.importer\n"
+        "Id: Promo01, group: price.promotion\n"
+    )
+
+
+def test_script_filters_and_json(seeded):
+    done = run_script(seeded, "--group", "price", "--status", "stopped", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [(w["id"], w["status"]) for w in json.loads(done.stdout)] == [("Promo02", "stopped")]
+
+
+def test_script_says_clearly_when_the_server_is_down(seeded):
+    done = run_script(seeded, "--id", "*", url=f"http://127.0.0.1:{free_port()}")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("wokmanager: cannot reach wokmanager at http://127.0.0.1:")
+
+
+def test_context_manager_reports_started_heartbeats_and_stopped(server):
+    client = wokmanager.Client(server.url(""), api_key=KEY)
+    with client.worker("Py01", "python.jobs", ttl=30, heartbeat_interval=0.1, version="3.1") as worker:
+        worker.message("halfway")
+        running = client.workers(id="Py01")
+        assert [w["status"] for w in running] == ["running"]
+        wait_for(lambda: client.worker_detail("Py01")["worker"]["heartbeats"] >= 2)
+    detail = client.worker_detail("Py01")
+    assert detail["worker"]["status"] == "stopped"
+    assert detail["worker"]["version"] == "3.1"
+    assert detail["worker"]["pid"] == os.getpid()
+    assert [m["message"] for m in detail["messages"]] == ["halfway"]
+    assert [h["status"] for h in detail["history"]] == ["stopped", "running"]
+
+
+def test_context_manager_reports_a_failure_and_lets_the_exception_through(server):
+    client = wokmanager.Client(server.url(""), api_key=KEY)
+    with pytest.raises(ValueError):
+        with client.worker("Py02", "python.jobs", ttl=30):
+            raise ValueError("bad input file")
+    detail = client.worker_detail("Py02")
+    assert detail["worker"]["status"] == "failed"
+    assert detail["errors"][0]["message"] == "ValueError: bad input file"
+    assert detail["errors"][0]["action"] == "aborted"
+
+
+def test_a_server_that_is_down_never_breaks_the_worker(caplog):
+    client = wokmanager.Client(f"http://127.0.0.1:{free_port()}", api_key=KEY, retries=1, backoff=0.01, timeout=1)
+    ran = []
+    with caplog.at_level(logging.WARNING, logger="wokmanager"):
+        with client.worker("Py03", "python.jobs", ttl=3, heartbeat_interval=0.05) as worker:
+            worker.message("still working")
+            ran.append(True)
+    assert ran == [True]
+    assert any("started event of Py03 not delivered" in line for line in caplog.messages)
+    assert any("stopped event of Py03 not delivered" in line for line in caplog.messages)
+
+
+def test_refused_events_raise_with_the_field(server):
+    client = wokmanager.Client(server.url(""), api_key=KEY)
+    with pytest.raises(wokmanager.WokmanagerError) as refused:
+        client.send("exploded", "Py04", "python.jobs")
+    assert refused.value.status == 400 and refused.value.field == "event"
+    with pytest.raises(wokmanager.WokmanagerError) as unauthorized:
+        wokmanager.Client(server.url(""), api_key="wrong").send("started", "Py04", "python.jobs")
+    assert unauthorized.value.status == 401
+
+
+def test_installable_with_pip(tmp_path):
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(CLIENT_DIR)],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    check = subprocess.run([sys.executable, "-c", "import wokmanager; print(wokmanager.__version__)"],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True)
+    assert check.stdout.strip() == wokmanager.__version__
+
+
+def wait_for(condition, timeout=5.0):
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
