@@ -2,6 +2,7 @@
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 
@@ -114,9 +115,10 @@ def test_refused_events_raise_with_the_field(server):
 
 
 def test_installable_with_pip(tmp_path):
-    target = tmp_path / "site"
+    source, target = tmp_path / "source", tmp_path / "site"
+    shutil.copytree(CLIENT_DIR, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(CLIENT_DIR)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     check = subprocess.run([sys.executable, "-c", "import wokmanager; print(wokmanager.__version__)"],
