@@ -81,6 +81,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CLITests",
+            dependencies: ["wokmanager", "Registry"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "MetricsTests",
             dependencies: ["WokmanagerMetrics", "Registry"],
             swiftSettings: strictSettings

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Web
 
-/// The `wokmanager` command: the server (`serve`) and, later, the client subcommands.
+/// The `wokmanager` command: the server (`serve`) and the client subcommands.
 @main
 struct WokManager: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wokmanager",
         abstract: "Track which workers are running, lost, stopped or failed.",
         version: wokmanagerVersion,
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, Workers.self, Tree.self, Errors.self, Show.self, Emit.self, Run.self]
     )
 }

@@ -2,6 +2,11 @@ import Foundation
 
 /// Formats times as RFC 3339 in UTC with milliseconds (`2026-11-29T07:12:47.123Z`), the form every answer uses.
 public enum RFC3339 {
+    /// Reads a timestamp in RFC 3339 form; `nil` when it is not one.
+    public static func parse(_ text: String) -> Date? {
+        EventTime.parseRFC3339(text)
+    }
+
     /// The text form of `date`.
     public static func format(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))

@@ -1,5 +1,5 @@
 /// The domain tree: groups split at their dots (`product` -> `importer`), with counts per status at every node.
-public struct DomainNode: Sendable, Equatable, Encodable {
+public struct DomainNode: Sendable, Equatable, Codable {
     /// The last segment of the path (`importer`); empty for the root.
     public var name: String
     /// The full dotted path (`product.importer`); empty for the root.
@@ -15,6 +15,22 @@ public struct DomainNode: Sendable, Equatable, Encodable {
     enum CodingKeys: String, CodingKey {
         case name, path, counts, children
         case worstStatus = "worst_status"
+    }
+
+    /// Creates a node.
+    public init(name: String, path: String, counts: StatusCounts, children: [DomainNode]) {
+        self.name = name
+        self.path = path
+        self.counts = counts
+        self.children = children
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        path = try container.decode(String.self, forKey: .path)
+        counts = try container.decode(StatusCounts.self, forKey: .counts)
+        children = try container.decode([DomainNode].self, forKey: .children)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,7 +75,7 @@ public struct DomainNode: Sendable, Equatable, Encodable {
 }
 
 /// How many workers have each status.
-public struct StatusCounts: Sendable, Equatable, Encodable {
+public struct StatusCounts: Sendable, Equatable, Codable {
     public var running = 0
     public var lost = 0
     public var stopped = 0

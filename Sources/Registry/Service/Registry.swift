@@ -21,7 +21,7 @@ public struct RegistrySettings: Sendable, Equatable {
 }
 
 /// A worker with what it said recently: the answer to "what is this worker doing?".
-public struct WorkerDetail: Sendable, Equatable, Encodable {
+public struct WorkerDetail: Sendable, Equatable, Codable {
     public var worker: Worker
     /// Its recent status messages, newest first.
     public var messages: [HistoryEntry]

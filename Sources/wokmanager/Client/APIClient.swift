@@ -1,0 +1,95 @@
+import Foundation
+import Registry
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A failed call to the server, worded for one line on a terminal.
+struct ClientError: Error, CustomStringConvertible {
+    let description: String
+    /// `true` when the server could not be reached (worth retrying), `false` when it answered with an error.
+    let isConnectionFailure: Bool
+}
+
+/// Calls the wokmanager HTTP API.
+struct APIClient: Sendable {
+    let base: URL
+    let apiKey: String?
+    var timeout: TimeInterval = 10
+
+    /// GETs `path` (with its query) and decodes the JSON answer.
+    func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        try Self.decoder.decode(T.self, from: try await send("GET", path, body: nil))
+    }
+
+    /// POSTs one event to `/worker/state` and returns the server's answer.
+    func post(event: [String: JSONValue]) async throws -> StateAnswer {
+        let body = try JSONEncoder().encode(event)
+        return try Self.decoder.decode(StateAnswer.self, from: try await send("POST", "/worker/state", body: body))
+    }
+
+    /// The server's answer to an event.
+    struct StateAnswer: Decodable {
+        let id: String
+        let status: WorkerStatus
+        let late: Bool
+    }
+
+    private func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
+        guard let url = URL(string: path, relativeTo: base) else { throw ClientError(description: "bad path \(path)", isConnectionFailure: false) }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if let apiKey { request.setValue(apiKey, forHTTPHeaderField: "X-API-Key") }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw ClientError(description: "cannot reach \(base.absoluteString): \(error.localizedDescription)", isConnectionFailure: true)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            let message = (try? JSONDecoder().decode(ErrorAnswer.self, from: data))?.error.message ?? "HTTP \(status)"
+            throw ClientError(description: "the server answered \(status): \(message)", isConnectionFailure: status >= 500)
+        }
+        return data
+    }
+
+    private struct ErrorAnswer: Decodable {
+        struct Detail: Decodable { let message: String }
+        let error: Detail
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time: \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }
+}
+
+/// A JSON value for event bodies built from command-line options.
+enum JSONValue: Encodable, Sendable, Equatable {
+    case string(String)
+    case number(Double)
+    case integer(Int)
+    case object([String: String])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}

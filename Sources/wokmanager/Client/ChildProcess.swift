@@ -1,0 +1,118 @@
+import Foundation
+import Synchronization
+
+/// Runs a program as a child: standard input and output pass through, standard error passes through
+/// while its tail is kept, and the signals a supervisor sends are forwarded to it.
+final class ChildProcess {
+    /// How the child ended.
+    enum Ending: Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+
+        /// The shell's convention: the exit status, or 128 + the signal number.
+        var code: Int32 {
+            switch self {
+            case .exited(let status): status
+            case .signalled(let signal): 128 + signal
+            }
+        }
+    }
+
+    /// Signals passed on to the child rather than acted on by the wrapper.
+    static let forwardedSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+    /// How much of standard error is kept for the error report.
+    static let tailLength = 2048
+
+    private let process: Process
+    private let errorTail = TailBuffer(capacity: tailLength)
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    /// Prepares `command` (looked up in `PATH`) with `arguments`.
+    init(command: String, arguments: [String]) {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [command] + arguments
+    }
+
+    /// Starts the child and returns how it ended.
+    func run() async throws -> Ending {
+        let errors = Pipe()
+        process.standardError = errors
+        errors.fileHandleForReading.readabilityHandler = { [errorTail] handle in
+            let data = handle.availableData
+            guard !data.isEmpty else { return }
+            FileHandle.standardError.write(data)
+            errorTail.append(data)
+        }
+        let ending = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Ending, any Error>) in
+            process.terminationHandler = { process in
+                continuation.resume(returning: process.terminationReason == .uncaughtSignal
+                    ? .signalled(process.terminationStatus) : .exited(process.terminationStatus))
+            }
+            do {
+                try Self.spawn(process)
+                forwardSignals(to: process.processIdentifier)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        errors.fileHandleForReading.readabilityHandler = nil
+        if let rest = try? errors.fileHandleForReading.readToEnd(), !rest.isEmpty {
+            FileHandle.standardError.write(rest)
+            errorTail.append(rest)
+        }
+        stopForwarding()
+        return ending
+    }
+
+    /// Starts `process` with no signal blocked. A child inherits the blocked-signal mask of the thread
+    /// that spawns it, and the concurrency pool's threads block nearly every signal: a child started
+    /// there as it is would never see SIGTERM or SIGINT, forwarded or its own.
+    private static func spawn(_ process: Process) throws {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
+    }
+
+    /// The last lines the child wrote to standard error.
+    var standardErrorTail: String {
+        String(decoding: errorTail.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func forwardSignals(to pid: Int32) {
+        signalSources = Self.forwardedSignals.map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { kill(pid, number) }
+            source.resume()
+            return source
+        }
+    }
+
+    private func stopForwarding() {
+        signalSources.forEach { $0.cancel() }
+        signalSources = []
+    }
+}
+
+/// The last bytes written to a stream, shared with the handler that reads it.
+final class TailBuffer: Sendable {
+    private let capacity: Int
+    private let storage = Mutex([UInt8]())
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func append(_ data: Data) {
+        storage.withLock { tail in
+            tail.append(contentsOf: data)
+            if tail.count > capacity { tail.removeFirst(tail.count - capacity) }
+        }
+    }
+
+    var bytes: [UInt8] { storage.withLock { $0 } }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Registry
+import Testing
+
+@testable import wokmanager
+
+@Suite("Terminal output")
+struct TerminalTextTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private func worker(_ id: String, _ status: WorkerStatus, seenAgo seconds: Double, message: String? = nil) -> Worker {
+        let seen = now.addingTimeInterval(-seconds)
+        return Worker(id: id, group: "product.importer", status: status, statusSince: seen, runStartedAt: seen, lastSeen: seen,
+                      lastReceivedAt: seen, host: "box1", message: message)
+    }
+
+    @Test("columns are aligned, statuses are words, times are relative")
+    func table() {
+        let text = TerminalText(colour: false, now: now)
+        let output = WorkerListing.table([worker("Importer01", .running, seenAgo: 12), worker("w2", .lost, seenAgo: 7200)], text: text)
+        #expect(output == """
+            ID          GROUP             STATUS   LAST SEEN  HOST  MESSAGE
+            Importer01  product.importer  running  12s ago    box1  
+            w2          product.importer  lost     2h ago     box1  
+            """)
+    }
+
+    @Test("colour only when asked: on a terminal and without NO_COLOR")
+    func colour() {
+        #expect(TerminalText.wantsColour(environment: [:], isTerminal: true))
+        #expect(!TerminalText.wantsColour(environment: ["NO_COLOR": "1"], isTerminal: true))
+        #expect(!TerminalText.wantsColour(environment: [:], isTerminal: false))
+        let coloured = TerminalText(colour: true, now: now)
+        #expect(coloured.word(.failed) == "\u{1B}[31mfailed\u{1B}[0m")
+        let table = WorkerListing.table([worker("a", .failed, seenAgo: 1)], text: coloured)
+        // Padding counts the visible word only, so columns stay aligned with colour on.
+        #expect(table.contains("\u{1B}[31mfailed\u{1B}[0m  1s ago"))
+        #expect(TerminalText(colour: false, now: now).word(.failed) == "failed")
+    }
+
+    @Test("escape sequences and line breaks a worker sent are shown, not obeyed")
+    func hostileText() {
+        #expect(TerminalText.safe("red \u{1B}[31m\nnext\u{7}") == "red \\u{1B}[31m\\u{A}next\\u{7}")
+        let output = WorkerListing.table([worker("x\u{1B}]0;pwned\u{7}", .running, seenAgo: 1, message: "a\r\nb")], text: TerminalText(colour: false, now: now))
+        #expect(!output.contains("\u{1B}"))
+        #expect(!output.contains("\r"))
+        #expect(output.split(separator: "\n").count == 2)
+    }
+
+    @Test("the tree lists every node with its worst status and counts")
+    func tree() {
+        let root = DomainNode.tree(from: [
+            GroupCount(group: "product.importer", status: .running, count: 2), GroupCount(group: "price", status: .failed, count: 1),
+        ])
+        #expect(TreeListing.lines(root, text: TerminalText(colour: false, now: now)) == [
+            "price failed  running 0, lost 0, failed 1, stopped 0",
+            "product running  running 2, lost 0, failed 0, stopped 0",
+            "  importer running  running 2, lost 0, failed 0, stopped 0",
+        ])
+    }
+}
