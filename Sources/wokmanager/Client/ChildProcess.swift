@@ -34,16 +34,12 @@ final class ChildProcess {
         process.arguments = [command] + arguments
     }
 
-    /// Starts the child and returns how it ended.
+    /// Starts the child and returns how it ended, once its standard error has been read to the end
+    /// (or for at most two seconds more, should a grandchild keep it open).
     func run() async throws -> Ending {
         let errors = Pipe()
         process.standardError = errors
-        errors.fileHandleForReading.readabilityHandler = { [errorTail] handle in
-            let data = handle.availableData
-            guard !data.isEmpty else { return }
-            FileHandle.standardError.write(data)
-            errorTail.append(data)
-        }
+        let drained = AsyncStream<Never>.makeStream()
         let ending = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Ending, any Error>) in
             process.terminationHandler = { process in
                 continuation.resume(returning: process.terminationReason == .uncaughtSignal
@@ -52,17 +48,32 @@ final class ChildProcess {
             do {
                 try Self.spawn(process)
                 forwardSignals(to: process.processIdentifier)
+                pump(errors.fileHandleForReading, into: errorTail, then: drained.continuation)
             } catch {
                 continuation.resume(throwing: error)
             }
         }
-        errors.fileHandleForReading.readabilityHandler = nil
-        if let rest = try? errors.fileHandleForReading.readToEnd(), !rest.isEmpty {
-            FileHandle.standardError.write(rest)
-            errorTail.append(rest)
-        }
         stopForwarding()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in drained.stream {} }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
+            group.cancelAll()
+        }
         return ending
+    }
+
+    /// Copies the child's standard error to ours on a thread of its own, keeping the tail, until end of file.
+    private func pump(_ handle: FileHandle, into tail: TailBuffer, then drained: AsyncStream<Never>.Continuation) {
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                FileHandle.standardError.write(data)
+                tail.append(data)
+            }
+            drained.finish()
+        }
     }
 
     /// Starts `process` with no signal blocked. A child inherits the blocked-signal mask of the thread
