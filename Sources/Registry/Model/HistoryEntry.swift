@@ -32,6 +32,11 @@ public struct HistoryEntry: Sendable, Equatable, Codable {
         case exitCode = "exit_code"
     }
 
+    /// The entry recording that `worker` was lost at its deadline.
+    init(lostWorker worker: Worker, at deadline: Date, receivedAt: Date) {
+        self.init(workerID: worker.id, group: worker.group, event: Self.lostEvent, status: .lost, at: deadline, receivedAt: receivedAt)
+    }
+
     /// Creates an entry; the store assigns ``sequence`` when it saves it.
     public init(
         sequence: Int64 = 0, workerID: String, group: String, event: String, status: WorkerStatus?, at: Date,

@@ -20,9 +20,7 @@ public struct WorkerTransition: Sendable, Equatable {
         if let existing, let lostAt = lossBefore(event, worker: existing, liveness: liveness) {
             worker.status = .lost
             worker.statusSince = lostAt
-            entries.append(
-                HistoryEntry(workerID: worker.id, group: worker.group, event: HistoryEntry.lostEvent, status: .lost,
-                             at: lostAt, receivedAt: event.receivedAt))
+            entries.append(HistoryEntry(lostWorker: worker, at: lostAt, receivedAt: event.receivedAt))
         }
         let late = existing != nil && event.at < worker.statusSince
         var newStatus: WorkerStatus?

@@ -1,14 +1,6 @@
 import CSQLite
 import Foundation
 
-/// A value bound to, or read from, an SQLite statement.
-enum SQLiteValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-}
-
 /// A failed SQLite call, with SQLite's extended result code and message.
 struct SQLiteError: Error, CustomStringConvertible {
     var code: Int32
@@ -65,19 +57,19 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs `sql` with `values` and returns the number of rows it changed.
+    /// Runs a statement and returns the number of rows it changed.
     @discardableResult
-    func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
-        let statement = try prepared(sql)
-        try statement.bind(values)
-        while try statement.step() {}
+    func run(_ statement: SQLStatement) throws -> Int {
+        let prepared = try prepared(statement.sql)
+        try prepared.bind(statement.values)
+        while try prepared.step() {}
         return Int(sqlite3_changes(handle))
     }
 
     /// Runs a query and maps each row.
-    func query<T>(_ sql: String, _ values: [SQLiteValue] = [], _ map: (SQLiteStatement) throws -> T) throws -> [T] {
-        let statement = try prepared(sql)
-        try statement.bind(values)
+    func query<T>(_ query: SQLStatement, _ map: (SQLiteStatement) throws -> T) throws -> [T] {
+        let statement = try prepared(query.sql)
+        try statement.bind(query.values)
         var rows: [T] = []
         while try statement.step() {
             rows.append(try map(statement))
@@ -119,7 +111,7 @@ final class SQLiteConnection: @unchecked Sendable {
 }
 
 /// A prepared statement: bind values, step through rows, read columns.
-final class SQLiteStatement {
+final class SQLiteStatement: SQLRow {
     private let handle: OpaquePointer
     private unowned let connection: SQLiteConnection
 
@@ -131,7 +123,7 @@ final class SQLiteStatement {
     deinit { sqlite3_finalize(handle) }
 
     /// Resets the statement and binds `values` to its parameters, in order.
-    func bind(_ values: [SQLiteValue]) throws {
+    func bind(_ values: [SQLValue]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
@@ -160,22 +152,15 @@ final class SQLiteStatement {
         }
     }
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
-    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    func isNull(_ column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
+    func int(_ column: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(column))) }
+    func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
 
-    func text(_ column: Int32) -> String {
-        guard let pointer = sqlite3_column_text(handle, column) else { return "" }
-        let count = Int(sqlite3_column_bytes(handle, column))
+    func text(_ column: Int) -> String {
+        guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, Int32(column)))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
-
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
-    func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
-    func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
-    func date(_ column: Int32) -> Date { Date(timeIntervalSince1970: double(column)) }
-    func optionalDate(_ column: Int32) -> Date? { isNull(column) ? nil : date(column) }
 }
 
 /// Tells SQLite to copy bound text before the call returns.

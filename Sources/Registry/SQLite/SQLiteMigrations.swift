@@ -64,7 +64,7 @@ enum SQLiteMigrations {
 
     /// Brings the database up to the newest step, one transaction per step.
     static func migrate(_ connection: SQLiteConnection) throws {
-        let current = try connection.query("PRAGMA user_version") { $0.int(0) }.first ?? 0
+        let current = try connection.query(("PRAGMA user_version", [])) { $0.int(0) }.first ?? 0
         guard current <= steps.count else {
             throw SQLiteError(code: 0, message: "the database has schema version \(current), newer than this wokmanager knows (\(steps.count))")
         }

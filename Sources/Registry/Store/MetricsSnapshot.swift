@@ -23,6 +23,17 @@ public struct MetricsSnapshot: Sendable, Equatable {
     }
 }
 
+extension MetricsSnapshot {
+    /// A snapshot from stored rows: `counters` holds (`events` or `errors`, label, value) triples.
+    init(groupCounts: [GroupCount], groups: [String], counters: [(String, String, Int)], workers: [WorkerLastSeen]) {
+        self.init(
+            groupCounts: groupCounts, groups: groups,
+            eventTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "events" }.map { ($0.1, $0.2) }),
+            errorTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "errors" }.map { ($0.1, $0.2) }),
+            workers: workers)
+    }
+}
+
 /// One worker's identity and the time it was last seen.
 public struct WorkerLastSeen: Sendable, Equatable {
     public var id: String

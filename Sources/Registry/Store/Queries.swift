@@ -59,6 +59,13 @@ public struct WorkerPage: Sendable, Equatable {
         self.workers = workers
         self.nextCursor = nextCursor
     }
+
+    /// A page from a listing that fetched one row more than `limit` to learn whether another page follows.
+    init(listing: [Worker], limit: Int) {
+        let hasMore = listing.count > limit
+        let workers = Array(listing.prefix(limit))
+        self.init(workers: workers, nextCursor: hasMore ? workers.last?.id : nil)
+    }
 }
 
 /// A filtered listing of history entries, newest first.

@@ -1,14 +1,19 @@
 import Foundation
 
 /// Collects SQL conditions and their values, numbering parameters as it goes.
-struct SQLiteQueryBuilder {
-    private(set) var values: [SQLiteValue] = []
+struct SQLQueryBuilder {
+    let dialect: SQLDialect
+    private(set) var values: [SQLValue] = []
     private(set) var conditions: [String] = []
 
-    /// Adds a value and returns its placeholder (`?1`, `?2`, ...).
-    mutating func parameter(_ value: SQLiteValue) -> String {
+    init(_ dialect: SQLDialect) {
+        self.dialect = dialect
+    }
+
+    /// Adds a value and returns its placeholder.
+    mutating func parameter(_ value: SQLValue) -> String {
         values.append(value)
-        return "?\(values.count)"
+        return dialect.placeholder(values.count)
     }
 
     mutating func add(_ condition: String) {
@@ -29,7 +34,16 @@ struct SQLiteQueryBuilder {
             // `product` or anything starting `product.`; '/' sorts right after '.', so the range uses the index.
             add("(\(column) = \(parameter(.text(group))) OR (\(column) >= \(parameter(.text(group + "."))) AND \(column) < \(parameter(.text(group + "/")))))")
         case .glob(let pattern):
-            add("\(column) GLOB \(parameter(.text(pattern)))")
+            add(dialect.matchesGlob(column, parameter(.text(dialect.globPattern(pattern)))))
+        }
+    }
+
+    /// Adds the condition for an id that is either exact or a glob.
+    mutating func addID(_ pattern: String) {
+        if pattern.contains(where: { $0 == "*" || $0 == "?" }) {
+            add(dialect.matchesGlob("id", parameter(.text(dialect.globPattern(pattern)))))
+        } else {
+            add("id = \(parameter(.text(pattern)))")
         }
     }
 
@@ -40,7 +54,7 @@ struct SQLiteQueryBuilder {
         let defaultTTL = parameter(.real(liveness.defaultTTL))
         return """
             CASE WHEN status = 'running' AND COALESCE(ttl, \(defaultTTL)) > 0 \
-            AND MAX(last_seen, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now) THEN 'lost' ELSE status END
+            AND \(dialect.greatest)(last_seen, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now) THEN 'lost' ELSE status END
             """
     }
 }

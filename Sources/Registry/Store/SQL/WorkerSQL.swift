@@ -1,0 +1,185 @@
+import Foundation
+
+/// A statement and the values bound to it.
+typealias SQLStatement = (sql: String, values: [SQLValue])
+
+/// The statements both SQL stores run, written once for either dialect, and the decoding of their rows.
+struct WorkerSQL: Sendable {
+    let dialect: SQLDialect
+
+    static let workerColumns = """
+        id, grp, status, status_since, run_started_at, last_seen, last_received_at, ttl, host, pid, version, labels, \
+        message, message_at, heartbeats, error_count, exit_code
+        """
+    static let historyColumns = "seq, worker_id, grp, event, status, at, received_at, message, action, exit_code, late"
+    /// Where the live status sits in rows that carry one after the worker columns.
+    static let liveStatusColumn = 17
+
+    // MARK: Writing
+
+    func selectWorkerForUpdate(id: String, lock: String = "") -> SQLStatement {
+        ("SELECT \(Self.workerColumns) FROM workers WHERE id = \(dialect.placeholder(1)) \(lock)", [.text(id)])
+    }
+
+    func upsert(_ worker: Worker) -> SQLStatement {
+        let columns = Self.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let placeholders = (1...columns.count).map(dialect.placeholder).joined(separator: ", ")
+        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let values: [SQLValue] = [
+            .text(worker.id), .text(worker.group), .text(worker.status.rawValue), .real(worker.statusSince.timeIntervalSince1970),
+            .real(worker.runStartedAt.timeIntervalSince1970), .real(worker.lastSeen.timeIntervalSince1970),
+            .real(worker.lastReceivedAt.timeIntervalSince1970), .real(worker.ttl), .text(worker.host), .integer(worker.pid),
+            .text(worker.version), .text(LabelCoding.encode(worker.labels)), .text(worker.message),
+            .real(worker.messageAt?.timeIntervalSince1970), .integer(worker.heartbeats), .integer(worker.errorCount),
+            .integer(worker.exitCode),
+        ]
+        return ("INSERT INTO workers (\(Self.workerColumns)) VALUES (\(placeholders)) ON CONFLICT (id) DO UPDATE SET \(updates)", values)
+    }
+
+    func append(_ entry: HistoryEntry) -> SQLStatement {
+        let placeholders = (1...10).map(dialect.placeholder).joined(separator: ", ")
+        return (
+            "INSERT INTO history (worker_id, grp, event, status, at, received_at, message, action, exit_code, late) VALUES (\(placeholders))",
+            [
+                .text(entry.workerID), .text(entry.group), .text(entry.event), .text(entry.status?.rawValue),
+                .real(entry.at.timeIntervalSince1970), .real(entry.receivedAt.timeIntervalSince1970), .text(entry.message),
+                .text(entry.action), .integer(entry.exitCode), .integer(entry.late ? 1 : 0),
+            ]
+        )
+    }
+
+    /// The statements that add one batch's tally to the counters and the known groups, in a fixed order
+    /// (so concurrent writers take their row locks in the same order).
+    func record(_ tally: BatchTally) -> [SQLStatement] {
+        let p = dialect.placeholder
+        let addToCounter = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
+            + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
+        let touchGroup = "INSERT INTO groups (name, last_event_at) VALUES (\(p(1)), \(p(2))) "
+            + "ON CONFLICT (name) DO UPDATE SET last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at)"
+        return tally.errors.sorted { $0.key < $1.key }.map { (addToCounter, [.text("errors"), .text($0.key), .integer($0.value)]) }
+            + tally.events.sorted { $0.key < $1.key }.map { (addToCounter, [.text("events"), .text($0.key), .integer($0.value)]) }
+            + tally.groups.sorted { $0.key < $1.key }.map { (touchGroup, [.text($0.key), .real($0.value.timeIntervalSince1970)]) }
+    }
+
+    func markLost(_ worker: Worker, at deadline: Date) -> SQLStatement {
+        let p = dialect.placeholder
+        return ("UPDATE workers SET status = 'lost', status_since = \(p(1)) WHERE id = \(p(2)) AND status = 'running'",
+                [.real(deadline.timeIntervalSince1970), .text(worker.id)])
+    }
+
+    func deleteWorker(id: String) -> [SQLStatement] {
+        [("DELETE FROM history WHERE worker_id = \(dialect.placeholder(1))", [.text(id)]),
+         ("DELETE FROM workers WHERE id = \(dialect.placeholder(1))", [.text(id)])]
+    }
+
+    /// Retention: old stopped workers, old history, history over the limit, then empty old groups and their counters.
+    func prune(_ policy: RetentionPolicy, now: Date) -> [SQLStatement] {
+        let p = dialect.placeholder(1)
+        let workerCutoff = now.addingTimeInterval(-policy.workers).timeIntervalSince1970
+        let historyCutoff = now.addingTimeInterval(-policy.history).timeIntervalSince1970
+        return [
+            ("DELETE FROM workers WHERE status != 'running' AND status_since < \(p)", [.real(workerCutoff)]),
+            ("DELETE FROM history WHERE received_at < \(p)", [.real(historyCutoff)]),
+            ("DELETE FROM history WHERE seq <= (SELECT MAX(seq) FROM history) - \(p)", [.integer(policy.historyLimit)]),
+            ("DELETE FROM groups WHERE last_event_at < \(p) AND name NOT IN (SELECT grp FROM workers)", [.real(workerCutoff)]),
+            ("DELETE FROM counters WHERE name = 'errors' AND label NOT IN (SELECT name FROM groups)", []),
+        ]
+    }
+
+    // MARK: Reading
+
+    func workers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let live = builder.liveStatus(liveness)
+        if let pattern = query.idPattern { builder.addID(pattern) }
+        builder.addGroup(query.group)
+        if let after = query.after { builder.add("id > \(builder.parameter(.text(after)))") }
+        var statusFilter = ""
+        if !query.statuses.isEmpty {
+            statusFilter = "WHERE live_status IN (\(query.statuses.sorted().map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+        }
+        let limit = builder.parameter(.integer(query.limit + 1))
+        let sql = """
+            SELECT * FROM (SELECT \(Self.workerColumns), \(live) AS live_status FROM workers \(builder.whereClause)) AS listed
+            \(statusFilter) ORDER BY id LIMIT \(limit)
+            """
+        return (sql, builder.values)
+    }
+
+    func worker(id: String, liveness: Liveness) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let live = builder.liveStatus(liveness)
+        return ("SELECT \(Self.workerColumns), \(live) FROM workers WHERE id = \(builder.parameter(.text(id)))", builder.values)
+    }
+
+    func history(_ query: HistoryQuery) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        if let workerID = query.workerID { builder.add("worker_id = \(builder.parameter(.text(workerID)))") }
+        builder.addGroup(query.group)
+        if !query.events.isEmpty {
+            builder.add("event IN (\(query.events.sorted().map { builder.parameter(.text($0)) }.joined(separator: ", ")))")
+        }
+        if let since = query.since { builder.add("at >= \(builder.parameter(.real(since.timeIntervalSince1970)))") }
+        if let before = query.before { builder.add("seq < \(builder.parameter(.integer(before)))") }
+        let limit = builder.parameter(.integer(query.limit))
+        return ("SELECT \(Self.historyColumns) FROM history \(builder.whereClause) ORDER BY seq DESC LIMIT \(limit)", builder.values)
+    }
+
+    func groupCounts(liveness: Liveness) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let live = builder.liveStatus(liveness)
+        return ("SELECT grp, live_status, COUNT(*) FROM (SELECT grp, \(live) AS live_status FROM workers) AS live GROUP BY grp, live_status ORDER BY grp",
+                builder.values)
+    }
+
+    /// Running workers past their deadline; `lock` adds the dialect's row locking.
+    func expired(liveness: Liveness, lock: String = "") -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let live = builder.liveStatus(liveness)
+        return ("SELECT \(Self.workerColumns) FROM workers WHERE status = 'running' AND \(live) = 'lost' ORDER BY id \(lock)", builder.values)
+    }
+
+    static let newestEventTime = "SELECT MAX(last_received_at) FROM workers"
+    static let knownGroups = "SELECT name FROM groups ORDER BY name"
+    static let counters = "SELECT name, label, value FROM counters"
+    static let lastSeen = "SELECT id, grp, last_seen FROM workers ORDER BY id"
+
+    // MARK: Rows
+
+    static func worker(from row: some SQLRow, liveStatusColumn: Int? = nil) throws -> Worker {
+        Worker(
+            id: row.text(0), group: row.text(1), status: try status(row.text(liveStatusColumn ?? 2)),
+            statusSince: row.date(3), runStartedAt: row.date(4), lastSeen: row.date(5), lastReceivedAt: row.date(6),
+            ttl: row.optionalDouble(7), host: row.optionalText(8), pid: row.optionalInt(9), version: row.optionalText(10),
+            labels: LabelCoding.decode(row.text(11)), message: row.optionalText(12), messageAt: row.optionalDate(13),
+            heartbeats: row.int(14), errorCount: row.int(15), exitCode: row.optionalInt(16))
+    }
+
+    static func historyEntry(from row: some SQLRow) throws -> HistoryEntry {
+        HistoryEntry(
+            sequence: Int64(row.int(0)), workerID: row.text(1), group: row.text(2), event: row.text(3),
+            status: try row.optionalText(4).map(status), at: row.date(5), receivedAt: row.date(6),
+            message: row.optionalText(7), action: row.optionalText(8), exitCode: row.optionalInt(9), late: row.int(10) != 0)
+    }
+
+    static func groupCount(from row: some SQLRow) throws -> GroupCount {
+        GroupCount(group: row.text(0), status: try status(row.text(1)), count: row.int(2))
+    }
+
+    static func lastSeen(from row: some SQLRow) -> WorkerLastSeen {
+        WorkerLastSeen(id: row.text(0), group: row.text(1), lastSeen: row.date(2))
+    }
+
+    private static func status(_ text: String) throws -> WorkerStatus {
+        guard let status = WorkerStatus(rawValue: text) else { throw StoreError.failed("unknown status '\(text)' in the database") }
+        return status
+    }
+}
+
+extension SQLRow {
+    func optionalText(_ column: Int) -> String? { isNull(column) ? nil : text(column) }
+    func optionalInt(_ column: Int) -> Int? { isNull(column) ? nil : int(column) }
+    func optionalDouble(_ column: Int) -> Double? { isNull(column) ? nil : double(column) }
+    func date(_ column: Int) -> Date { Date(timeIntervalSince1970: double(column)) }
+    func optionalDate(_ column: Int) -> Date? { isNull(column) ? nil : date(column) }
+}
