@@ -156,6 +156,9 @@ public final class SQLiteStore: WorkerStore {
         }
     }
 
+    /// Always: one server owns the file.
+    public func holdsMaintenanceLease() async -> Bool { true }
+
     public func close() async throws {
         let wasClosed = isClosed.withLock { closed in
             defer { closed = true }

@@ -29,6 +29,7 @@ public struct RegistryService: Service {
         var nextPrune = clock.now
         while true {
             try await Task.sleep(for: registry.settings.sweepInterval)
+            guard await registry.store.holdsMaintenanceLease() else { continue }
             do {
                 let lost = try await registry.recordLostWorkers()
                 if lost > 0 { logger.info("workers lost", metadata: ["count": "\(lost)"]) }

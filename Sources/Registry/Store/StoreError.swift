@@ -4,6 +4,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case unavailable
         case storageFull
         case closed
+        case conflict
         case failed
     }
 
@@ -22,11 +23,15 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func storageFull(_ message: String) -> StoreError { StoreError(.storageFull, message) }
     /// The store was closed (the server is shutting down).
     public static let closed = StoreError(.closed, "the store is closed")
+    /// The transaction lost a race with another writer (deadlock, serialisation); it can be retried at once.
+    public static func conflict(_ message: String) -> StoreError { StoreError(.conflict, message) }
     /// Any other storage failure.
     public static func failed(_ message: String) -> StoreError { StoreError(.failed, message) }
 
     /// `true` when the disk is full.
     public var isStorageFull: Bool { kind == .storageFull }
+    /// `true` for a lost race with another writer.
+    public var isConflict: Bool { kind == .conflict }
     /// `true` when retrying later may succeed (unavailable, full or closing).
     public var isTransient: Bool { kind != .failed }
 

@@ -27,6 +27,9 @@ public protocol WorkerStore: Sendable {
     /// Removes what `policy` no longer keeps: old stopped workers, old history, and groups with no
     /// worker left whose last event is older than the worker retention (with their error counters).
     func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport
+    /// `true` when this server should run the periodic work (sweep, retention): always for a store of
+    /// one server; for a shared store, on one replica at a time.
+    func holdsMaintenanceLease() async -> Bool
     /// Finishes pending work and releases the storage.
     func close() async throws
 }

@@ -1,0 +1,44 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// How to reach PostgreSQL, read from a `postgres://` URL.
+///
+/// `postgres://user:password@host:5432/database?sslmode=require&pool_size=10&connect_timeout=10`
+/// - `sslmode`: `disable`, `prefer` (the default: TLS when the server offers it) or `require`.
+/// - `pool_size`: most connections this replica opens (default 10).
+/// - `connect_timeout`: seconds to wait for a connection (default 10).
+public struct PostgresSettings: Sendable {
+    /// The postgres-nio client configuration.
+    public let client: PostgresClient.Configuration
+    /// A short description without the password, for logs.
+    public let description: String
+
+    /// Reads `url`; throws a message naming the part that is wrong.
+    public init(url: String) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty
+        else {
+            throw StoreError.failed("the database URL must look like postgres://user:password@host:5432/database")
+        }
+        let parameters = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        let tls: PostgresClient.Configuration.TLS
+        switch parameters["sslmode"] ?? "prefer" {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        case let other: throw StoreError.failed("sslmode '\(other)' is not one of disable, prefer, require")
+        }
+        let database = components.path.drop { $0 == "/" }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : String(database), tls: tls)
+        configuration.options.maximumConnections = Int(parameters["pool_size"] ?? "") ?? 10
+        configuration.options.connectTimeout = .seconds(Int64(parameters["connect_timeout"] ?? "") ?? 10)
+        if let schema = parameters["search_path"] {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        client = configuration
+        description = "postgres://\(components.user ?? "postgres")@\(host):\(components.port ?? 5432)/\(database)"
+    }
+}
