@@ -48,7 +48,7 @@ actor PostgresMaintenanceLease {
             try await client.withConnection { connection in
                 let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(Self.lockKey))", logger: logger)
                     .decode(Bool.self).reduce(false) { $0 || $1 }
-                await self.enter(acquired ? .held : .idle)
+                self.enter(acquired ? .held : .idle)
                 report.yield(acquired)
                 report.finish()
                 guard acquired else { return }

@@ -2,29 +2,30 @@ import Foundation
 import Registry
 import Testing
 
-@Suite("SQLite store")
-struct SQLiteStoreTests {
-    /// Opens a store in a fresh folder, runs `body`, closes the store and removes the folder.
-    private func withStore(_ body: (SQLiteStore, TemporaryDirectory) async throws -> Void) async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.cleanup() }
-        let store = try await SQLiteStore.open(path: directory.databasePath)
+/// Every store behaves the same: these run against SQLite and PostgreSQL alike.
+@Suite("Stores")
+struct StoreTests {
+    /// Opens a fresh store of `kind`, runs `body`, closes the store and removes what it made.
+    private func withStore(_ kind: StoreKind, _ body: (any WorkerStore) async throws -> Void) async throws {
+        let fixture = try await StoreFixture(kind)
+        let store = try await fixture.open()
         do {
-            try await body(store, directory)
+            try await body(store)
         } catch {
-            try await store.close()
+            try? await store.close()
+            await fixture.remove()
             throw error
         }
         try await store.close()
+        await fixture.remove()
     }
 
     private let now = liveness(at: 100)
 
-    @Test("what was committed is there after closing and reopening the file")
-    func persistsAcrossReopen() async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.cleanup() }
-        var store = try await SQLiteStore.open(path: directory.databasePath)
+    @Test("what was committed is there after closing and reopening", arguments: StoreKind.available)
+    func persistsAcrossReopen(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
+        var store = try await fixture.open()
         var started = event(.started, ttl: 600)
         started.labels = ["team": "data"]
         _ = try await store.apply(
@@ -33,7 +34,7 @@ struct SQLiteStoreTests {
         let before = try await store.worker(id: "Importer01", liveness: now)
         try await store.close()
 
-        store = try await SQLiteStore.open(path: directory.databasePath)
+        store = try await fixture.open()
         let after = try await store.worker(id: "Importer01", liveness: now)
         #expect(after == before)
         #expect(after?.labels == ["team": "data"])
@@ -41,35 +42,16 @@ struct SQLiteStoreTests {
         #expect(after?.errorCount == 1)
         let history = try await store.history(HistoryQuery(workerID: "Importer01"))
         #expect(history.map(\.event) == ["error", "message", "started"])
+        let counters = try await store.metricsSnapshot(liveness: now, includeWorkers: false)
+        #expect(counters.eventTotals == ["started": 1, "message": 1, "error": 1])
+        #expect(counters.errorTotals == ["product.importer": 1])
         try await store.close()
+        await fixture.remove()
     }
 
-    @Test("an existing empty file is migrated to the current schema")
-    func migratesEmptyFile() async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.cleanup() }
-        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data()))
-        let store = try await SQLiteStore.open(path: directory.databasePath)
-        _ = try await store.apply([event(.started)], liveness: now)
-        #expect(try await store.worker(id: "Importer01", liveness: now)?.status == .running)
-        try await store.close()
-        // Opening again applies nothing twice.
-        let reopened = try await SQLiteStore.open(path: directory.databasePath)
-        #expect(try await reopened.workers(WorkerQuery(), liveness: now).workers.count == 1)
-        try await reopened.close()
-    }
-
-    @Test("a file that is not a database is refused with a clear error")
-    func refusesGarbage() async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.cleanup() }
-        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data(repeating: 0x41, count: 4096)))
-        await #expect(throws: StoreError.self) { try await SQLiteStore.open(path: directory.databasePath) }
-    }
-
-    @Test("listing filters by id glob, group subtree or glob, and status as shown now")
-    func filters() async throws {
-        try await withStore { store, _ in
+    @Test("listing filters by id glob, group subtree or glob, and status as shown now", arguments: StoreKind.available)
+    func filters(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply([
                 event(.started, id: "Importer01", group: "product.importer"),
                 event(.started, id: "Importer02", group: "product.importer.bulk", ttl: 10),
@@ -92,9 +74,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("pages follow the cursor until the last one")
-    func paging() async throws {
-        try await withStore { store, _ in
+    @Test("pages follow the cursor until the last one", arguments: StoreKind.available)
+    func paging(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let events = (0..<25).map { event(.started, id: String(format: "w%02d", $0)) }
             _ = try await store.apply(events, liveness: now)
             var seen: [String] = []
@@ -108,9 +90,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("group counts use the status as shown now")
-    func groupCounts() async throws {
-        try await withStore { store, _ in
+    @Test("group counts use the status as shown now", arguments: StoreKind.available)
+    func groupCounts(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply([
                 event(.started, id: "a", group: "g", ttl: 10), event(.started, id: "b", group: "g"),
                 event(.stopped, id: "c", group: "h", exitCode: 2),
@@ -122,9 +104,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("the sweep records each lost worker once, at its deadline")
-    func recordsLostWorkers() async throws {
-        try await withStore { store, _ in
+    @Test("the sweep records each lost worker once, at its deadline", arguments: StoreKind.available)
+    func recordsLostWorkers(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply([event(.started, id: "a", ttl: 10), event(.started, id: "b")], liveness: liveness(at: 0))
             #expect(try await store.recordLostWorkers(liveness: liveness(at: 5)) == 0)
             #expect(try await store.recordLostWorkers(liveness: now) == 1)
@@ -135,9 +117,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("retention removes old stopped workers and old history, keeps running workers")
-    func prunes() async throws {
-        try await withStore { store, _ in
+    @Test("retention removes old stopped workers and old history, keeps running workers", arguments: StoreKind.available)
+    func prunes(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply([
                 event(.started, id: "old"), event(.stopped, id: "old", at: 1), event(.started, id: "alive"),
             ], liveness: liveness(at: 0))
@@ -152,9 +134,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("the history is capped at its limit, oldest entries first out")
-    func capsHistory() async throws {
-        try await withStore { store, _ in
+    @Test("the history is capped at its limit, oldest entries first out", arguments: StoreKind.available)
+    func capsHistory(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply((0..<30).map { event(.message, at: Double($0), message: "m\($0)") }, liveness: now)
             let report = try await store.prune(RetentionPolicy(historyLimit: 10), now: t0)
             #expect(report.historyEntries == 20)
@@ -163,9 +145,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("deregistering removes the worker and its history")
-    func removes() async throws {
-        try await withStore { store, _ in
+    @Test("deregistering removes the worker and its history", arguments: StoreKind.available)
+    func removes(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply([event(.started), event(.message, at: 1, message: "x")], liveness: now)
             #expect(try await store.removeWorker(id: "Importer01"))
             #expect(try await store.removeWorker(id: "Importer01") == false)
@@ -174,9 +156,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("errors filter by group and time, newest first")
-    func errorQueries() async throws {
-        try await withStore { store, _ in
+    @Test("errors filter by group and time, newest first", arguments: StoreKind.available)
+    func errorQueries(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.apply([
                 event(.error, id: "a", group: "product.importer", at: 1, message: "e1", action: "logged"),
                 event(.error, id: "b", group: "price", at: 2, message: "e2", action: "retried"),
@@ -191,14 +173,39 @@ struct SQLiteStoreTests {
     }
 }
 
-@Suite("Registry")
-struct RegistryTests {
-    @Test("concurrent requests are group-committed and every one gets its own outcome")
-    func groupCommit() async throws {
+@Suite("SQLite file")
+struct SQLiteFileTests {
+    @Test("an existing empty file is migrated to the current schema")
+    func migratesEmptyFile() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
+        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data()))
+        let store = try await SQLiteStore.open(path: directory.databasePath)
+        _ = try await store.apply([event(.started)], liveness: liveness(at: 100))
+        #expect(try await store.worker(id: "Importer01", liveness: liveness(at: 100))?.status == .running)
+        try await store.close()
+        // Opening again applies nothing twice.
+        let reopened = try await SQLiteStore.open(path: directory.databasePath)
+        #expect(try await reopened.workers(WorkerQuery(), liveness: liveness(at: 100)).workers.count == 1)
+        try await reopened.close()
+    }
+
+    @Test("a file that is not a database is refused with a clear error")
+    func refusesGarbage() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data(repeating: 0x41, count: 4096)))
+        await #expect(throws: StoreError.self) { try await SQLiteStore.open(path: directory.databasePath) }
+    }
+}
+
+@Suite("Registry")
+struct RegistryTests {
+    @Test("concurrent requests are group-committed and every one gets its own outcome", arguments: StoreKind.available)
+    func groupCommit(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
         let clock = ManualClock(t0)
-        let registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath), clock: clock.wallClock)
+        let registry = Registry(store: try await fixture.open(), clock: clock.wallClock)
         let outcomes = try await withThrowingTaskGroup(of: EventOutcome.self) { group in
             for index in 0..<200 {
                 group.addTask {
@@ -211,6 +218,7 @@ struct RegistryTests {
         #expect(outcomes.filter { $0.status == .stopped }.count == 100)
         #expect(try await registry.workers(WorkerQuery(limit: 1000)).workers.count == 200)
         try await registry.shutdown()
+        await fixture.remove()
     }
 
     @Test("TTL expiry follows the injected clock, with no sleeping")

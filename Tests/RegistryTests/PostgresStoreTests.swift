@@ -1,0 +1,63 @@
+import Foundation
+import Registry
+import Testing
+
+/// What only a shared store has to get right: several replicas on one database.
+@Suite("PostgreSQL replicas", .enabled(if: StoreKind.available.contains(.postgres)))
+struct PostgresStoreTests {
+    @Test("a write through one replica is read at once through another")
+    func replicasShareState() async throws {
+        let fixture = try await StoreFixture(.postgres)
+        let (first, second) = (try await fixture.open(), try await fixture.open())
+        _ = try await first.apply([event(.started, id: "shared", ttl: 30)], liveness: liveness(at: 0))
+        #expect(try await second.worker(id: "shared", liveness: liveness(at: 1))?.status == .running)
+        #expect(try await second.worker(id: "shared", liveness: liveness(at: 31))?.status == .lost)
+        try await first.close()
+        try await second.close()
+        await fixture.remove()
+    }
+
+    @Test("replicas writing the same workers at once lose no event")
+    func concurrentWritersSerialise() async throws {
+        let fixture = try await StoreFixture(.postgres)
+        let stores = [try await fixture.open(), try await fixture.open()]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    for round in 0..<20 {
+                        let batch = (0..<5).map { event(.message, id: "w\($0)", at: Double(round), message: "r\(index)-\(round)") }
+                        _ = try await store.apply(batch, liveness: liveness(at: 0))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let snapshot = try await stores[0].metricsSnapshot(liveness: liveness(at: 0), includeWorkers: false)
+        #expect(snapshot.eventTotals["message"] == 200)
+        for id in 0..<5 {
+            #expect(try await stores[1].history(HistoryQuery(workerID: "w\(id)", limit: 1000)).count == 40)
+        }
+        for store in stores { try await store.close() }
+        await fixture.remove()
+    }
+
+    @Test("one replica at a time holds the maintenance lease; another takes it when it is released")
+    func maintenanceLease() async throws {
+        let fixture = try await StoreFixture(.postgres)
+        let (first, second) = (try await fixture.open(), try await fixture.open())
+        let firstHolds = await first.holdsMaintenanceLease()
+        let secondHolds = await second.holdsMaintenanceLease()
+        #expect(firstHolds != secondHolds)
+        let (holder, other) = firstHolds ? (first, second) : (second, first)
+        #expect(await holder.holdsMaintenanceLease())
+        try await holder.close()
+        var taken = false
+        for _ in 0..<100 where !taken {
+            taken = await other.holdsMaintenanceLease()
+            if !taken { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(taken)
+        try await other.close()
+        await fixture.remove()
+    }
+}

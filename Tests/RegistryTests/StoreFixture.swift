@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Registry
+import Testing
+
+/// The stores every store test runs against: SQLite always; PostgreSQL when `WOKMANAGER_TEST_POSTGRES_URL`
+/// names a server (`make test` starts one), and always in CI, where a missing server is a failure.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static var available: [StoreKind] {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["WOKMANAGER_TEST_POSTGRES_URL"] != nil || environment["CI"] != nil ? allCases : [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A fresh, empty store of one kind: a new SQLite file, or a new schema in the test PostgreSQL database.
+struct StoreFixture: Sendable {
+    let kind: StoreKind
+    private let folder = TemporaryDirectory()
+    private let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    private static let logger = Logger(label: "store-tests")
+
+    init(_ kind: StoreKind) async throws {
+        self.kind = kind
+        if kind == .postgres {
+            let create = PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)")
+            try await Self.admin { try await $0.query(create, logger: Self.logger) }
+        }
+    }
+
+    /// Opens the store (again, after a close, to test what persisted).
+    func open() async throws -> any WorkerStore {
+        switch kind {
+        case .sqlite:
+            return try await SQLiteStore.open(path: folder.databasePath)
+        case .postgres:
+            return try await PostgresStore.open(settings: try PostgresSettings(url: try Self.url() + "&search_path=\(schema)&pool_size=4"), logger: Self.logger)
+        }
+    }
+
+    /// Removes the files or the schema.
+    func remove() async {
+        folder.cleanup()
+        if kind == .postgres {
+            let drop = PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE")
+            try? await Self.admin { try await $0.query(drop, logger: Self.logger) }
+        }
+    }
+
+    static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["WOKMANAGER_TEST_POSTGRES_URL"] else {
+            throw StoreError.unavailable("WOKMANAGER_TEST_POSTGRES_URL is not set: run `make test`, which starts a PostgreSQL server")
+        }
+        return url
+    }
+
+    private static func admin(_ body: @escaping @Sendable (PostgresConnection) async throws -> Void) async throws {
+        let client = PostgresClient(configuration: try PostgresSettings(url: try url()).client, backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.withConnection { try await body($0) }
+            group.cancelAll()
+        }
+    }
+}
