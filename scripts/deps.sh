@@ -2,7 +2,7 @@
 # Checks what building and testing wokmanager needs; installs what is missing when it can
 # (as root with apt-get / pip), and otherwise says exactly what to install.
 #   scripts/deps.sh build   # Swift toolchain, zlib and SQLite headers
-#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium, promtool and the Python test tools
+#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium, promtool, PostgreSQL and the Python test tools
 set -euo pipefail
 need=${1:-build}
 missing_apt=()
@@ -23,6 +23,7 @@ if [[ $need == test ]]; then
   command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
   command -v chromium >/dev/null || missing_apt+=(chromium)
   command -v promtool >/dev/null || missing_apt+=(prometheus)
+  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing_apt+=(postgresql)
 fi
 
 if ((${#missing_apt[@]})); then

@@ -23,7 +23,7 @@ public func buildApplication(
     guard !configuration.apiKeys.isEmpty else {
         throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
     }
-    let store = try await SQLiteStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
+    let store = try await openStore(configuration, logger: logger)
     let registry = Registry(store: store, settings: configuration.registry, clock: clock) { events, duration in
         metrics.recordCommit(events: events, duration: duration)
     }
@@ -34,6 +34,16 @@ public func buildApplication(
         services: [RegistryService(registry: registry, logger: logger)],
         logger: logger
     )
+}
+
+/// The store the configuration names: PostgreSQL for a `postgres://` URL, else the SQLite file.
+func openStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> any WorkerStore {
+    guard let url = configuration.databaseURL else {
+        return try await SQLiteStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
+    }
+    let settings = try PostgresSettings(url: url)
+    logger.info("using PostgreSQL", metadata: ["database": "\(settings.description)"])
+    return try await PostgresStore.open(settings: settings, logger: logger)
 }
 
 /// The routes, with JSON errors everywhere, gzip where the client allows it, and keys where they are required.

@@ -6,8 +6,10 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// The port to listen on (the seed's 5000 by default).
     public var port: Int
-    /// The SQLite file.
+    /// The SQLite file (the default store).
     public var databasePath: String
+    /// A `postgres://` URL; when set, state lives in PostgreSQL and several replicas can share it.
+    public var databaseURL: String?
     /// How SQLite syncs commits to disk.
     public var synchronous: SQLiteStore.Synchronous
     /// The API keys that may write (and read, with ``readsRequireKey``). Must not be empty.
@@ -25,7 +27,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Creates a configuration with the documented defaults.
     public init(
-        host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite",
+        host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite", databaseURL: String? = nil,
         synchronous: SQLiteStore.Synchronous = .full, apiKeys: [String], readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
         perWorkerMetrics: Bool = false
@@ -33,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.databasePath = databasePath
+        self.databaseURL = databaseURL
         self.synchronous = synchronous
         self.apiKeys = apiKeys
         self.readsRequireKey = readsRequireKey

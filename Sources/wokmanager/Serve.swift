@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("database"), help: "SQLite file (WOKMANAGER_DATABASE; default ./data/wokmanager.sqlite).")
     var databasePath: String?
 
+    @Option(name: .customLong("database-url"), help: "postgres://user:password@host:5432/db to share state between replicas (WOKMANAGER_DATABASE_URL); SQLite when unset.")
+    var databaseURL: String?
+
     @Option(name: .customLong("api-key"), help: "An API key; repeat for several (WOKMANAGER_API_KEYS, comma-separated). With none, one is generated on first start and kept beside the database.")
     var apiKeys: [String] = []
 
@@ -29,6 +32,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "TTL of workers that send none, e.g. 60s; 0 = never lost (WOKMANAGER_DEFAULT_TTL; default 0).")
     var defaultTTL: String?
+
+    @Option(help: "How often lost workers are recorded and, every 12th time, retention applied (WOKMANAGER_SWEEP_INTERVAL; default 5s).")
+    var sweepInterval: String?
 
     @Option(help: "How long stopped, failed and lost workers stay visible (WOKMANAGER_RETENTION; default 7d).")
     var retention: String?
@@ -55,7 +61,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try resolveConfiguration()
         let logger = try makeLogger()
         let app = try await buildApplication(configuration, logger: logger)
-        logger.info("wokmanager listening", metadata: ["address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databasePath)"])
+        logger.info("wokmanager listening", metadata: ["address": "\(configuration.host):\(configuration.port)"])
         try await app.runService()
     }
 
@@ -67,16 +73,21 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--sqlite-synchronous must be full or normal, not '\(synchronousName)'")
         }
         let defaults = RetentionPolicy()
+        let sweep = try setting.duration(sweepInterval, "WOKMANAGER_SWEEP_INTERVAL", default: 5)
+        guard sweep > 0 else { throw ValidationError("--sweep-interval must be more than 0") }
         let registry = RegistrySettings(
             defaultTTL: try setting.duration(defaultTTL, "WOKMANAGER_DEFAULT_TTL", default: 0),
             retention: RetentionPolicy(
                 workers: try setting.duration(retention, "WOKMANAGER_RETENTION", default: defaults.workers),
                 history: try setting.duration(historyRetention, "WOKMANAGER_HISTORY_RETENTION", default: defaults.history),
-                historyLimit: try setting.integer(historyLimit, "WOKMANAGER_HISTORY_LIMIT", default: defaults.historyLimit)))
+                historyLimit: try setting.integer(historyLimit, "WOKMANAGER_HISTORY_LIMIT", default: defaults.historyLimit)),
+            sweepInterval: .milliseconds(Int64(sweep * 1000)),
+            pruneInterval: .milliseconds(Int64(sweep * 12_000)))
         return ServerConfiguration(
             host: setting.value(host, "WOKMANAGER_HOST") ?? "127.0.0.1",
             port: try setting.integer(port, "WOKMANAGER_PORT", default: 5000),
             databasePath: databasePath,
+            databaseURL: setting.value(databaseURL, "WOKMANAGER_DATABASE_URL"),
             synchronous: synchronous,
             apiKeys: try resolveKeys(setting: setting, databasePath: databasePath),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),

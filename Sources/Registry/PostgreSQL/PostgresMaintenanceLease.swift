@@ -37,10 +37,10 @@ actor PostgresMaintenanceLease {
         return false
     }
 
-    /// Gives the lease up (on shutdown).
+    /// Gives the lease up (on shutdown), waiting a moment for the unlock.
     func release() async {
         holder?.cancel()
-        await holder?.value
+        await holder?.waitAtMost(.seconds(2))
     }
 
     private func hold(report: AsyncStream<Bool>.Continuation) async {

@@ -148,7 +148,7 @@ public final class PostgresStore: WorkerStore {
     public func close() async throws {
         await lease.release()
         runner.cancel()
-        await runner.value
+        await runner.waitAtMost(.seconds(5))
     }
 
     // MARK: - Running statements
@@ -178,18 +178,42 @@ public final class PostgresStore: WorkerStore {
         return try await rows(connection, counting, logger) { $0.int(0) }.first ?? 0
     }
 
-    /// Maps PostgreSQL failures to ``StoreError``: a lost connection is `unavailable` (503, retry),
-    /// a full disk `storageFull` (507).
-    private func database<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PSQLError {
-            throw Self.storeError(error)
+    /// How long one operation may wait for the database before the client is told to retry (503).
+    static let operationTimeout = Duration.seconds(5)
+
+    /// Runs one database operation, bounded by ``operationTimeout``, mapping PostgreSQL failures to
+    /// ``StoreError``: a lost connection is `unavailable` (503, retry), a full disk `storageFull` (507).
+    private func database<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let (outcome, report) = AsyncStream<Result<T, any Error>>.makeStream()
+        let work = Task {
+            do {
+                report.yield(.success(try await body()))
+            } catch {
+                report.yield(.failure(error))
+            }
         }
+        let timer = Task {
+            try await Task.sleep(for: Self.operationTimeout)
+            report.yield(.failure(StoreError.unavailable("the database did not answer within \(Self.operationTimeout)")))
+        }
+        defer {
+            work.cancel()
+            timer.cancel()
+        }
+        for await result in outcome {
+            do {
+                return try result.get()
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw Self.storeError(error)
+            }
+        }
+        throw StoreError.closed
     }
 
     /// Retries a transaction that lost a deadlock or serialisation race with another replica.
-    private func retryingConflicts<T>(_ body: () async throws -> T) async throws -> T {
+    private func retryingConflicts<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             do {
@@ -201,7 +225,18 @@ public final class PostgresStore: WorkerStore {
         }
     }
 
-    static func storeError(_ error: PSQLError) -> StoreError {
+    /// The registry's view of a failure from postgres-nio.
+    static func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let transaction = error as? PostgresTransactionError {
+            if let commit = transaction.commitError {
+                return .unavailable("the commit's outcome is unknown (\(storeError(commit).message)); retry the request")
+            }
+            return storeError(transaction.beginError ?? transaction.closureError ?? transaction.rollbackError ?? CancellationError())
+        }
+        guard let error = error as? PSQLError else {
+            return .unavailable("the database cannot be reached: \(String(describing: error))")
+        }
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = error.serverInfo?[.message] ?? "\(error.code)"
         switch state {
