@@ -56,13 +56,13 @@ func buildRouter(registry: Registry, configuration: ServerConfiguration, metrics
     router.add(middleware: StaticFiles.middleware(folder: configuration.publicFolder))
     let keys = APIKeyMiddleware<BasicRequestContext>(keys: APIKeys(configuration.apiKeys), metrics: metrics)
 
-    HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics).register(on: router.group())
-
     let writes = router.group().add(middleware: keys)
     EventRoutes(registry: registry, limits: configuration.limits).register(on: writes)
     AdminRoutes(registry: registry).register(on: writes)
 
     let reads = configuration.readsRequireKey ? router.group().add(middleware: keys) : router.group()
+    HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
+        .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
     PageRoutes(registry: registry, renderer: try await PageRenderer.load()).register(on: reads)
     return router

@@ -44,8 +44,14 @@ struct EventRoutes<Context: RequestContext> {
             var field: String
             var message: String
         }
+        struct Failure: Encodable {
+            var message: String
+            var field: String
+        }
         var accepted: Int
         var rejected: [Rejection]
+        /// Present when nothing was accepted, so the answer is an error like every other 4xx.
+        var error: Failure?
     }
 
     @Sendable func postBatch(_ request: Request, context: Context) async throws -> Response {
@@ -67,7 +73,9 @@ struct EventRoutes<Context: RequestContext> {
             }
         }
         _ = try await registry.record(events)
-        let answer = BatchAnswer(accepted: events.count, rejected: rejected)
+        let failure = events.isEmpty
+            ? BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body") : nil
+        let answer = BatchAnswer(accepted: events.count, rejected: rejected, error: failure)
         return try JSONResponse.make(answer, status: events.isEmpty ? .badRequest : .ok)
     }
 

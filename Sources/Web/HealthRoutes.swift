@@ -2,15 +2,15 @@ import Hummingbird
 import Registry
 import WokmanagerMetrics
 
-/// `GET /healthz` for load balancers and `GET /metrics` for Prometheus.
+/// `GET /healthz` for load balancers (always open) and `GET /metrics` for Prometheus (a read).
 struct HealthRoutes<Context: RequestContext> {
     let registry: Registry
     let serverMetrics: ServerMetrics
     let perWorkerMetrics: Bool
 
-    func register(on group: RouterGroup<Context>) {
+    func register(health group: RouterGroup<Context>, metrics reads: RouterGroup<Context>) {
         group.get("/healthz", use: health)
-        group.get("/metrics", use: metrics)
+        reads.get("/metrics", use: metrics)
     }
 
     struct Health: Encodable {

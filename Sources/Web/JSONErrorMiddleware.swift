@@ -4,8 +4,8 @@ import Registry
 
 /// Makes every failure answer with a JSON error body, and maps the registry's errors to statuses.
 ///
-/// Validation errors are 400; a full disk is 507 and an unreachable store 503 (retry later); an error
-/// nothing recognises is logged and answers a 500 that says no more than that.
+/// Validation errors are 400; a full disk is 507 and an unreachable store 503 (retry later); any other
+/// failure is logged and answers a 500 that says no more than that.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -17,18 +17,25 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as StoreError {
             context.logger.error("store failure", metadata: ["error": "\(error.message)"])
             if error.isStorageFull {
-                throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the server's disk is full; the event was not stored, retry later")
+                throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the server's disk is full; nothing was stored, retry later")
             }
-            throw APIError(.serviceUnavailable, "storage is unavailable (\(error.message)); the event was not stored, retry later",
-                           headers: [.retryAfter: "1"])
+            if error.isTransient {
+                throw APIError(.serviceUnavailable, "storage is unavailable; nothing was stored, retry later", headers: [.retryAfter: "1"])
+            }
+            throw APIError(.internalServerError, "internal server error")
         } catch let error as HTTPError {
-            throw APIError(error.status, error.body ?? Self.defaultMessage(for: error.status, request: request), headers: error.headers)
+            throw APIError(error.status, error.body ?? Self.defaultMessage(for: error.status, request: request), field: Self.field(for: error.status), headers: error.headers)
         } catch let error as any HTTPResponseError {
-            throw APIError(error.status, Self.defaultMessage(for: error.status, request: request))
+            throw APIError(error.status, Self.defaultMessage(for: error.status, request: request), field: Self.field(for: error.status))
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             throw APIError(.internalServerError, "internal server error")
         }
+    }
+
+    /// The request part a framework error concerns.
+    static func field(for status: HTTPResponse.Status) -> String? {
+        status == .contentTooLarge ? "body" : nil
     }
 
     static func defaultMessage(for status: HTTPResponse.Status, request: Request) -> String {

@@ -65,6 +65,10 @@ struct QueryRoutes<Context: RequestContext> {
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
         var query = try historyQuery(request)
         let parameters = QueryParameters(request, now: registry.clock.now())
+        let known = Set(EventKind.allCases.map(\.rawValue) + [HistoryEntry.lostEvent])
+        for name in parameters.list("event") where !known.contains(name) {
+            throw APIError(.badRequest, "unknown event '\(name)'; expected one of \(known.sorted().joined(separator: ", "))", field: "event")
+        }
         query.events = Set(parameters.list("event"))
         return try JSONResponse.make(EventList(events: try await registry.history(query)))
     }

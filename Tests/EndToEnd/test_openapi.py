@@ -81,6 +81,7 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("DELETE", "/workers/{id}", "/workers/nobody", **write)[0] == 404
     assert check.call("GET", "/errors", "/errors?limit=5000")[0] == 400
     assert check.call("GET", "/events", "/events?since=later")[0] == 400
+    assert check.call("GET", "/events", "/events?event=exploded")[0] == 400
     assert check.call("GET", "/", "/?status=sleeping")[0] == 400
     assert check.call("GET", "/ui/workers/{id}", "/ui/workers/nobody")[0] == 404
     assert check.call("GET", "/static/{file}", "/static/%2e%2e/Package.swift")[0] == 404

@@ -80,6 +80,14 @@ struct EventDecoderTests {
         #expect(message.hasSuffix(Limits.truncationMarker))
     }
 
+    @Test("a NUL character, which no store keeps faithfully, becomes U+FFFD")
+    func nulCharacters() throws {
+        let event = try decode(#"{"id":"w","group":"a","event":"error","message":"a\u0000b","action":"x\u0000","labels":{"k":"v\u0000"}}"#)
+        #expect(event.message == "a\u{FFFD}b")
+        #expect(event.action == "x\u{FFFD}")
+        #expect(event.labels == ["k": "v\u{FFFD}"])
+    }
+
     @Test("a batch as a JSON array keeps good items and names the bad ones")
     func batchArray() throws {
         let body = #"[{"id":"a","group":"g","event":"started"}, {"id":"b","group":"g","event":"nope"}, 7]"#

@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Synchronization
 import Testing
 
 /// Every store behaves the same: these run against SQLite and PostgreSQL alike.
@@ -128,8 +129,13 @@ struct StoreTests {
             #expect(soon == PruneReport(workers: 0, historyEntries: 0))
             let later = try await store.prune(policy, now: t0.addingTimeInterval(3700))
             #expect(later.workers == 1)
+            // A stop dated far in the past by the worker is kept for the full retention, counted from its receipt.
+            _ = try await store.apply([event(.stopped, id: "backdated", at: -30 * 86_400, receivedAt: 3650)], liveness: liveness(at: 3650))
+            #expect(try await store.prune(policy, now: t0.addingTimeInterval(3760)).workers == 0)
+            #expect(try await store.worker(id: "backdated", liveness: now) != nil)
             let muchLater = try await store.prune(policy, now: t0.addingTimeInterval(7300))
             #expect(muchLater.historyEntries == 3)
+            #expect(muchLater.workers == 1)
             #expect(try await store.workers(WorkerQuery(), liveness: now).workers.map(\.id) == ["alive"])
         }
     }
@@ -204,18 +210,21 @@ struct RegistryTests {
     @Test("concurrent requests are group-committed and every one gets its own outcome", arguments: StoreKind.available)
     func groupCommit(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
-        let clock = ManualClock(t0)
-        let registry = Registry(store: try await fixture.open(), clock: clock.wallClock)
-        let outcomes = try await withThrowingTaskGroup(of: EventOutcome.self) { group in
+        let commits = CommitLog()
+        let registry = Registry(store: try await fixture.open(), clock: ManualClock(t0).wallClock) { events, _ in commits.record(events) }
+        let outcomes = try await withThrowingTaskGroup(of: (Int, EventOutcome).self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    try await registry.record([event(index.isMultiple(of: 2) ? .started : .stopped, id: "w\(index)")])[0]
+                    (index, try await registry.record([event(index.isMultiple(of: 2) ? .started : .stopped, id: "w\(index)")])[0])
                 }
             }
-            return try await group.reduce(into: [EventOutcome]()) { $0.append($1) }
+            return try await group.reduce(into: [Int: EventOutcome]()) { $0[$1.0] = $1.1 }
         }
-        #expect(outcomes.filter { $0.status == .running }.count == 100)
-        #expect(outcomes.filter { $0.status == .stopped }.count == 100)
+        for index in 0..<200 {
+            #expect(outcomes[index]?.status == (index.isMultiple(of: 2) ? .running : .stopped), "w\(index)")
+        }
+        #expect(commits.events == 200)
+        #expect(commits.transactions < 200)  // requests shared transactions
         #expect(try await registry.workers(WorkerQuery(limit: 1000)).workers.count == 200)
         try await registry.shutdown()
         await fixture.remove()
@@ -263,4 +272,16 @@ struct RegistryTests {
         try await registry.shutdown()
         await #expect(throws: StoreError.closed) { try await registry.record([event(.started)]) }
     }
+}
+
+/// Counts what the group commit wrote.
+final class CommitLog: Sendable {
+    private let counts = Mutex((transactions: 0, events: 0))
+
+    func record(_ events: Int) {
+        counts.withLock { $0 = ($0.transactions + 1, $0.events + events) }
+    }
+
+    var transactions: Int { counts.withLock { $0.transactions } }
+    var events: Int { counts.withLock { $0.events } }
 }

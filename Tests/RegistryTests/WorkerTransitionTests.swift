@@ -147,3 +147,35 @@ struct LivenessTests {
         #expect(liveness(at: 100).status(of: w) == .stopped)
     }
 }
+
+@Suite("State rules around the sweep and the clock")
+struct SweepAndClockTests {
+    @Test("a heartbeat sent before the deadline but received after the sweep still brings the worker back")
+    func lateHeartbeatAfterSweep() {
+        let started = WorkerTransition.apply(event(.started, ttl: 30), to: nil, liveness: liveness(at: 0)).worker
+        var swept = started
+        swept.status = .lost
+        swept.statusSince = t0.addingTimeInterval(30)  // what the sweep records
+        let heartbeat = event(.heartbeat, at: 29, receivedAt: 35)
+        let transition = WorkerTransition.apply(heartbeat, to: swept, liveness: liveness(at: 35))
+        #expect(transition.outcome == EventOutcome(status: .running, late: false))
+        #expect(transition.entries.compactMap(\.status) == [.running])
+    }
+
+    @Test("liveness follows the server's receive time, whatever the worker's clock says")
+    func skewedWorkerClock() {
+        // The worker's clock is an hour behind: its `at` is old, but it was heard from just now.
+        let behind = event(.started, at: -3600, receivedAt: 0, ttl: 30)
+        let worker = WorkerTransition.apply(behind, to: nil, liveness: liveness(at: 0)).worker
+        #expect(liveness(at: 10).status(of: worker) == .running)
+        #expect(liveness(at: 31).status(of: worker) == .lost)
+    }
+
+    @Test("a run that failed stays failed when it reports its stop")
+    func failedRunStaysFailed() {
+        var worker = WorkerTransition.apply(event(.started), to: nil, liveness: liveness(at: 0)).worker
+        worker = WorkerTransition.apply(event(.error, at: 1, message: "x", action: "aborted"), to: worker, liveness: liveness(at: 1)).worker
+        worker = WorkerTransition.apply(event(.stopped, at: 2), to: worker, liveness: liveness(at: 2)).worker
+        #expect(worker.status == .failed)
+    }
+}

@@ -53,7 +53,7 @@ struct WriteRouteTests {
         try await withApp(limits: RequestLimits(eventBody: 1024)) { client, _ in
             let response = try await client.postState(eventJSON("w", extra: #", "message": "\#(String(repeating: "x", count: 2000))""#))
             #expect(response.status == .contentTooLarge)
-            #expect(try response.error()["message"] != nil)
+            #expect(try response.error()["field"] == "body")
             #expect(try await client.workerIDs() == [])
         }
     }
@@ -138,6 +138,7 @@ struct WriteRouteTests {
             let response = try await client.execute(uri: "/events?api-key=\(testKey)", method: .post, body: ByteBuffer(string: "[1, 2]"))
             #expect(response.status == .badRequest)
             #expect((try response.json()["rejected"] as? [Any])?.count == 2)
+            #expect(try response.error()["field"] == "body")
             let notJSON = try await client.execute(uri: "/events?api-key=\(testKey)", method: .post, body: ByteBuffer(string: "[oops"))
             #expect(try notJSON.error()["field"] == "body")
         }

@@ -79,12 +79,18 @@ public struct EventPayload: Decodable, Sendable {
 
     /// Cuts a long message instead of rejecting the whole report.
     static func truncated(_ message: String) -> String {
+        let message = withoutNUL(message)
         guard message.count > Limits.messageLength else { return message }
         return String(message.prefix(Limits.messageLength - Limits.truncationMarker.count)) + Limits.truncationMarker
     }
 
+    /// Replaces U+0000, which no store keeps faithfully, with U+FFFD.
+    static func withoutNUL(_ text: String) -> String {
+        text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+    }
+
     private static func shortText(_ text: String?, field: String) throws(EventValidationError) -> String? {
-        guard let text else { return nil }
+        guard let text = text.map(withoutNUL) else { return nil }
         if text.count > Limits.shortTextLength {
             throw EventValidationError(field: field, message: "is longer than \(Limits.shortTextLength) characters")
         }
@@ -106,6 +112,6 @@ public struct EventPayload: Decodable, Sendable {
                 throw EventValidationError(field: "labels.\(key)", message: "is longer than \(Limits.labelValueLength) characters")
             }
         }
-        return labels
+        return labels.mapValues(withoutNUL)
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Derives whether a running worker is still alive from its last-seen time and TTL.
+/// Derives whether a running worker is still alive from when the server last heard from it, and its TTL.
 ///
-/// A worker whose TTL is 0 never expires. After the server starts, every worker gets one TTL of grace
-/// counted from ``graceStart``, so a restart does not declare the whole fleet lost at once.
+/// The server's own receive times are used, not the worker's `at`, so a worker whose clock is off is
+/// judged like any other. A worker whose TTL is 0 never expires. After the server starts, every worker
+/// gets one TTL of grace counted from ``graceStart``, so a restart does not declare the whole fleet lost at once.
 public struct Liveness: Sendable, Equatable {
     /// The time to judge at.
     public var now: Date
@@ -28,7 +29,7 @@ public struct Liveness: Sendable, Equatable {
     public func deadline(of worker: Worker) -> Date? {
         let ttl = ttl(of: worker)
         guard ttl > 0 else { return nil }
-        return max(worker.lastSeen, graceStart).addingTimeInterval(ttl)
+        return max(worker.lastReceivedAt, graceStart).addingTimeInterval(ttl)
     }
 
     /// The status to show for `worker` now: `lost` when a running worker passed its deadline.

@@ -22,10 +22,10 @@ public struct WorkerTransition: Sendable, Equatable {
             worker.statusSince = lostAt
             entries.append(HistoryEntry(lostWorker: worker, at: lostAt, receivedAt: event.receivedAt))
         }
-        let late = existing != nil && event.at < worker.statusSince
+        let late = existing != nil && event.at < lastReportedChange(of: worker)
         var newStatus: WorkerStatus?
         if !late {
-            let target = targetStatus(of: event)
+            let target = targetStatus(of: event, after: worker.status)
             let startsRun = event.kind == .started || (target == .running && worker.status != .running)
             if startsRun {
                 worker.runStartedAt = event.at
@@ -52,17 +52,30 @@ public struct WorkerTransition: Sendable, Equatable {
             worker: worker, entries: entries, outcome: EventOutcome(status: liveness.status(of: worker), late: late))
     }
 
-    /// The time a running worker was lost before `event` arrived, if its deadline passed before the event's `at`.
+    /// The time a running worker was lost before `event` arrived, if its deadline passed before the event was received.
     private static func lossBefore(_ event: WorkerEvent, worker: Worker, liveness: Liveness) -> Date? {
         guard worker.status == .running, let deadline = liveness.deadline(of: worker),
-            deadline < event.at, liveness.status(of: worker) == .lost
+            deadline < event.receivedAt, liveness.status(of: worker) == .lost
         else { return nil }
         return deadline
+    }
+
+    /// When the worker itself last changed its state. A `lost` recorded by the server does not count:
+    /// a sign of life sent before the deadline but received after it still brings the worker back.
+    /// (A lost worker was running, and running always starts a run, so that time is the run's start.)
+    private static func lastReportedChange(of worker: Worker) -> Date {
+        worker.status == .lost ? worker.runStartedAt : worker.statusSince
     }
 
     private static func targetStatus(of event: WorkerEvent) -> WorkerStatus {
         if event.marksFailure { return .failed }
         return event.kind == .stopped ? .stopped : .running
+    }
+
+    /// A run that already failed (an aborted error) stays failed when it then reports its stop.
+    private static func targetStatus(of event: WorkerEvent, after current: WorkerStatus) -> WorkerStatus {
+        let target = targetStatus(of: event)
+        return target == .stopped && current == .failed ? .failed : target
     }
 
     private static func newWorker(for event: WorkerEvent) -> Worker {

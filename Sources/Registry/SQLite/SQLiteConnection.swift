@@ -61,6 +61,7 @@ final class SQLiteConnection: @unchecked Sendable {
     @discardableResult
     func run(_ statement: SQLStatement) throws -> Int {
         let prepared = try prepared(statement.sql)
+        defer { prepared.reset() }
         try prepared.bind(statement.values)
         while try prepared.step() {}
         return Int(sqlite3_changes(handle))
@@ -69,6 +70,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Runs a query and maps each row.
     func query<T>(_ query: SQLStatement, _ map: (SQLiteStatement) throws -> T) throws -> [T] {
         let statement = try prepared(query.sql)
+        defer { statement.reset() }
         try statement.bind(query.values)
         var rows: [T] = []
         while try statement.step() {
@@ -133,10 +135,15 @@ final class SQLiteStatement: SQLRow {
                 case .null: sqlite3_bind_null(handle, index)
                 case .integer(let number): sqlite3_bind_int64(handle, index, number)
                 case .real(let number): sqlite3_bind_double(handle, index, number)
-                case .text(let text): sqlite3_bind_text(handle, index, text, -1, transientDestructor)
+                case .text(let text): sqlite3_bind_text(handle, index, text, Int32(text.utf8.count), transientDestructor)
                 }
             guard result == SQLITE_OK else { throw connection.error(result) }
         }
+    }
+
+    /// Ends the statement's use, so a reader does not keep its snapshot open.
+    func reset() {
+        sqlite3_reset(handle)
     }
 
     /// Advances to the next row; `false` when there are no more.

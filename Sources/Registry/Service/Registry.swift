@@ -90,9 +90,8 @@ public final class Registry: Sendable {
         guard let worker = try await store.worker(id: id, liveness: liveness()) else { return nil }
         let messages = try await store.history(HistoryQuery(workerID: id, events: [EventKind.message.rawValue], limit: Self.detailLength))
         let errors = try await store.history(HistoryQuery(workerID: id, events: [EventKind.error.rawValue], limit: Self.detailLength))
-        let changes = try await store.history(HistoryQuery(workerID: id, limit: Self.detailLength * 5))
-            .filter { $0.status != nil }
-        return WorkerDetail(worker: worker, messages: messages, errors: errors, history: Array(changes.prefix(Self.detailLength)))
+        let changes = try await store.history(HistoryQuery(workerID: id, stateChangesOnly: true, limit: Self.detailLength))
+        return WorkerDetail(worker: worker, messages: messages, errors: errors, history: changes)
     }
 
     /// The domain tree with counts per status at every node.
@@ -117,8 +116,7 @@ public final class Registry: Sendable {
 
     /// Deregisters a worker and deletes its history; `false` when it was unknown.
     public func removeWorker(id: String) async throws -> Bool {
-        await committer.drain()
-        return try await store.removeWorker(id: id)
+        try await store.removeWorker(id: id)
     }
 
     /// Records lost workers in their history; returns how many were newly lost.

@@ -77,6 +77,8 @@ public struct HistoryQuery: Sendable, Equatable {
     public var group: GroupFilter?
     /// Only entries made by these events (`error`, `message`, `started`, `lost`...); empty for all.
     public var events: Set<String>
+    /// Only entries that changed the worker's status.
+    public var stateChangesOnly: Bool
     /// Only entries whose `at` is at or after this time.
     public var since: Date?
     /// Only entries older than this sequence number (paging backwards).
@@ -84,10 +86,14 @@ public struct HistoryQuery: Sendable, Equatable {
     public var limit: Int
 
     /// Creates a query.
-    public init(workerID: String? = nil, group: GroupFilter? = nil, events: Set<String> = [], since: Date? = nil, before: Int64? = nil, limit: Int = 100) {
+    public init(
+        workerID: String? = nil, group: GroupFilter? = nil, events: Set<String> = [], stateChangesOnly: Bool = false, since: Date? = nil,
+        before: Int64? = nil, limit: Int = 100
+    ) {
         self.workerID = workerID
         self.group = group
         self.events = events
+        self.stateChangesOnly = stateChangesOnly
         self.since = since
         self.before = before
         self.limit = limit

@@ -54,7 +54,7 @@ struct SQLQueryBuilder {
         let defaultTTL = parameter(.real(liveness.defaultTTL))
         return """
             CASE WHEN status = 'running' AND COALESCE(ttl, \(defaultTTL)) > 0 \
-            AND \(dialect.greatest)(last_seen, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now) THEN 'lost' ELSE status END
+            AND \(dialect.greatest)(last_received_at, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now) THEN 'lost' ELSE status END
             """
     }
 }

@@ -78,7 +78,7 @@ struct WorkerSQL: Sendable {
         let workerCutoff = now.addingTimeInterval(-policy.workers).timeIntervalSince1970
         let historyCutoff = now.addingTimeInterval(-policy.history).timeIntervalSince1970
         return [
-            ("DELETE FROM workers WHERE status != 'running' AND status_since < \(p)", [.real(workerCutoff)]),
+            ("DELETE FROM workers WHERE status != 'running' AND last_received_at < \(p)", [.real(workerCutoff)]),
             ("DELETE FROM history WHERE received_at < \(p)", [.real(historyCutoff)]),
             ("DELETE FROM history WHERE seq <= (SELECT MAX(seq) FROM history) - \(p)", [.integer(policy.historyLimit)]),
             ("DELETE FROM groups WHERE last_event_at < \(p) AND name NOT IN (SELECT grp FROM workers)", [.real(workerCutoff)]),
@@ -119,6 +119,7 @@ struct WorkerSQL: Sendable {
         if !query.events.isEmpty {
             builder.add("event IN (\(query.events.sorted().map { builder.parameter(.text($0)) }.joined(separator: ", ")))")
         }
+        if query.stateChangesOnly { builder.add("status IS NOT NULL") }
         if let since = query.since { builder.add("at >= \(builder.parameter(.real(since.timeIntervalSince1970)))") }
         if let before = query.before { builder.add("seq < \(builder.parameter(.integer(before)))") }
         let limit = builder.parameter(.integer(query.limit))
