@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""The wokmanager benchmark: real HTTP over loopback against a release build, with a baseline and a peer.
+
+    python3 bench/run.py                       # the full run (make bench); about 7 minutes
+    python3 bench/run.py --smoke --binary .build/debug/wokmanager   # a few seconds per scenario (CI)
+
+Starts `wokmanager serve` on a temporary database, fills it through the API, drives each scenario with
+wrk (Lua scripts in bench/wrk), and prints one table, also written to bench/results/latest.json.
+Every process it starts is stopped before it returns, whatever happens.
+"""
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK = ROOT / "bench" / "wrk"
+KEY = "bench-key"
+GROUPS = 1000
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None, timeout=120):
+    request = urllib.request.Request(url, data=body, method=method, headers={"X-API-Key": KEY, **(headers or {})})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        return answer.status, answer.read()
+
+
+class Process:
+    """A server process that is always stopped."""
+
+    def __init__(self, command, log):
+        self.command, self.log = command, log
+        self.process = None
+
+    def start(self, ready_url, timeout=60):
+        started = time.monotonic()
+        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT)
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.command[0]} exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(ready_url, timeout=1) as answer:
+                    if answer.status == 200:
+                        return time.monotonic() - started
+            except OSError:
+                time.sleep(0.01)
+        raise RuntimeError(f"{self.command[0]} did not become ready in {timeout}s")
+
+    def peak_rss_mib(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return None
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def wrk(url, seconds, connections, script=None, headers=(), env=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", str(WRK / script)]
+    done = subprocess.run(command + [url], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=seconds + 60)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stderr}")
+    return parse_wrk(done.stdout)
+
+
+def parse_wrk(output):
+    def latency(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if not match:
+            return None
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(g) for g in sockets.groups()) if sockets else 0)
+    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
+
+
+def fill(base, workers, start=0):
+    """Registers workers `start..<workers` in GROUPS groups: nine in ten running, the rest stopped or failed."""
+    for first in range(start, workers, 500):
+        lines = []
+        for n in range(first, min(first + 500, workers)):
+            event = {"id": f"w{n:06d}", "group": f"product.team{n % GROUPS:03d}", "event": "started", "ttl": 3600,
+                     "host": f"host{n % 50}", "version": "1.0.0"}
+            if n % 10 == 7:
+                event = {**event, "event": "stopped", "exit_code": n % 3}
+            lines.append(json.dumps(event))
+        status, _ = http("POST", f"{base}/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"})
+        assert status == 200
+
+
+def fill_history(base, rows, workers):
+    """Adds `rows` history entries (messages), 500 a request."""
+    for first in range(0, rows, 500):
+        lines = [json.dumps({"id": f"w{n % workers:06d}", "group": f"product.team{n % workers % GROUPS:03d}",
+                             "event": "message", "message": f"processed batch {n}"}) for n in range(first, min(first + 500, rows))]
+        status, _ = http("POST", f"{base}/events", gzip.compress("\n".join(lines).encode()),
+                         {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"})
+        assert status == 200
+
+
+def folder_mib(path):
+    return sum(f.stat().st_size for f in Path(path).glob("*") if f.is_file()) / (1 << 20)
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+    memory = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mib": memory, "kernel": platform.release(), "commit": commit,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "wokmanager"))
+    parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario and small populations (CI)")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
+    options = parser.parse_args()
+    for tool in ("wrk", "prometheus-pushgateway"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} is missing: sudo apt-get install {'wrk' if tool == 'wrk' else 'prometheus-pushgateway'}")
+
+    seconds = 2 if options.smoke else 10
+    small, large = (1_000, 5_000) if options.smoke else (10_000, 100_000)
+    history_rows = 20_000 if options.smoke else 1_000_000
+    results, notes = [], {}
+
+    with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
+        log = cleanup.enter_context(open(Path(folder) / "server.log", "wb"))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [options.binary, "serve", "--port", str(port), "--database", f"{folder}/bench.sqlite", "--api-key", KEY,
+                   "--log-level", "warning"]
+        server = Process(command, log)
+        cleanup.callback(server.stop)
+        server.start(base + "/healthz")
+
+        def run(name, path, connections, workers, script=None, headers=(), per_request=1, env=None):
+            measured = wrk(base + path, seconds, connections, script, headers, {"WORKERS": str(workers), "API_KEY": KEY, **(env or {})})
+            measured.update(name=name, workers=workers, connections=connections, per_request=per_request)
+            results.append(measured)
+            print(f"  {name}: {measured['rps']:.0f} req/s", file=sys.stderr)
+            return measured
+
+        print(f"filling {small} workers", file=sys.stderr)
+        fill(base, small)
+        run("baseline GET /healthz", "/healthz", 64, small)
+        run("heartbeat ingest POST /worker/state", "/", 64, small, "heartbeat.lua")
+        run("seed events started/stopped", "/", 64, small, "seed.lua")
+        run("batch ingest POST /events (500/request)", "/", 8, small, "batch.lua", per_request=500, env={"BATCH": "500"})
+
+        for population in (small, large):
+            if population == large:
+                print(f"filling {large} workers", file=sys.stderr)
+                fill(base, large, start=small)
+            label = f"{population // 1000}k"
+            run(f"query /workers?group=product.*&status=running ({label})", "/workers?group=product.*&status=running", 8, population)
+            run(f"scrape /metrics ({label}, {GROUPS} groups)", "/metrics", 8, population)
+            run(f"scrape /metrics gzip ({label})", "/metrics", 8, population, headers=["Accept-Encoding: gzip"])
+            run(f"status page / ({label})", "/", 8, population)
+            run(f"status page / gzip ({label})", "/", 8, population, headers=["Accept-Encoding: gzip"])
+            run(f"filtered page /?group=product.team042 ({label})", "/?group=product.team042&status=running", 8, population)
+
+        notes["peak_rss_mib"] = server.peak_rss_mib()
+        print(f"adding {history_rows} history rows", file=sys.stderr)
+        fill_history(base, history_rows, large)
+        notes["database_mib"] = folder_mib(folder)
+        server.stop()
+        restart = Process(command, log)
+        cleanup.callback(restart.stop)
+        notes["restart_seconds"] = restart.start(base + "/healthz")
+        notes["restart_workers"], notes["restart_history_rows"] = large, history_rows
+        restart.stop()
+
+        peer_port = free_port()
+        peer = Process(["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{peer_port}"], log)
+        cleanup.callback(peer.stop)
+        peer.start(f"http://127.0.0.1:{peer_port}/-/ready")
+        measured = wrk(f"http://127.0.0.1:{peer_port}/", seconds, 64, "pushgateway.lua", env={"WORKERS": str(small)})
+        measured.update(name="peer: Pushgateway PUT per heartbeat", workers=small, connections=64, per_request=1)
+        results.append(measured)
+        notes["peer_peak_rss_mib"] = peer.peak_rss_mib()
+        peer.stop()
+
+    baseline = results[0]["rps"]
+    for result in results:
+        result["ratio_to_baseline"] = result["rps"] / baseline if baseline else None
+        result["events_per_s"] = result["rps"] * result["per_request"]
+    report = {"machine": machine(), "smoke": options.smoke, "seconds_per_scenario": seconds, "scenarios": results, **notes}
+    Path(options.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(options.output).write_text(json.dumps(report, indent=2) + "\n")
+    print(table(report))
+    errors = sum(r["errors"] for r in results)
+    return 1 if errors else 0
+
+
+def table(report):
+    lines = ["| scenario | workers | conns | req/s | events/s | × baseline | p50 ms | p99 ms | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in report["scenarios"]:
+        lines.append(f"| {r['name']} | {r['workers']:,} | {r['connections']} | {r['rps']:,.0f} | {r['events_per_s']:,.0f} | "
+                     f"{r['ratio_to_baseline']:.2f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} |")
+    lines.append("")
+    lines.append(f"peak RSS {report['peak_rss_mib']:.0f} MiB with {report['restart_workers']:,} workers; "
+                 f"database {report['database_mib']:.0f} MiB with {report['restart_history_rows']:,} history rows; "
+                 f"restart to serving {report['restart_seconds']:.2f} s; Pushgateway peak RSS {report['peer_peak_rss_mib']:.0f} MiB")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

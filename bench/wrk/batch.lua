@@ -1,0 +1,27 @@
+-- POST /events with BATCH heartbeat events per request (NDJSON), over WORKERS workers.
+local workers = tonumber(os.getenv("WORKERS") or "10000")
+local batch = tonumber(os.getenv("BATCH") or "500")
+local key = os.getenv("API_KEY") or "bench"
+math.randomseed(os.time() + 2)
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-ndjson"
+wrk.headers["X-API-Key"] = key
+local bodies = {}
+
+init = function(args)
+  for b = 1, 16 do
+    local lines = {}
+    local start = math.random(0, workers - 1)
+    for i = 0, batch - 1 do
+      local n = (start + i) % workers
+      lines[#lines + 1] = string.format('{"id":"w%06d","group":"product.team%03d","event":"heartbeat"}', n, n % 1000)
+    end
+    bodies[b] = table.concat(lines, "\n")
+  end
+end
+
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, "/events", nil, bodies[counter % #bodies + 1])
+end

@@ -1,0 +1,13 @@
+-- POST /worker/state heartbeats over WORKERS workers (the seed's route, one event per request).
+local workers = tonumber(os.getenv("WORKERS") or "10000")
+local key = os.getenv("API_KEY") or "bench"
+math.randomseed(os.time())
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-API-Key"] = key
+
+request = function()
+  local n = math.random(0, workers - 1)
+  local body = string.format('{"id":"w%06d","group":"product.team%03d","event":"heartbeat","at":"now"}', n, n % 1000)
+  return wrk.format(nil, "/worker/state", nil, body)
+end
