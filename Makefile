@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 ARGS ?=
 
-.PHONY: run build test test-swift test-e2e deps deps-test clean
+.PHONY: run build test test-swift test-e2e bench bench-smoke deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -30,8 +30,21 @@ test-swift:
 test-e2e:
 	WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager python3 -m pytest -q Tests/EndToEnd
 
+# The benchmark: a release build driven by wrk over loopback; writes bench/results/latest.json.
+bench: deps-bench
+	$(SWIFT) build -c release --product wokmanager
+	python3 bench/run.py
+
+# A few seconds per scenario against the debug build, so the scripts cannot rot (make test runs it too).
+bench-smoke: deps-bench
+	$(SWIFT) build --product wokmanager
+	python3 bench/run.py --smoke --binary .build/debug/wokmanager --output /tmp/wokmanager-bench-smoke.json
+
 deps:
 	@scripts/deps.sh build
+
+deps-bench:
+	@scripts/deps.sh bench
 
 deps-test:
 	@scripts/deps.sh test

@@ -2,6 +2,7 @@
 # Checks what building and testing wokmanager needs; installs what is missing when it can
 # (as root with apt-get / pip), and otherwise says exactly what to install.
 #   scripts/deps.sh build   # Swift toolchain, zlib and SQLite headers
+#   scripts/deps.sh bench   # the above, plus wrk and Prometheus Pushgateway (the benchmark's peer)
 #   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium, promtool, PostgreSQL and the Python test tools
 set -euo pipefail
 need=${1:-build}
@@ -17,6 +18,10 @@ fi
 
 [[ -f /usr/include/zlib.h ]] || missing_apt+=(zlib1g-dev)
 [[ -f /usr/include/sqlite3.h ]] || missing_apt+=(libsqlite3-dev)
+if [[ $need == test || $need == bench ]]; then
+  command -v wrk >/dev/null || missing_apt+=(wrk)
+  command -v prometheus-pushgateway >/dev/null || missing_apt+=(prometheus-pushgateway)
+fi
 if [[ $need == test ]]; then
   command -v curl >/dev/null || missing_apt+=(curl)
   command -v python3 >/dev/null || missing_apt+=(python3 python3-pip)

@@ -1,0 +1,21 @@
+"""The benchmark's smoke run: every scenario runs for a few seconds against the debug build, so the
+scripts cannot rot. The numbers are not checked here; BENCHMARKS.md has the real run."""
+import json
+import subprocess
+import sys
+
+from conftest import BINARY, REPO
+
+
+def test_benchmark_smoke_run(tmp_path):
+    output = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--binary", str(BINARY), "--output", str(output)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads(output.read_text())
+    names = [s["name"] for s in report["scenarios"]]
+    assert names[0] == "baseline GET /healthz" and names[-1].startswith("peer: Pushgateway")
+    assert len(names) == 17
+    assert all(s["rps"] > 0 and s["errors"] == 0 for s in report["scenarios"])
+    assert report["restart_seconds"] > 0 and report["peak_rss_mib"] > 0
+    assert "| baseline GET /healthz |" in done.stdout
