@@ -14,16 +14,6 @@ struct QueryRoutes<Context: RequestContext> {
         group.get("/events", use: events)
     }
 
-    struct WorkerList: Encodable {
-        var workers: [Worker]
-        var nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case workers
-            case nextCursor = "next_cursor"
-        }
-    }
-
     @Sendable func listWorkers(_ request: Request, context: Context) async throws -> Response {
         let parameters = QueryParameters(request, now: registry.clock.now())
         let query = WorkerQuery(
@@ -32,8 +22,7 @@ struct QueryRoutes<Context: RequestContext> {
             statuses: try parameters.statuses(),
             limit: try parameters.limit(default: 100, max: WorkerQuery.maxLimit),
             after: parameters.text("cursor"))
-        let page = try await registry.workers(query)
-        return try JSONResponse.make(WorkerList(workers: page.workers, nextCursor: page.nextCursor))
+        return try JSONResponse.make(try await registry.workers(query))
     }
 
     @Sendable func showWorker(_ request: Request, context: Context) async throws -> Response {

@@ -99,7 +99,7 @@ public final class Registry: Sendable {
         DomainNode.tree(from: try await store.groupCounts(liveness: liveness()))
     }
 
-    /// When the newest event was received; `nil` when no worker is registered.
+    /// When the newest event was received; `nil` before the first one.
     public func newestEventTime() async throws -> Date? {
         try await store.newestEventTime()
     }

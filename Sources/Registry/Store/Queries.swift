@@ -47,12 +47,17 @@ public struct WorkerQuery: Sendable, Equatable {
     }
 }
 
-/// One page of workers, ordered by id.
-public struct WorkerPage: Sendable, Equatable {
+/// One page of workers, ordered by id; also the JSON answer of `GET /workers`.
+public struct WorkerPage: Sendable, Equatable, Codable {
     /// The workers, with their status as shown now.
     public var workers: [Worker]
     /// The cursor for the next page, when there is one.
     public var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case workers
+        case nextCursor = "next_cursor"
+    }
 
     /// Creates a page.
     public init(workers: [Worker], nextCursor: String?) {

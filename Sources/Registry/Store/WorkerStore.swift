@@ -14,7 +14,7 @@ public protocol WorkerStore: Sendable {
     func worker(id: String, liveness: Liveness) async throws -> Worker?
     /// History entries matching `query`, newest first.
     func history(_ query: HistoryQuery) async throws -> [HistoryEntry]
-    /// When the newest event from any worker was received; `nil` when there are no workers.
+    /// When the newest event from any worker was received; `nil` before the first one.
     func newestEventTime() async throws -> Date?
     /// Workers per group and status, as shown now.
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]

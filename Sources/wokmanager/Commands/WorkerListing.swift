@@ -3,16 +3,6 @@ import Registry
 
 /// Fetching and printing workers for the query commands.
 enum WorkerListing {
-    struct Page: Decodable {
-        let workers: [Worker]
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case workers
-            case nextCursor = "next_cursor"
-        }
-    }
-
     /// Every worker matching the filters, following the server's pages.
     static func all(client: APIClient, id: String?, group: String?, statuses: [WorkerStatus]) async throws -> [Worker] {
         var query = [URLQueryItem(name: "limit", value: "1000")]
@@ -22,7 +12,7 @@ enum WorkerListing {
         var workers: [Worker] = []
         var cursor: String?
         repeat {
-            let page = try await client.get(path("/workers", query + (cursor.map { [URLQueryItem(name: "cursor", value: $0)] } ?? [])), as: Page.self)
+            let page = try await client.get(path("/workers", query + (cursor.map { [URLQueryItem(name: "cursor", value: $0)] } ?? [])), as: WorkerPage.self)
             workers += page.workers
             cursor = page.nextCursor
         } while cursor != nil

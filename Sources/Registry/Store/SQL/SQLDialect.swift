@@ -8,12 +8,15 @@ struct SQLDialect: Sendable {
     let matchesGlob: @Sendable (_ column: String, _ placeholder: String) -> String
     /// The glob as the dialect's pattern: as it is for GLOB, translated for LIKE.
     let globPattern: @Sendable (String) -> String
+    /// `column` in a form the planner will not answer through an index (SQLite's unary `+`).
+    let withoutIndex: @Sendable (String) -> String
 
     static let sqlite = SQLDialect(
         placeholder: { "?\($0)" },
         greatest: "MAX",
         matchesGlob: { column, placeholder in "\(column) GLOB \(placeholder)" },
-        globPattern: { $0 })
+        globPattern: { $0 },
+        withoutIndex: { "+" + $0 })
 
     static let postgres = SQLDialect(
         placeholder: { "$\($0)" },
@@ -30,5 +33,6 @@ struct SQLDialect: Sendable {
                 }
             }
             return pattern
-        })
+        },
+        withoutIndex: { $0 })
 }

@@ -140,7 +140,8 @@ struct WorkerSQL: Sendable {
         return ("SELECT \(Self.workerColumns) FROM workers WHERE status = 'running' AND \(live) = 'lost' ORDER BY id \(lock)", builder.values)
     }
 
-    static let newestEventTime = "SELECT MAX(last_received_at) FROM workers"
+    /// Read from the groups (one row per group, updated with every batch), not by scanning every worker.
+    static let newestEventTime = "SELECT MAX(last_event_at) FROM groups"
     static let knownGroups = "SELECT name FROM groups ORDER BY name"
     static let counters = "SELECT name, label, value FROM counters"
     static let lastSeen = "SELECT id, grp, last_seen FROM workers ORDER BY id"
