@@ -20,7 +20,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the server's disk is full; nothing was stored, retry later")
             }
             if error.isTransient {
-                throw APIError(.serviceUnavailable, "storage is unavailable; nothing was stored, retry later", headers: [.retryAfter: "1"])
+                throw APIError(.serviceUnavailable, "storage is unavailable; retry later (a retried event is at worst stored twice, never lost)", headers: [.retryAfter: "1"])
             }
             throw APIError(.internalServerError, "internal server error")
         } catch let error as HTTPError {

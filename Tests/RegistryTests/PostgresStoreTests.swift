@@ -25,7 +25,10 @@ struct PostgresStoreTests {
             for (index, store) in stores.enumerated() {
                 group.addTask {
                     for round in 0..<20 {
-                        let batch = (0..<5).map { event(.message, id: "w\($0)", at: Double(round), message: "r\(index)-\(round)") }
+                        let batch = (0..<5).flatMap { worker in
+                            [event(.message, id: "w\(worker)", at: Double(round), message: "r\(index)-\(round)"),
+                             event(.heartbeat, id: "w\(worker)", at: Double(round))]
+                        }
                         _ = try await store.apply(batch, liveness: liveness(at: 0))
                     }
                 }
@@ -36,6 +39,8 @@ struct PostgresStoreTests {
         #expect(snapshot.eventTotals["message"] == 200)
         for id in 0..<5 {
             #expect(try await stores[1].history(HistoryQuery(workerID: "w\(id)", limit: 1000)).count == 40)
+            // Read-modify-write of the same row from two replicas: every heartbeat counted, none overwritten.
+            #expect(try await stores[1].worker(id: "w\(id)", liveness: liveness(at: 0))?.heartbeats == 40)
         }
         for store in stores { try await store.close() }
         await fixture.remove()

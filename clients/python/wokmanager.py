@@ -18,6 +18,7 @@ As a library it reports a worker's lifecycle:
 Network failures never raise into the worker: events are retried a few times, then dropped with a log line.
 """
 import argparse
+import http.client
 import json
 import logging
 import os
@@ -79,14 +80,15 @@ class Client:
 
     # Writing
 
-    def send(self, event, id, group, **fields):
+    def send(self, event, id, group, keep_trying=None, **fields):
         """Sends one event (`started`, `heartbeat`, `message`, `error`, `stopped`) and returns the server's answer.
 
         Extra fields (`message`, `action`, `exit_code`, `ttl`, `host`, `pid`, `version`, `labels`, `at`) go as they are.
-        Raises WokmanagerError when the server refuses the event or cannot be reached after the retries.
+        Raises WokmanagerError when the server refuses the event or cannot be reached after the retries;
+        `keep_trying`, when given, is asked before each retry.
         """
         body = {"id": id, "group": group, "event": event, **{k: v for k, v in fields.items() if v is not None}}
-        return self._request("POST", "/worker/state", body, retry=True)
+        return self._request("POST", "/worker/state", body, retry=True, keep_trying=keep_trying)
 
     def worker(self, id, group, ttl=30, heartbeat_interval=None, **fields):
         """A context manager that reports a worker's run: `started` on entry, heartbeats while inside, and on
@@ -95,7 +97,7 @@ class Client:
 
     # Plumbing
 
-    def _request(self, method, path, body=None, retry=False):
+    def _request(self, method, path, body=None, retry=False, keep_trying=None):
         data = json.dumps(body).encode() if body is not None else None
         attempts = self.retries + 1 if retry else 1
         for attempt in range(attempts):
@@ -112,11 +114,13 @@ class Client:
                 failure = _server_error(error)
                 if error.code < 500 or attempt == attempts - 1:
                     raise failure from None
-            except (urllib.error.URLError, OSError) as error:
+            except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
                 reason = getattr(error, "reason", error)
                 failure = WokmanagerError(f"cannot reach wokmanager at {self.url}: {reason}")
                 if attempt == attempts - 1:
                     raise failure from None
+            if keep_trying is not None and not keep_trying():
+                raise failure
             time.sleep(self.backoff * (2 ** attempt))
         raise AssertionError("unreachable")
 
@@ -125,7 +129,7 @@ def _server_error(error):
     try:
         detail = json.loads(error.read())["error"]
         return WokmanagerError(detail.get("message", str(error)), status=error.code, field=detail.get("field"))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OSError, http.client.HTTPException):
         return WokmanagerError(f"HTTP {error.code} from wokmanager", status=error.code)
 
 
@@ -143,6 +147,7 @@ class WorkerReporter:
         self._thread = None
 
     def __enter__(self):
+        self._stop.clear()
         self._send("started", ttl=self.ttl, pid=os.getpid(), **self.fields)
         self._thread = threading.Thread(target=self._beat, name=f"wokmanager-heartbeat-{self.id}", daemon=True)
         self._thread.start()
@@ -151,7 +156,7 @@ class WorkerReporter:
     def __exit__(self, kind, error, traceback):
         self._stop.set()
         if self._thread:
-            self._thread.join(timeout=self.client.timeout * 2)
+            self._thread.join()  # a heartbeat in flight gives up its retries once stopping; none follows the stop
         if error is None:
             self._send("stopped", exit_code=0)
         else:
@@ -169,12 +174,14 @@ class WorkerReporter:
 
     def _beat(self):
         while not self._stop.wait(self.interval):
-            self._send("heartbeat")
+            self._send("heartbeat", retry=lambda: not self._stop.is_set())
 
-    def _send(self, event, **fields):
+    def _send(self, event, retry=None, **fields):
+        # Every event carries the time it happened, so one delivered late cannot undo a later one.
+        fields.setdefault("at", time.time())
         try:
-            self.client.send(event, self.id, self.group, **fields)
-        except WokmanagerError as error:
+            self.client.send(event, self.id, self.group, keep_trying=retry, **fields)
+        except Exception as error:  # never let reporting break the worker
             log.warning("wokmanager: %s event of %s not delivered: %s", event, self.id, error)
 
 

@@ -40,7 +40,7 @@ public struct WorkerTransition: Sendable, Equatable {
             updateDescription(of: &worker, from: event)
         }
         worker.lastSeen = max(worker.lastSeen, event.at)
-        worker.lastReceivedAt = event.receivedAt
+        worker.lastReceivedAt = max(worker.lastReceivedAt, event.receivedAt)
         updateCounters(of: &worker, from: event, late: late)
         if event.kind != .heartbeat || newStatus != nil {
             entries.append(

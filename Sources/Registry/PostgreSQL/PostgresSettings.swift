@@ -5,7 +5,8 @@ import PostgresNIO
 /// How to reach PostgreSQL, read from a `postgres://` URL.
 ///
 /// `postgres://user:password@host:5432/database?sslmode=require&pool_size=10&connect_timeout=10`
-/// - `sslmode`: `disable`, `prefer` (the default: TLS when the server offers it) or `require`.
+/// - `sslmode`: `disable`, `prefer` (the default: TLS when the server offers it), `require`,
+///   `verify-ca` or `verify-full`, as libpq reads them.
 /// - `pool_size`: most connections this replica opens (default 10).
 /// - `connect_timeout`: seconds to wait for a connection (default 10).
 public struct PostgresSettings: Sendable {
@@ -22,17 +23,25 @@ public struct PostgresSettings: Sendable {
             throw StoreError.failed("the database URL must look like postgres://user:password@host:5432/database")
         }
         let parameters = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        // As libpq: prefer and require encrypt without checking the certificate, verify-ca checks it
+        // against the system's trust store, verify-full checks the host name too.
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        var caOnly = TLSConfiguration.makeClientConfiguration()
+        caOnly.certificateVerification = .noHostnameVerification
         let tls: PostgresClient.Configuration.TLS
         switch parameters["sslmode"] ?? "prefer" {
         case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        case let other: throw StoreError.failed("sslmode '\(other)' is not one of disable, prefer, require")
+        case "prefer", "allow": tls = .prefer(unverified)
+        case "require": tls = .require(unverified)
+        case "verify-ca": tls = .require(caOnly)
+        case "verify-full": tls = .require(.makeClientConfiguration())
+        case let other: throw StoreError.failed("sslmode '\(other)' is not one of disable, prefer, require, verify-ca, verify-full")
         }
         let database = components.path.drop { $0 == "/" }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : String(database), tls: tls)
+            password: components.password, database: database.isEmpty ? nil : String(database), tls: tls)
         configuration.options.maximumConnections = Int(parameters["pool_size"] ?? "") ?? 10
         configuration.options.connectTimeout = .seconds(Int64(parameters["connect_timeout"] ?? "") ?? 10)
         if let schema = parameters["search_path"] {

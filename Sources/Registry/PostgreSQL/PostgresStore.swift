@@ -29,7 +29,14 @@ public final class PostgresStore: WorkerStore {
         let runner = Task { await client.run() }
         let store = PostgresStore(client: client, runner: runner, logger: logger)
         do {
-            try await store.database { try await client.withConnection { try await PostgresMigrations.migrate($0, logger: logger) } }
+            // Not under the operation timeout: a replica may wait here for another one's migration.
+            do {
+                try await client.withConnection { try await PostgresMigrations.migrate($0, logger: logger) }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw storeError(error)
+            }
             return store
         } catch {
             try? await store.close()
@@ -194,7 +201,7 @@ public final class PostgresStore: WorkerStore {
         }
         let timer = Task {
             try await Task.sleep(for: Self.operationTimeout)
-            report.yield(.failure(StoreError.unavailable("the database did not answer within \(Self.operationTimeout)")))
+            report.yield(.failure(StoreError.unavailable("the database did not answer within \(Self.operationTimeout); the write may or may not have been stored")))
         }
         defer {
             work.cancel()

@@ -97,7 +97,11 @@ final class ChildProcess {
         signalSources = Self.forwardedSignals.map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { kill(pid, number) }
+            // Foundation starts the child in a process group of its own: signal the whole group, so a
+            // shell's children get it too.
+            source.setEventHandler {
+                if kill(-pid, number) != 0 { kill(pid, number) }
+            }
             source.resume()
             return source
         }

@@ -36,6 +36,7 @@ extension WokManager {
             await reporter.send(started)
 
             let heartbeats = Task {
+                guard ttl > 0 else { return }  // a TTL of 0 never expires: nothing to keep alive
                 let interval = Duration.milliseconds(Int64(max(ttl / 3, 0.2) * 1000))
                 while !Task.isCancelled {
                     try await Task.sleep(for: interval)
@@ -48,10 +49,12 @@ extension WokManager {
                 ending = try await child.run()
             } catch {
                 heartbeats.cancel()
+                _ = try? await heartbeats.value
                 await report(failure: "could not start \(command[0]): \(error)", code: 127, reporter: reporter)
                 throw ExitCode(127)
             }
             heartbeats.cancel()
+            _ = try? await heartbeats.value  // no heartbeat may follow the stop
             if ending.code != 0 {
                 let reason = switch ending {
                 case .exited(let status): "exited with status \(status)"
