@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The wokmanager benchmark: real HTTP over loopback against a release build, with a baseline and a peer.
 
-    python3 bench/run.py                       # the full run (make bench); about 7 minutes
+    python3 bench/run.py                       # the full run (make bench); about 4 minutes after the build
     python3 bench/run.py --smoke --binary .build/debug/wokmanager   # a few seconds per scenario (CI)
 
 Starts `wokmanager serve` on a temporary database, fills it through the API, drives each scenario with
@@ -149,12 +149,13 @@ def main():
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "wokmanager"))
     parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario and small populations (CI)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument("--seconds", type=int, default=5, help="how long wrk drives each scenario (default 5; 2 with --smoke)")
     options = parser.parse_args()
     for tool in ("wrk", "prometheus-pushgateway"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is missing: sudo apt-get install {'wrk' if tool == 'wrk' else 'prometheus-pushgateway'}")
 
-    seconds = 2 if options.smoke else 10
+    seconds = 2 if options.smoke else options.seconds
     small, large = (1_000, 5_000) if options.smoke else (10_000, 100_000)
     history_rows = 20_000 if options.smoke else 1_000_000
     results, notes = [], {}

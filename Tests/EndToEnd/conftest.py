@@ -93,10 +93,18 @@ class Server:
         return self.process.wait(timeout=30)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.signal(signal.SIGTERM)
-        if self.process:
-            self.log.close()
+        """SIGTERM, and SIGKILL if the server has not exited within 30 s (then the test fails): no test
+        leaves a server behind."""
+        try:
+            if self.process and self.process.poll() is None:
+                self.signal(signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            pytest.fail(f"the server did not exit within 30 s of SIGTERM:\n{self.output()[-3000:]}")
+        finally:
+            if self.process and not self.log.closed:
+                self.log.close()
 
 
 def decode(raw, content_type):
