@@ -87,7 +87,8 @@ def wrk(url, seconds, connections, script=None, headers=(), env=None):
         command += ["-H", header]
     if script:
         command += ["-s", str(WRK / script)]
-    done = subprocess.run(command + [url], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=seconds + 60)
+    environment = {**os.environ, "WRK_DIR": str(WRK), **(env or {})}
+    done = subprocess.run(command + [url], capture_output=True, text=True, env=environment, timeout=seconds + 60)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed: {done.stderr}")
     return parse_wrk(done.stdout)

@@ -107,6 +107,19 @@ class Server:
                 self.log.close()
 
 
+def wait_until(condition, timeout=10.0):
+    """Polls `condition` (errors count as not yet) until it holds, or fails the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (OSError, KeyError):
+            pass
+        time.sleep(0.05)
+    pytest.fail("condition not met in time")
+
+
 def decode(raw, content_type):
     if content_type.startswith("application/json"):
         return json.loads(raw)

@@ -3,9 +3,7 @@ import json
 import os
 import subprocess
 
-import pytest
-
-from conftest import BINARY, KEY, free_port
+from conftest import BINARY, KEY, free_port, wait_until
 
 
 def cli(server, *arguments, url=None, timeout=60):
@@ -93,13 +91,3 @@ def test_run_keeps_working_when_the_server_is_down(tmp_path):
     assert done.stdout == "worked\n"
     assert "events are retried" in done.stderr
     assert "could not be delivered" in done.stderr
-
-
-def wait_until(condition, timeout=10.0):
-    import time
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail("condition not met in time")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import KEY, REPO, free_port
+from conftest import KEY, REPO, free_port, wait_until
 
 CLIENT_DIR = REPO / "clients" / "python"
 SCRIPT = CLIENT_DIR / "wokmanager.py"
@@ -72,7 +72,7 @@ def test_context_manager_reports_started_heartbeats_and_stopped(server):
         worker.message("halfway")
         running = client.workers(id="Py01")
         assert [w["status"] for w in running] == ["running"]
-        wait_for(lambda: client.worker_detail("Py01")["worker"]["heartbeats"] >= 2)
+        wait_until(lambda: client.worker_detail("Py01")["worker"]["heartbeats"] >= 2)
     detail = client.worker_detail("Py01")
     assert detail["worker"]["status"] == "stopped"
     assert detail["worker"]["version"] == "3.1"
@@ -124,13 +124,3 @@ def test_installable_with_pip(tmp_path):
     check = subprocess.run([sys.executable, "-c", "import wokmanager; print(wokmanager.__version__)"],
                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True)
     assert check.stdout.strip() == wokmanager.__version__
-
-
-def wait_for(condition, timeout=5.0):
-    import time
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")

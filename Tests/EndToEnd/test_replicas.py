@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import KEY, REPO
+from conftest import KEY, REPO, wait_until
 
 BASE_URL = os.environ.get("WOKMANAGER_TEST_POSTGRES_URL")
 if not BASE_URL and not os.environ.get("CI"):
@@ -116,15 +116,3 @@ def stored_messages(server, worker):
         if len(body["events"]) < 1000:
             return messages
         before = f"&before={body['events'][-1]['sequence']}"
-
-
-def wait_until(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except (OSError, KeyError):
-            pass
-        time.sleep(0.1)
-    pytest.fail("condition not met in time")
