@@ -26,6 +26,7 @@ final class ChildProcess {
     private let process: Process
     private let errorTail = TailBuffer(capacity: tailLength)
     private var signalSources: [any DispatchSourceSignal] = []
+    private var terminalHandedOver = false
 
     /// Prepares `command` (looked up in `PATH`) with `arguments`.
     init(command: String, arguments: [String]) {
@@ -48,12 +49,14 @@ final class ChildProcess {
             do {
                 try Self.spawn(process)
                 forwardSignals(to: process.processIdentifier)
+                handTerminal(to: process.processIdentifier)
                 pump(errors.fileHandleForReading, into: errorTail, then: drained.continuation)
             } catch {
                 continuation.resume(throwing: error)
             }
         }
         stopForwarding()
+        takeTerminalBack()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in drained.stream {} }
             group.addTask { try? await Task.sleep(for: .seconds(2)) }
@@ -105,6 +108,22 @@ final class ChildProcess {
             source.resume()
             return source
         }
+    }
+
+    /// Foundation starts the child in a process group of its own. When the wrapper runs in the
+    /// foreground of a terminal, that group is made the foreground one, so the program can read the
+    /// terminal (instead of being stopped by SIGTTIN) and gets Ctrl-C directly; the wrapper takes the
+    /// terminal back when the program ends.
+    private func handTerminal(to pid: Int32) {
+        guard isatty(STDIN_FILENO) == 1, tcgetpgrp(STDIN_FILENO) == getpgrp() else { return }
+        signal(SIGTTOU, SIG_IGN)
+        terminalHandedOver = tcsetpgrp(STDIN_FILENO, pid) == 0
+    }
+
+    private func takeTerminalBack() {
+        guard terminalHandedOver else { return }
+        tcsetpgrp(STDIN_FILENO, getpgrp())
+        terminalHandedOver = false
     }
 
     private func stopForwarding() {
