@@ -12,9 +12,6 @@ public struct APIKeys: Sendable {
         self.keys = keys.filter { !$0.isEmpty }.map { Array($0.utf8) }
     }
 
-    /// `true` when no key is configured.
-    public var isEmpty: Bool { keys.isEmpty }
-
     /// `true` when `candidate` is one of the keys. Every key is compared in full, so timing tells nothing.
     public func accepts(_ candidate: String) -> Bool {
         let bytes = Array(candidate.utf8)

@@ -48,12 +48,18 @@ struct QueryParameters {
     func workerID(_ name: String, allowGlob: Bool) throws -> String? {
         guard let text = text(name) else { return nil }
         if allowGlob, text.contains(where: { $0 == "*" || $0 == "?" }) {
-            if text.contains(where: { $0 == "[" || $0 == "]" }) || text.count > Limits.idLength {
-                throw APIError(.badRequest, "must be an id or a glob of at most \(Limits.idLength) characters without '[' or ']'", field: name)
-            }
-            return text
+            return try idPattern(name)
         }
         try Identifiers.validateID(text, field: name)
+        return text
+    }
+
+    /// Text matched against ids as a glob or part of one: at most an id's length, without `[` or `]`.
+    func idPattern(_ name: String) throws -> String? {
+        guard let text = text(name) else { return nil }
+        if text.contains(where: { $0 == "[" || $0 == "]" }) || text.count > Limits.idLength {
+            throw APIError(.badRequest, "must be an id or a glob of at most \(Limits.idLength) characters without '[' or ']'", field: name)
+        }
         return text
     }
 

@@ -65,9 +65,4 @@ public struct WorkerEvent: Sendable, Equatable {
         default: false
         }
     }
-
-    /// `true` for events that say the worker is alive.
-    var isSignOfLife: Bool {
-        kind != .stopped && !marksFailure
-    }
 }

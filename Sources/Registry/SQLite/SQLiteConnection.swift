@@ -92,9 +92,6 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    /// The rowid of the last inserted row.
-    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     fileprivate var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     private func prepared(_ sql: String) throws -> SQLiteStatement {

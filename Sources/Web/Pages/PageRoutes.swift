@@ -15,10 +15,7 @@ struct PageRoutes<Context: RequestContext> {
         let parameters = QueryParameters(request, now: registry.clock.now())
         let statuses = try parameters.statuses()
         guard statuses.count <= 1 else { throw APIError(.badRequest, "pick one status on the page", field: "status") }
-        let search = parameters.text("q")
-        if let search, search.contains(where: { $0 == "[" || $0 == "]" }) || search.count > Limits.idLength {
-            throw APIError(.badRequest, "must be at most \(Limits.idLength) characters without '[' or ']'", field: "q")
-        }
+        let search = try parameters.idPattern("q")
         let filters = StatusPage.Filters(group: parameters.text("group"), status: statuses.first, search: search, cursor: parameters.text("cursor"))
         return try renderer.page("status", try await StatusPage.build(registry: registry, filters: filters))
     }
