@@ -21,7 +21,7 @@ public final class ServerMetrics: Sendable {
             descriptor: Self.name("build", unit: "info", help: "The running wokmanager's version; always 1."),
             labels: [("version", version)]
         ).set(to: 1)
-        _ = authFailures()
+        for reason in ["missing", "invalid", "forbidden"] { _ = authFailures(reason) }
     }
 
     /// Records one answered request. `route` is the route's pattern (`/workers/{id}`), never the raw path,
@@ -49,14 +49,16 @@ public final class ServerMetrics: Sendable {
         ).record(Double(events))
     }
 
-    /// Records a request refused for its API key.
-    public func recordAuthFailure() {
-        authFailures().increment()
+    /// Records a request refused for its API key: `missing`, `invalid`, or `forbidden` (a valid key
+    /// without the role the route needs).
+    public func recordAuthFailure(reason: String) {
+        authFailures(reason).increment()
     }
 
-    private func authFailures() -> Counter {
+    private func authFailures(_ reason: String) -> Counter {
         registry.makeCounter(
-            descriptor: Self.name("auth_failures", unit: "total", help: "Requests refused for a missing or wrong API key."), labels: [])
+            descriptor: Self.name("auth_failures", unit: "total", help: "Requests refused for their API key, by reason: missing, invalid or forbidden."),
+            labels: [("reason", reason)])
     }
 
     /// The whole registry in the text exposition format.

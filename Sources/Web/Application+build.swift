@@ -20,18 +20,19 @@ public func buildApplication(
     metrics: ServerMetrics = ServerMetrics(version: wokmanagerVersion),
     logger: Logger
 ) async throws -> some ApplicationProtocol {
-    guard !configuration.apiKeys.isEmpty else {
+    let keys = try KeyRing(configured: configuration.accessKeys, file: configuration.keysFile)
+    guard keys.count > 0 else {
         throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
     }
     let store = try await openStore(configuration, logger: logger)
     let registry = Registry(store: store, settings: configuration.registry, clock: clock) { events, duration in
         metrics.recordCommit(events: events, duration: duration)
     }
-    let router = try await buildRouter(registry: registry, configuration: configuration, metrics: metrics)
+    let router = try await buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
-        services: [RegistryService(registry: registry, logger: logger)],
+        services: [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)],
         logger: logger
     )
 }
@@ -46,21 +47,26 @@ func openStore(_ configuration: ServerConfiguration, logger: Logger) async throw
     return try await PostgresStore.open(settings: settings, logger: logger)
 }
 
-/// The routes, with JSON errors everywhere, gzip where the client allows it, and keys where they are required.
-func buildRouter(registry: Registry, configuration: ServerConfiguration, metrics: ServerMetrics) async throws -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+/// The routes, with JSON errors everywhere, gzip where the client allows it, and a key of the right role
+/// where one is required: `write` to report events, `admin` to deregister, `read` for reads when
+/// ``ServerConfiguration/readsRequireKey`` is set.
+func buildRouter(
+    registry: Registry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
+) async throws -> Router<WokmanagerRequestContext> {
+    let router = Router(context: WokmanagerRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ResponseCompressionMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: PathTraversalGuard())
     router.add(middleware: StaticFiles.middleware(folder: configuration.publicFolder))
-    let keys = APIKeyMiddleware<BasicRequestContext>(keys: APIKeys(configuration.apiKeys), metrics: metrics)
+    func requiring(_ role: AccessRole) -> AccessMiddleware<WokmanagerRequestContext> {
+        AccessMiddleware(keys: keys, required: role, metrics: metrics)
+    }
 
-    let writes = router.group().add(middleware: keys)
-    EventRoutes(registry: registry, limits: configuration.limits).register(on: writes)
-    AdminRoutes(registry: registry).register(on: writes)
+    EventRoutes(registry: registry, limits: configuration.limits).register(on: router.group().add(middleware: requiring(.write)))
+    AdminRoutes(registry: registry).register(on: router.group().add(middleware: requiring(.admin)))
 
-    let reads = configuration.readsRequireKey ? router.group().add(middleware: keys) : router.group()
+    let reads = configuration.readsRequireKey ? router.group().add(middleware: requiring(.read)) : router.group()
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)

@@ -4,7 +4,8 @@ import Hummingbird
 import Registry
 
 /// The write API: `POST /worker/state` (one event, the seed's route) and `POST /events` (a batch).
-struct EventRoutes<Context: RequestContext> {
+/// A write key limited to some groups may report only for those.
+struct EventRoutes<Context: AccessKeyContext> {
     let registry: Registry
     let limits: RequestLimits
     private let decoder = EventDecoder()
@@ -32,6 +33,7 @@ struct EventRoutes<Context: RequestContext> {
         var request = request
         let body = try await request.collectBody(upTo: limits.eventBody)
         let event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
+        if let refusal = scopeRefusal(of: event, context: context) { throw APIError(.forbidden, refusal, field: "group") }
         let outcome = try await registry.record([event])[0]
         return try JSONResponse.make(
             StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late))
@@ -68,7 +70,12 @@ struct EventRoutes<Context: RequestContext> {
         var rejected: [BatchAnswer.Rejection] = []
         for (index, item) in items.enumerated() {
             switch item {
-            case .success(let event): events.append(event)
+            case .success(let event):
+                if let refusal = scopeRefusal(of: event, context: context) {
+                    rejected.append(.init(index: index, field: "group", message: refusal))
+                } else {
+                    events.append(event)
+                }
             case .failure(let error): rejected.append(.init(index: index, field: error.field, message: error.message))
             }
         }
@@ -77,6 +84,12 @@ struct EventRoutes<Context: RequestContext> {
             ? BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body") : nil
         let answer = BatchAnswer(accepted: events.count, rejected: rejected, error: failure)
         return try JSONResponse.make(answer, status: events.isEmpty ? .badRequest : .ok)
+    }
+
+    /// Why the request's key may not report `event`, or `nil` when it may.
+    private func scopeRefusal(of event: WorkerEvent, context: Context) -> String? {
+        guard let key = context.accessKey, !key.mayReport(for: event.group) else { return nil }
+        return "the key '\(key.name)' may only report for '\(key.scope?.text ?? "*")', not '\(event.group)'"
     }
 
     private func decompress(_ body: ByteBuffer) throws -> ByteBuffer {

@@ -12,8 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: String?
     /// How SQLite syncs commits to disk.
     public var synchronous: SQLiteStore.Synchronous
-    /// The API keys that may write (and read, with ``readsRequireKey``). Must not be empty.
-    public var apiKeys: [String]
+    /// Keys given on the command line or in variables (the keys file adds more).
+    public var accessKeys: [AccessKey]
+    /// The keys file (see ``KeysFile``), read at start and again whenever it changes; `nil` for none.
+    public var keysFile: String?
     /// When `true`, reads need a key too; by default they are open.
     public var readsRequireKey: Bool
     /// Liveness and retention rules.
@@ -28,7 +30,7 @@ public struct ServerConfiguration: Sendable {
     /// Creates a configuration with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite", databaseURL: String? = nil,
-        synchronous: SQLiteStore.Synchronous = .full, apiKeys: [String], readsRequireKey: Bool = false,
+        synchronous: SQLiteStore.Synchronous = .full, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
         perWorkerMetrics: Bool = false
     ) {
@@ -37,7 +39,8 @@ public struct ServerConfiguration: Sendable {
         self.databasePath = databasePath
         self.databaseURL = databaseURL
         self.synchronous = synchronous
-        self.apiKeys = apiKeys
+        self.accessKeys = accessKeys
+        self.keysFile = keysFile
         self.readsRequireKey = readsRequireKey
         self.registry = registry
         self.limits = limits

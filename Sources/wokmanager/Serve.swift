@@ -24,8 +24,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("database-url"), help: "postgres://user:password@host:5432/db to share state between replicas (WOKMANAGER_DATABASE_URL); SQLite when unset.")
     var databaseURL: String?
 
-    @Option(name: .customLong("api-key"), help: "An API key; repeat for several (WOKMANAGER_API_KEYS, comma-separated). With none, one is generated on first start and kept beside the database.")
-    var apiKeys: [String] = []
+    @Option(name: .customLong("api-key"), help: "An admin key (may do everything); repeat for several (WOKMANAGER_API_KEYS, comma-separated). With no key anywhere, one is generated on first start.")
+    var adminKeys: [String] = []
+
+    @Option(name: .customLong("write-key"), help: "A key that may only report events; repeat for several (WOKMANAGER_WRITE_KEYS, comma-separated).")
+    var writeKeys: [String] = []
+
+    @Option(name: .customLong("read-key"), help: "A key that may only read; repeat for several (WOKMANAGER_READ_KEYS, comma-separated).")
+    var readKeys: [String] = []
+
+    @Option(name: .customLong("keys-file"), help: "Keys file managed by `wokmanager keys` (WOKMANAGER_KEYS_FILE; default wokmanager.keys beside the database).")
+    var keysFile: String?
 
     @Flag(help: "Require an API key for reads too (WOKMANAGER_REQUIRE_KEY_FOR_READS).")
     var requireKeyForReads = false
@@ -89,28 +98,44 @@ struct Serve: AsyncParsableCommand {
             databasePath: databasePath,
             databaseURL: setting.value(databaseURL, "WOKMANAGER_DATABASE_URL"),
             synchronous: synchronous,
-            apiKeys: try resolveKeys(setting: setting, databasePath: databasePath),
+            accessKeys: configuredKeys(setting: setting),
+            keysFile: try keysFilePath(setting: setting, databasePath: databasePath),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
             registry: registry,
             publicFolder: setting.value(publicFolder, "WOKMANAGER_PUBLIC") ?? "Public",
             perWorkerMetrics: try setting.flag(perWorkerMetrics, "WOKMANAGER_PER_WORKER_METRICS"))
     }
 
-    /// Configured keys, or the generated one kept beside the database (printed once, when it is made).
-    private func resolveKeys(setting: Setting, databasePath: String) throws -> [String] {
-        var keys = apiKeys
-        if keys.isEmpty, let variable = setting.value(nil, "WOKMANAGER_API_KEYS") {
-            keys = variable.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    /// The keys given by flags or variables, each role from its flag or else its variable.
+    private func configuredKeys(setting: Setting) -> [AccessKey] {
+        func secrets(_ flags: [String], _ variable: String) -> [String] {
+            if !flags.isEmpty { return flags }
+            return (setting.value(nil, variable) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
-        if !keys.isEmpty { return keys }
-        let path = APIKeyFile.path(besideDatabase: databasePath)
-        let (key, created) = try APIKeyFile.loadOrCreate(at: path)
-        if created {
-            print("No API key was configured, so one was generated and saved to \(path) (mode 0600).")
-            print("API key (shown only this once): \(key)")
+        let roles: [(AccessRole, [String])] = [
+            (.admin, secrets(adminKeys, "WOKMANAGER_API_KEYS")),
+            (.write, secrets(writeKeys, "WOKMANAGER_WRITE_KEYS")),
+            (.read, secrets(readKeys, "WOKMANAGER_READ_KEYS")),
+        ]
+        return roles.flatMap { role, secrets in
+            secrets.filter { !$0.isEmpty }.enumerated().map { index, secret in
+                AccessKey(name: "\(role.rawValue)-option-\(index + 1)", role: role, secret: secret)
+            }
+        }
+    }
+
+    /// The keys file. When no key is configured anywhere, an admin key is generated into it and printed
+    /// once: the file keeps only its digest.
+    private func keysFilePath(setting: Setting, databasePath: String) throws -> String {
+        let path = setting.value(keysFile, "WOKMANAGER_KEYS_FILE") ?? KeysFile.path(besideDatabase: databasePath)
+        if configuredKeys(setting: setting).isEmpty, try KeysFile.load(at: path).isEmpty {
+            let secret = try KeysFile.add(name: "generated-admin", role: .admin, scope: nil, to: path)
+            print("No API key was configured, so an admin key was generated; its digest is in \(path).")
+            print("API key (shown only this once): \(secret)")
+            print("Make more with `wokmanager keys add NAME --role write|read|admin`.")
             fflush(nil)
         }
-        return [key]
+        return path
     }
 
     private func makeLogger() throws -> Logger {

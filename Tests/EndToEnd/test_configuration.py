@@ -1,10 +1,11 @@
 """`wokmanager serve` settings from WOKMANAGER_* variables and flags, and the generated key."""
+import hashlib
 import os
 import stat
 import subprocess
 import time
 
-from conftest import BINARY, KEY
+from conftest import BINARY, KEY, wait_until
 
 
 def test_settings_come_from_environment_variables(server_factory):
@@ -26,20 +27,48 @@ def test_bad_settings_fail_fast_with_a_clear_message(tmp_path):
     assert "'forever' (WOKMANAGER_DEFAULT_TTL) is not a duration" in done.stderr
 
 
-def test_first_start_generates_a_key_once_and_keeps_it_private(server_factory):
+def test_first_start_generates_an_admin_key_once_and_stores_only_its_digest(server_factory):
     server = server_factory(keys=())
     server.start()
-    key_file = server.folder / "wokmanager.api-key"
-    key = key_file.read_text().strip()
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert server.output().count(key) == 1
+    printed = [line for line in server.output().splitlines() if "shown only this once" in line]
+    assert len(printed) == 1
+    key = printed[0].split()[-1]
+    keys_file = server.folder / "wokmanager.keys"
+    assert stat.S_IMODE(keys_file.stat().st_mode) == 0o600
+    assert key not in keys_file.read_text()
+    assert f"sha256:{hashlib.sha256(key.encode()).hexdigest()}" in keys_file.read_text()
     assert server.request("POST", "/worker/state", {"id": "k", "group": "g", "event": "started"}, key=key)[0] == 200
     assert server.request("POST", "/worker/state", {"id": "k", "group": "g", "event": "started"}, key="guess")[0] == 401
 
     server.stop()
     server.start()
-    assert key not in server.output()  # printed once, on the start that made it
-    assert server.request("POST", "/worker/state", {"id": "k", "group": "g", "event": "heartbeat"}, key=key)[0] == 200
+    assert "shown only this once" not in server.output()  # generated and printed on the first start only
+    assert server.request("DELETE", "/workers/k", key=key)[0] == 200  # an admin key
+
+
+def test_keys_added_and_removed_with_the_cli_apply_to_a_running_server(server_factory):
+    server = server_factory()
+    server.start()
+
+    def keys(*arguments):
+        done = subprocess.run([str(BINARY), "keys", *arguments, "--database", str(server.database)],
+                              capture_output=True, text=True, timeout=30, check=True)
+        return done.stdout.strip()
+
+    importer = keys("add", "importers", "--role", "write", "--group", "product.*")
+    viewer = keys("add", "grafana", "--role", "read")
+    assert importer not in (server.folder / "wokmanager.keys").read_text()
+    listing = keys("list")
+    assert "importers  write  product.*" in listing and "grafana    read   *" in listing
+    event = {"id": "i1", "group": "product.importer", "event": "started"}
+    wait_until(lambda: server.request("POST", "/worker/state", event, key=importer)[0] == 200)
+    status, body = server.request("POST", "/worker/state", {**event, "group": "billing"}, key=importer)
+    assert (status, body["error"]["field"]) == (403, "group")
+    assert server.request("POST", "/worker/state", event, key=viewer)[0] == 403
+
+    keys("remove", "importers")
+    wait_until(lambda: server.request("POST", "/worker/state", event, key=importer)[0] == 401)
+    assert server.request("POST", "/worker/state", event, key=KEY)[0] == 200  # the --api-key admin key still works
 
 
 def test_keys_never_reach_the_log(server_factory):

@@ -75,6 +75,22 @@ struct StoreTests {
         }
     }
 
+    @Test("GroupFilter.matches (used for scoped keys) agrees with the store's own filtering", arguments: StoreKind.available)
+    func filterAgreesWithStore(_ kind: StoreKind) async throws {
+        let groups = ["product", "product.importer", "product.importer.bulk", "products", "price.promotion", "a_b.c%d", "x.product.y"]
+        let filters: [GroupFilter] = [
+            .subtree("product"), .subtree("product.importer"), .glob("product.*"), .glob("*.promotion"), .glob("*product*"),
+            .glob("p?ice.*"), .glob("a_b.*"), .glob("*"), .glob("product.*.bulk"), .glob("product*"),
+        ]
+        try await withStore(kind) { store in
+            _ = try await store.apply(groups.map { event(.started, id: "in-" + $0, group: $0) }, liveness: liveness(at: 0))
+            for filter in filters {
+                let stored = try await store.workers(WorkerQuery(group: filter), liveness: now).workers.map { String($0.id.dropFirst(3)) }
+                #expect(Set(stored) == Set(groups.filter(filter.matches)), "\(filter)")
+            }
+        }
+    }
+
     @Test("pages follow the cursor until the last one", arguments: StoreKind.available)
     func paging(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in

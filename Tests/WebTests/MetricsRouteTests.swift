@@ -70,7 +70,7 @@ struct MetricsRouteTests {
             #expect(value(text, #"wokmanager_http_requests_total{route="/worker/state",method="POST",status="200"}"#) == 1)
             #expect(value(text, #"wokmanager_http_requests_total{route="/worker/state",method="POST",status="401"}"#) == 1)
             #expect(value(text, #"wokmanager_http_requests_total{route="/workers/{id}",method="GET",status="200"}"#) == 1)
-            #expect(value(text, "wokmanager_auth_failures_total") == 1)
+            #expect(value(text, #"wokmanager_auth_failures_total{reason="invalid"}"#) == 1)
             #expect(value(text, "wokmanager_store_commit_batch_size_events_count") == 1)
             #expect(text.contains("wokmanager_build_info{version="))
         }

@@ -11,6 +11,7 @@ let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
 /// Builds the real application on a fresh SQLite file and a hand-moved clock, and runs `body` against it.
 func withApp(
+    keys: [AccessKey] = [AccessKey(name: "test", role: .admin, secret: testKey)],
     readsRequireKey: Bool = false,
     limits: RequestLimits = RequestLimits(),
     perWorkerMetrics: Bool = false,
@@ -22,7 +23,7 @@ func withApp(
     let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("wokmanager-web-\(UUID().uuidString)")
     defer { if ownFolder { try? FileManager.default.removeItem(at: folder) } }
     let configuration = ServerConfiguration(
-        port: 0, databasePath: folder.appendingPathComponent("web.sqlite").path, apiKeys: [testKey],
+        port: 0, databasePath: folder.appendingPathComponent("web.sqlite").path, accessKeys: keys,
         readsRequireKey: readsRequireKey, limits: limits, perWorkerMetrics: perWorkerMetrics)
     let app = try await buildApplication(configuration, clock: clock.wallClock, logger: Logger(label: "web-tests"))
     try await app.test(.router) { client in try await body(client, clock) }

@@ -1,0 +1,69 @@
+import HTTPTypes
+import Hummingbird
+import WokmanagerMetrics
+
+/// A request context that remembers the key a request was let in with.
+public protocol AccessKeyContext: RequestContext {
+    /// The key that authenticated the request; `nil` on open routes.
+    var accessKey: AccessKey? { get set }
+}
+
+/// The server's request context: Hummingbird's core storage and the request's key.
+public struct WokmanagerRequestContext: AccessKeyContext {
+    public var coreContext: CoreRequestContextStorage
+    public var accessKey: AccessKey?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// Lets a request through only with a key whose role permits `required`: 401 without a valid key,
+/// 403 with a key of another role. Failures are counted by reason and logged with the key's name at
+/// most, never its secret.
+struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
+    let keys: KeyRing
+    let required: AccessRole
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let presented = Self.presentedKey(in: request) else {
+            metrics.recordAuthFailure(reason: "missing")
+            throw APIError(.unauthorized, "an API key is required: pass ?api-key=, X-API-Key or Authorization: Bearer",
+                           field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard let key = keys.key(presented: presented) else {
+            metrics.recordAuthFailure(reason: "invalid")
+            context.logger.notice("rejected an unknown API key", metadata: ["path": "\(request.uri.path)"])
+            throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard key.role.permits(required) else {
+            metrics.recordAuthFailure(reason: "forbidden")
+            context.logger.notice("refused a key without the role", metadata: [
+                "path": "\(request.uri.path)", "key": "\(key.name)", "role": "\(key.role.rawValue)", "needs": "\(required.rawValue)",
+            ])
+            throw APIError(.forbidden, "the key '\(key.name)' has the \(key.role.rawValue) role; this needs \(required.rawValue)",
+                           field: "api-key")
+        }
+        var context = context
+        context.accessKey = key
+        return try await next(request, context)
+    }
+
+    /// The key a request carries: `?api-key=`, `X-API-Key`, or `Authorization: Bearer`.
+    static func presentedKey(in request: Request) -> String? {
+        if let key = request.uri.queryParameters.get("api-key") { return key }
+        if let key = request.headers[.apiKey] { return key }
+        if let authorization = request.headers[.authorization] {
+            let prefix = "bearer "
+            if authorization.lowercased().hasPrefix(prefix) {
+                return String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+}
+
+extension HTTPField.Name {
+    static let apiKey = Self("X-API-Key")!
+}
