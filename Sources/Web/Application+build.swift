@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import Registry
 import WokmanagerMetrics
@@ -31,10 +33,22 @@ public func buildApplication(
     let router = try await buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
+        server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
         services: [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)],
         logger: logger
     )
+}
+
+/// HTTP/1.1 with the header limits and both timeouts of ``RequestLimits``.
+func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.Configuration {
+    let readTimeout = TimeAmount(limits.readTimeout)
+    return HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout, logger: logger)],
+        idleTimeout: TimeAmount(limits.idleTimeout),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: RequestLimits.headerBytes, maxHeaderListSize: RequestLimits.headerBytes,
+            maxHeaderFieldCount: RequestLimits.headerCount))
 }
 
 /// The store the configuration names: PostgreSQL for a `postgres://` URL, else the SQLite file.

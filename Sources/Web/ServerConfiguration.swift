@@ -49,8 +49,14 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The largest request bodies the server reads; larger ones answer 413.
+/// What the server reads of one request: body sizes (larger answers 413), header limits (more answers
+/// 400 and closes the connection) and how long a client may take.
 public struct RequestLimits: Sendable, Equatable {
+    /// Most header fields in one request.
+    public static let headerCount = 100
+    /// Most bytes of all header fields together (and of any one of them).
+    public static let headerBytes = 16 << 10
+
     /// `POST /worker/state` body, in bytes (64 KiB).
     public var eventBody: Int
     /// `POST /events` body as sent, in bytes (8 MiB).
@@ -58,10 +64,20 @@ public struct RequestLimits: Sendable, Equatable {
     /// `POST /events` body after gzip decompression, in bytes (32 MiB).
     public var batchDecompressed: Int
 
+    /// A connection with no complete request head, or silent between requests, for this long is closed.
+    public var idleTimeout: Duration
+    /// A request whose head and body take longer than this to arrive is dropped with its connection.
+    public var readTimeout: Duration
+
     /// Creates limits.
-    public init(eventBody: Int = 64 << 10, batchBody: Int = 8 << 20, batchDecompressed: Int = 32 << 20) {
+    public init(
+        eventBody: Int = 64 << 10, batchBody: Int = 8 << 20, batchDecompressed: Int = 32 << 20,
+        idleTimeout: Duration = .seconds(60), readTimeout: Duration = .seconds(60)
+    ) {
         self.eventBody = eventBody
         self.batchBody = batchBody
         self.batchDecompressed = batchDecompressed
+        self.idleTimeout = idleTimeout
+        self.readTimeout = readTimeout
     }
 }

@@ -54,6 +54,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Most history entries kept in all (WOKMANAGER_HISTORY_LIMIT; default 1000000).")
     var historyLimit: Int?
 
+    @Option(help: "Close a connection with no complete request head, or silent between requests, after this long (WOKMANAGER_IDLE_TIMEOUT; default 60s).")
+    var idleTimeout: String?
+
+    @Option(help: "Drop a request (and its connection) whose head and body take longer than this to arrive (WOKMANAGER_READ_TIMEOUT; default 60s).")
+    var readTimeout: String?
+
     @Option(help: "SQLite synchronous mode: full (survives power loss) or normal (survives a crash) (WOKMANAGER_SQLITE_SYNCHRONOUS; default full).")
     var sqliteSynchronous: String?
 
@@ -82,8 +88,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--sqlite-synchronous must be full or normal, not '\(synchronousName)'")
         }
         let defaults = RetentionPolicy()
-        let sweep = try setting.duration(sweepInterval, "WOKMANAGER_SWEEP_INTERVAL", default: 5)
-        guard sweep > 0 else { throw ValidationError("--sweep-interval must be more than 0") }
+        let sweep = try positive(sweepInterval, "WOKMANAGER_SWEEP_INTERVAL", flag: "--sweep-interval", setting: setting, default: 5)
         let registry = RegistrySettings(
             defaultTTL: try setting.duration(defaultTTL, "WOKMANAGER_DEFAULT_TTL", default: 0),
             retention: RetentionPolicy(
@@ -102,8 +107,18 @@ struct Serve: AsyncParsableCommand {
             keysFile: try keysFilePath(setting: setting, databasePath: databasePath),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
             registry: registry,
+            limits: RequestLimits(
+                idleTimeout: .milliseconds(Int64(try positive(idleTimeout, "WOKMANAGER_IDLE_TIMEOUT", flag: "--idle-timeout", setting: setting) * 1000)),
+                readTimeout: .milliseconds(Int64(try positive(readTimeout, "WOKMANAGER_READ_TIMEOUT", flag: "--read-timeout", setting: setting) * 1000))),
             publicFolder: setting.value(publicFolder, "WOKMANAGER_PUBLIC") ?? "Public",
             perWorkerMetrics: try setting.flag(perWorkerMetrics, "WOKMANAGER_PER_WORKER_METRICS"))
+    }
+
+    /// A duration setting that must be more than zero, in seconds.
+    private func positive(_ value: String?, _ variable: String, flag: String, setting: Setting, default defaultValue: Double = 60) throws -> Double {
+        let seconds = try setting.duration(value, variable, default: defaultValue)
+        guard seconds > 0 else { throw ValidationError("\(flag) must be more than 0") }
+        return seconds
     }
 
     /// The keys given by flags or variables, each role from its flag or else its variable.
