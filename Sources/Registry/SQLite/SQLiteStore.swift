@@ -165,10 +165,13 @@ public final class SQLiteStore: WorkerStore {
             return closed
         }
         guard !wasClosed else { return }
-        _ = try? await writerThread.runIfActive { self.writer.withLock { $0 = nil } }
-        try await writerThread.shutdownGracefully()
+        // Readers first, so that the writer is the last connection to close: SQLite then checkpoints the
+        // WAL into the database file and deletes it. A read-only connection closing last cannot, and
+        // would leave every commit since the last checkpoint in the WAL.
         try await readerThreads.shutdownGracefully()
         readers.withLock { $0.removeAll() }
+        _ = try? await writerThread.runIfActive { self.writer.withLock { $0 = nil } }
+        try await writerThread.shutdownGracefully()
     }
 
     // MARK: - Connections
