@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 ARGS ?=
 
-.PHONY: run build test test-swift test-e2e bench bench-smoke deps deps-test deps-bench clean
+.PHONY: run build test test-swift test-e2e crash-test soak bench bench-smoke deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -29,6 +29,23 @@ test-swift:
 # End-to-end tests over real sockets against the built executable (run after test-swift has built it).
 test-e2e:
 	WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager python3 -m pytest -q Tests/EndToEnd
+
+# The crash test: SIGKILL at 20 random moments under load, then every acknowledged event stored in order
+# and PRAGMA integrity_check ok (make test runs 5 kills). SEED=n replays the kill moments of a run.
+crash-test: deps-test
+	$(SWIFT) build --product wokmanager
+	WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager python3 Tests/EndToEnd/crash_harness.py --kills 20 $(if $(SEED),--seed $(SEED))
+
+# The long soak: 10,000 workers joining, heartbeating and leaving at a steady 400 events/s for SOAK_SECONDS
+# (default 1800), then exact counts, zero errors and flat RSS (make test runs 60 s). It (re)builds and uses
+# the release build when one exists, else the debug build (SOAK_CONFIG=debug|release chooses); SOAK_ARGS
+# passes flags to scripts/soak.py.
+SOAK_SECONDS ?= 1800
+SOAK_CONFIG ?= $(if $(wildcard .build/release/wokmanager),release,debug)
+SOAK_ARGS ?=
+soak: deps
+	$(SWIFT) build -c $(SOAK_CONFIG) --product wokmanager
+	python3 scripts/soak.py --binary .build/$(SOAK_CONFIG)/wokmanager --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 # The benchmark: a release build driven by wrk over loopback; writes bench/results/latest.json.
 bench: deps-bench
