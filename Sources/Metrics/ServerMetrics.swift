@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The server's own health, kept in a swift-prometheus registry: HTTP requests and their duration,
 /// store commits (latency and batch size), failed authentications, and the build.
@@ -7,6 +8,17 @@ import Prometheus
 public final class ServerMetrics: Sendable {
     /// The collectors, emitted at the end of every `/metrics` answer.
     public let registry: PrometheusCollectorRegistry
+    /// Each route's collectors, looked up in the registry once (that lookup validates names every time).
+    private let requestCollectors = Mutex<[RequestKey: (counter: Counter, duration: DurationHistogram)]>([:])
+
+    private let commitDuration: DurationHistogram
+    private let commitBatchSize: ValueHistogram
+
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     private static let requestDurationBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
@@ -17,6 +29,12 @@ public final class ServerMetrics: Sendable {
     /// Creates the collectors; `version` goes into `wokmanager_build_info`.
     public init(version: String) {
         registry = PrometheusCollectorRegistry()
+        commitDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("store_commit_duration", unit: "seconds", help: "Time to write and commit one group of events."),
+            labels: [], buckets: Self.requestDurationBuckets)
+        commitBatchSize = registry.makeValueHistogram(
+            descriptor: Self.name("store_commit_batch_size", unit: "events", help: "Events written per committed transaction."),
+            labels: [], buckets: Self.batchSizeBuckets)
         registry.makeGauge(
             descriptor: Self.name("build", unit: "info", help: "The running wokmanager's version; always 1."),
             labels: [("version", version)]
@@ -27,26 +45,27 @@ public final class ServerMetrics: Sendable {
     /// Records one answered request. `route` is the route's pattern (`/workers/{id}`), never the raw path,
     /// so the number of series stays bounded.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.name("http_requests", unit: "total", help: "HTTP requests answered, by route, method and status."),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.name("http_request_duration", unit: "seconds", help: "Time to answer HTTP requests, by route and method."),
-            labels: [("route", route), ("method", method)], buckets: Self.requestDurationBuckets
-        ).record(duration)
+        let key = RequestKey(route: route, method: method, status: status)
+        let collectors = requestCollectors.withLock { cache in
+            if let found = cache[key] { return found }
+            let made = (
+                counter: registry.makeCounter(
+                    descriptor: Self.name("http_requests", unit: "total", help: "HTTP requests answered, by route, method and status."),
+                    labels: [("route", route), ("method", method), ("status", String(status))]),
+                duration: registry.makeDurationHistogram(
+                    descriptor: Self.name("http_request_duration", unit: "seconds", help: "Time to answer HTTP requests, by route and method."),
+                    labels: [("route", route), ("method", method)], buckets: Self.requestDurationBuckets))
+            cache[key] = made
+            return made
+        }
+        collectors.counter.increment()
+        collectors.duration.record(duration)
     }
 
     /// Records one store transaction of the group commit.
     public func recordCommit(events: Int, duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.name("store_commit_duration", unit: "seconds", help: "Time to write and commit one group of events."),
-            labels: [], buckets: Self.requestDurationBuckets
-        ).record(duration)
-        registry.makeValueHistogram(
-            descriptor: Self.name("store_commit_batch_size", unit: "events", help: "Events written per committed transaction."),
-            labels: [], buckets: Self.batchSizeBuckets
-        ).record(Double(events))
+        commitDuration.record(duration)
+        commitBatchSize.record(Double(events))
     }
 
     /// Records a request refused for its API key: `missing`, `invalid`, or `forbidden` (a valid key

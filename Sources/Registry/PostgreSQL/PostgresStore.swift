@@ -91,7 +91,7 @@ public final class PostgresStore: WorkerStore {
     }
 
     public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
-        try await rows(sql.groupCounts(liveness: liveness), WorkerSQL.groupCount)
+        WorkerSQL.liveCounts(try await rows(sql.groupCounts(liveness: liveness), WorkerSQL.storedCount))
     }
 
     public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {

@@ -48,6 +48,9 @@ public final class SQLiteStore: WorkerStore {
                 try connection.execute("PRAGMA journal_mode = WAL")
                 try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
                 try connection.execute("PRAGMA busy_timeout = 5000")
+                // 32 MiB of page cache: the workers table and its indexes at 100,000 workers, so commits
+                // do not re-read pages they just wrote.
+                try connection.execute("PRAGMA cache_size = -32768")
                 try SQLiteMigrations.migrate(connection)
                 return connection
             }
@@ -108,14 +111,14 @@ public final class SQLiteStore: WorkerStore {
 
     public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
         let statement = sql.groupCounts(liveness: liveness)
-        return try await read { connection in try connection.query(statement, WorkerSQL.groupCount) }
+        return try await read { connection in WorkerSQL.liveCounts(try connection.query(statement, WorkerSQL.storedCount)) }
     }
 
     public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
         let countsStatement = sql.groupCounts(liveness: liveness)
         return try await read { connection in
             try MetricsSnapshot(
-                groupCounts: connection.query(countsStatement, WorkerSQL.groupCount),
+                groupCounts: WorkerSQL.liveCounts(connection.query(countsStatement, WorkerSQL.storedCount)),
                 groups: connection.query((WorkerSQL.knownGroups, [])) { $0.text(0) },
                 counters: connection.query((WorkerSQL.counters, [])) { ($0.text(0), $0.text(1), $0.int(2)) },
                 workers: includeWorkers ? connection.query((WorkerSQL.lastSeen, []), WorkerSQL.lastSeen) : [])
@@ -196,6 +199,8 @@ public final class SQLiteStore: WorkerStore {
     private func openReader() throws -> SQLiteConnection {
         let connection = try SQLiteConnection(path: path, readOnly: true)
         try connection.execute("PRAGMA busy_timeout = 5000")
+        try connection.execute("PRAGMA cache_size = -16384")
+        try connection.execute("PRAGMA temp_store = MEMORY")
         return connection
     }
 

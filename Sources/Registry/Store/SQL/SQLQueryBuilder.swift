@@ -51,12 +51,18 @@ struct SQLQueryBuilder {
 
     /// The expression for a worker's status as shown now: `lost` once a running worker passed its deadline.
     mutating func liveStatus(_ liveness: Liveness) -> String {
+        "CASE WHEN \(isExpired(liveness)) THEN 'lost' ELSE status END"
+    }
+
+    /// The condition for a running worker past its deadline (its TTL after its last event, or after the
+    /// restart grace start if that is later).
+    mutating func isExpired(_ liveness: Liveness) -> String {
         let now = parameter(.real(liveness.now.timeIntervalSince1970))
         let grace = parameter(.real(liveness.graceStart.timeIntervalSince1970))
         let defaultTTL = parameter(.real(liveness.defaultTTL))
         return """
-            CASE WHEN status = 'running' AND COALESCE(ttl, \(defaultTTL)) > 0 \
-            AND \(dialect.greatest)(last_received_at, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now) THEN 'lost' ELSE status END
+            status = 'running' AND COALESCE(ttl, \(defaultTTL)) > 0 \
+            AND \(dialect.greatest)(last_received_at, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now)
             """
     }
 }

@@ -6,6 +6,28 @@ typealias SQLStatement = (sql: String, values: [SQLValue])
 /// The statements both SQL stores run, written once for either dialect, and the decoding of their rows.
 struct WorkerSQL: Sendable {
     let dialect: SQLDialect
+    /// The write statements' texts, built once: they run for every event.
+    private let selectWorkerText: String
+    private let upsertText: String
+    private let appendText: String
+    private let addToCounterText: String
+    private let touchGroupText: String
+
+    init(dialect: SQLDialect) {
+        self.dialect = dialect
+        let p = dialect.placeholder
+        selectWorkerText = "SELECT \(Self.workerColumns) FROM workers WHERE id = \(p(1))"
+        let columns = Self.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let placeholders = (1...columns.count).map(p).joined(separator: ", ")
+        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        upsertText = "INSERT INTO workers (\(Self.workerColumns)) VALUES (\(placeholders)) ON CONFLICT (id) DO UPDATE SET \(updates)"
+        appendText = "INSERT INTO history (worker_id, grp, event, status, at, received_at, message, action, exit_code, late) "
+            + "VALUES (\((1...10).map(p).joined(separator: ", ")))"
+        addToCounterText = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
+            + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
+        touchGroupText = "INSERT INTO groups (name, last_event_at) VALUES (\(p(1)), \(p(2))) "
+            + "ON CONFLICT (name) DO UPDATE SET last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at)"
+    }
 
     static let workerColumns = """
         id, grp, status, status_since, run_started_at, last_seen, last_received_at, ttl, host, pid, version, labels, \
@@ -18,13 +40,10 @@ struct WorkerSQL: Sendable {
     // MARK: Writing
 
     func selectWorkerForUpdate(id: String, lock: String = "") -> SQLStatement {
-        ("SELECT \(Self.workerColumns) FROM workers WHERE id = \(dialect.placeholder(1)) \(lock)", [.text(id)])
+        (lock.isEmpty ? selectWorkerText : selectWorkerText + " " + lock, [.text(id)])
     }
 
     func upsert(_ worker: Worker) -> SQLStatement {
-        let columns = Self.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let placeholders = (1...columns.count).map(dialect.placeholder).joined(separator: ", ")
-        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         let values: [SQLValue] = [
             .text(worker.id), .text(worker.group), .text(worker.status.rawValue), .real(worker.statusSince.timeIntervalSince1970),
             .real(worker.runStartedAt.timeIntervalSince1970), .real(worker.lastSeen.timeIntervalSince1970),
@@ -33,13 +52,12 @@ struct WorkerSQL: Sendable {
             .real(worker.messageAt?.timeIntervalSince1970), .integer(worker.heartbeats), .integer(worker.errorCount),
             .integer(worker.exitCode),
         ]
-        return ("INSERT INTO workers (\(Self.workerColumns)) VALUES (\(placeholders)) ON CONFLICT (id) DO UPDATE SET \(updates)", values)
+        return (upsertText, values)
     }
 
     func append(_ entry: HistoryEntry) -> SQLStatement {
-        let placeholders = (1...10).map(dialect.placeholder).joined(separator: ", ")
-        return (
-            "INSERT INTO history (worker_id, grp, event, status, at, received_at, message, action, exit_code, late) VALUES (\(placeholders))",
+        (
+            appendText,
             [
                 .text(entry.workerID), .text(entry.group), .text(entry.event), .text(entry.status?.rawValue),
                 .real(entry.at.timeIntervalSince1970), .real(entry.receivedAt.timeIntervalSince1970), .text(entry.message),
@@ -51,11 +69,7 @@ struct WorkerSQL: Sendable {
     /// The statements that add one batch's tally to the counters and the known groups, in a fixed order
     /// (so concurrent writers take their row locks in the same order).
     func record(_ tally: BatchTally) -> [SQLStatement] {
-        let p = dialect.placeholder
-        let addToCounter = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
-            + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
-        let touchGroup = "INSERT INTO groups (name, last_event_at) VALUES (\(p(1)), \(p(2))) "
-            + "ON CONFLICT (name) DO UPDATE SET last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at)"
+        let addToCounter = addToCounterText, touchGroup = touchGroupText
         return tally.errors.sorted { $0.key < $1.key }.map { (addToCounter, [.text("errors"), .text($0.key), .integer($0.value)]) }
             + tally.events.sorted { $0.key < $1.key }.map { (addToCounter, [.text("events"), .text($0.key), .integer($0.value)]) }
             + tally.groups.sorted { $0.key < $1.key }.map { (touchGroup, [.text($0.key), .real($0.value.timeIntervalSince1970)]) }
@@ -126,10 +140,12 @@ struct WorkerSQL: Sendable {
         return ("SELECT \(Self.historyColumns) FROM history \(builder.whereClause) ORDER BY seq DESC LIMIT \(limit)", builder.values)
     }
 
+    /// Workers per stored group and status, with how many of them have expired: read straight off the
+    /// `workers_liveness` index, with no sort. ``liveCounts(_:)`` turns the rows into counts as shown now.
     func groupCounts(liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        let live = builder.liveStatus(liveness)
-        return ("SELECT grp, live_status, COUNT(*) FROM (SELECT grp, \(live) AS live_status FROM workers) AS live GROUP BY grp, live_status ORDER BY grp",
+        let expired = builder.isExpired(liveness)
+        return ("SELECT grp, status, COUNT(*), SUM(CASE WHEN \(expired) THEN 1 ELSE 0 END) FROM workers GROUP BY grp, status",
                 builder.values)
     }
 
@@ -164,8 +180,21 @@ struct WorkerSQL: Sendable {
             message: row.optionalText(7), action: row.optionalText(8), exitCode: row.optionalInt(9), late: row.int(10) != 0)
     }
 
-    static func groupCount(from row: some SQLRow) throws -> GroupCount {
-        GroupCount(group: row.text(0), status: try status(row.text(1)), count: row.int(2))
+    /// One row of ``groupCounts(liveness:)``: a stored status's count and how many of those expired.
+    static func storedCount(from row: some SQLRow) throws -> (count: GroupCount, expired: Int) {
+        (GroupCount(group: row.text(0), status: try status(row.text(1)), count: row.int(2)), row.int(3))
+    }
+
+    /// Counts as shown now, ordered by group: expired running workers move from `running` to `lost`.
+    static func liveCounts(_ rows: [(count: GroupCount, expired: Int)]) -> [GroupCount] {
+        var counts: [String: [WorkerStatus: Int]] = [:]
+        for (stored, expired) in rows {
+            counts[stored.group, default: [:]][stored.status, default: 0] += stored.count - expired
+            if expired > 0 { counts[stored.group, default: [:]][.lost, default: 0] += expired }
+        }
+        return counts.sorted { $0.key < $1.key }.flatMap { group, statuses in
+            statuses.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { GroupCount(group: group, status: $0.key, count: $0.value) }
+        }
     }
 
     static func lastSeen(from row: some SQLRow) -> WorkerLastSeen {
