@@ -6,7 +6,7 @@ import Synchronization
 public final class KeyRing: Sendable {
     private let configured: [AccessKey]
     private let file: String?
-    private let state: Mutex<(keys: [AccessKey], fileStamp: Date?)>
+    private let state: Mutex<(keys: [AccessKey], fileStamp: FileStamp?)>
 
     /// Reads the keys file (when there is one) once; throws when it cannot be read or parsed.
     public init(configured: [AccessKey], file: String?) throws {
@@ -42,8 +42,18 @@ public final class KeyRing: Sendable {
         return keys.count
     }
 
-    private static func stamp(of path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    /// What tells one version of the file from the next. The modification time alone is not enough:
+    /// its clock ticks every few milliseconds. The file is replaced by rename, so its inode changes too.
+    private struct FileStamp: Equatable {
+        let inode: Int?
+        let modified: Date?
+        let size: Int?
+    }
+
+    private static func stamp(of path: String) -> FileStamp? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return FileStamp(
+            inode: attributes[.systemFileNumber] as? Int, modified: attributes[.modificationDate] as? Date, size: attributes[.size] as? Int)
     }
 
     private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
