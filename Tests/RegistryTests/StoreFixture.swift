@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Registry
+@testable import Registry
 import Testing
 
 /// The stores every store test runs against: SQLite always; PostgreSQL when `WOKMANAGER_TEST_POSTGRES_URL`
@@ -40,6 +40,23 @@ struct StoreFixture: Sendable {
             return try await SQLiteStore.open(path: folder.databasePath)
         case .postgres:
             return try await PostgresStore.open(settings: try PostgresSettings(url: try Self.url() + "&search_path=\(schema)&pool_size=4"), logger: Self.logger)
+        }
+    }
+
+    /// Leaves the database as an older wokmanager would: the first `version` migrations, then `statements`.
+    func prepare(schemaVersion version: Int, _ statements: [String]) async throws {
+        switch kind {
+        case .sqlite:
+            let connection = try SQLiteConnection(path: folder.databasePath)
+            for step in SQLiteMigrations.steps.prefix(version) + statements { try connection.execute(step) }
+            try connection.execute("PRAGMA user_version = \(version)")
+        case .postgres:
+            let steps = PostgresMigrations.steps.prefix(version).flatMap(PostgresMigrations.statements(in:))
+            let setup = ["SET search_path TO \(schema)", "CREATE TABLE wokmanager_schema (version BIGINT NOT NULL)"]
+                + steps + (1...version).map { "INSERT INTO wokmanager_schema (version) VALUES (\($0))" } + statements
+            try await Self.admin { connection in
+                for statement in setup { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger) }
+            }
         }
     }
 

@@ -59,7 +59,78 @@ enum PostgresMigrations {
         """,
         // Counts per group and status (the tree, /metrics) read this narrow index instead of whole rows.
         "CREATE INDEX workers_liveness ON workers (grp, status, ttl, last_received_at);",
+        // Counts per group and stored status, kept by triggers on every write to workers (in the writing
+        // transaction; a heartbeat leaves them alone), so counts need not scan every worker. Replicas must
+        // not queue (or deadlock) on one hot row per count: a change updates any row of its count that no
+        // other transaction holds (SKIP LOCKED), or adds one, so a count may span a few rows (possibly
+        // negative ones) that readers sum; rows that reach zero are deleted. Creating the trigger locks
+        // workers against writes until the backfill commits. What has expired since the last sweep is
+        // found through the two partial indexes of running workers by deadline, which replace workers_liveness.
+        """
+        CREATE TABLE group_status_counts (
+            grp TEXT COLLATE "C" NOT NULL,
+            status TEXT NOT NULL,
+            n BIGINT NOT NULL
+        );
+        CREATE INDEX group_status_counts_by_key ON group_status_counts (grp, status);
+        CREATE FUNCTION add_to_group_status_count(g TEXT, s TEXT, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+            shard tid;
+            total BIGINT;
+        BEGIN
+            -- Prefer the row this change brings closest to zero (smallest n * delta).
+            UPDATE group_status_counts SET n = n + delta
+                WHERE ctid = (SELECT ctid FROM group_status_counts WHERE grp = g AND status = s
+                              ORDER BY n * delta LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING ctid, n INTO shard, total;
+            IF NOT FOUND THEN
+                INSERT INTO group_status_counts (grp, status, n) VALUES (g, s, delta);
+            ELSIF total = 0 THEN
+                DELETE FROM group_status_counts WHERE ctid = shard;
+            END IF;
+        END
+        $$;
+        CREATE FUNCTION count_workers() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                PERFORM add_to_group_status_count(OLD.grp, OLD.status, -1);
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                PERFORM add_to_group_status_count(NEW.grp, NEW.status, 1);
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER workers_counted AFTER INSERT OR DELETE ON workers FOR EACH ROW EXECUTE FUNCTION count_workers();
+        CREATE TRIGGER workers_counted_update AFTER UPDATE OF grp, status ON workers FOR EACH ROW
+            WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.grp IS DISTINCT FROM NEW.grp) EXECUTE FUNCTION count_workers();
+        INSERT INTO group_status_counts SELECT grp, status, COUNT(*) FROM workers GROUP BY grp, status;
+        CREATE INDEX workers_expiry ON workers ((last_received_at + ttl)) WHERE status = 'running' AND ttl > 0;
+        CREATE INDEX workers_expiry_default ON workers (last_received_at) WHERE status = 'running' AND ttl IS NULL;
+        DROP INDEX workers_liveness;
+        """,
     ]
+
+    /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.
+    static func statements(in step: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        for (index, part) in step.components(separatedBy: "$$").enumerated() {
+            if index > 0 { current += "$$" }
+            guard index.isMultiple(of: 2) else {
+                current += part
+                continue
+            }
+            var pieces = part.components(separatedBy: ";")
+            current += pieces.removeFirst()
+            for piece in pieces {
+                statements.append(current)
+                current = piece
+            }
+        }
+        statements.append(current)
+        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
 
     /// Brings the database up to the newest step, under the advisory lock.
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
@@ -75,7 +146,7 @@ enum PostgresMigrations {
             }
             for (index, step) in steps.enumerated().dropFirst(current) {
                 try await connection.withTransaction(logger: logger) { transaction in
-                    for statement in step.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+                    for statement in statements(in: step) {
                         try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     try await transaction.query("INSERT INTO wokmanager_schema (version) VALUES (\(index + 1))", logger: logger)

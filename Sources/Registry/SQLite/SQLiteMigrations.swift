@@ -62,6 +62,37 @@ enum SQLiteMigrations {
         """,
         // Counts per group and status (the tree, /metrics) read this narrow index instead of whole rows.
         "CREATE INDEX workers_liveness ON workers (grp, status, ttl, last_received_at);",
+        // Counts per group and stored status, kept by triggers on every write to workers (in the writing
+        // transaction; a heartbeat leaves them alone), so counts need not scan every worker. Rows that
+        // reach zero are deleted. What has expired since the last sweep is found through the two partial
+        // indexes of running workers by deadline, which replace workers_liveness.
+        """
+        CREATE TABLE group_status_counts (
+            grp TEXT NOT NULL,
+            status TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (grp, status)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER workers_counted_insert AFTER INSERT ON workers BEGIN
+            INSERT INTO group_status_counts (grp, status, n) VALUES (NEW.grp, NEW.status, 1)
+                ON CONFLICT (grp, status) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER workers_counted_update AFTER UPDATE OF grp, status ON workers
+        WHEN OLD.status IS NOT NEW.status OR OLD.grp IS NOT NEW.grp BEGIN
+            UPDATE group_status_counts SET n = n - 1 WHERE grp = OLD.grp AND status = OLD.status;
+            DELETE FROM group_status_counts WHERE grp = OLD.grp AND status = OLD.status AND n = 0;
+            INSERT INTO group_status_counts (grp, status, n) VALUES (NEW.grp, NEW.status, 1)
+                ON CONFLICT (grp, status) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER workers_counted_delete AFTER DELETE ON workers BEGIN
+            UPDATE group_status_counts SET n = n - 1 WHERE grp = OLD.grp AND status = OLD.status;
+            DELETE FROM group_status_counts WHERE grp = OLD.grp AND status = OLD.status AND n = 0;
+        END;
+        INSERT INTO group_status_counts SELECT grp, status, COUNT(*) FROM workers GROUP BY grp, status;
+        CREATE INDEX workers_expiry ON workers (last_received_at + ttl) WHERE status = 'running' AND ttl > 0;
+        CREATE INDEX workers_expiry_default ON workers (last_received_at) WHERE status = 'running' AND ttl IS NULL;
+        DROP INDEX workers_liveness;
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

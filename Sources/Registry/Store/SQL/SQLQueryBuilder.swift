@@ -57,12 +57,25 @@ struct SQLQueryBuilder {
     /// The condition for a running worker past its deadline (its TTL after its last event, or after the
     /// restart grace start if that is later).
     mutating func isExpired(_ liveness: Liveness) -> String {
+        let expiry = expiryConditions(liveness)
+        return "((\(expiry.ownTTL)) OR (\(expiry.defaultTTL)))"
+    }
+
+    /// ``isExpired(_:)`` in two halves, one per partial index (`workers_expiry`, `workers_expiry_default`):
+    /// each half repeats its index's condition and compares its indexed expression with a bound, so that
+    /// SQLite and PostgreSQL read only the expired workers. `MAX(last_received_at, grace) + ttl < now` is
+    /// written as two comparisons, which is the same because adding the TTL keeps the order.
+    mutating func expiryConditions(_ liveness: Liveness) -> (ownTTL: String, defaultTTL: String) {
         let now = parameter(.real(liveness.now.timeIntervalSince1970))
         let grace = parameter(.real(liveness.graceStart.timeIntervalSince1970))
         let defaultTTL = parameter(.real(liveness.defaultTTL))
-        return """
-            status = 'running' AND COALESCE(ttl, \(defaultTTL)) > 0 \
-            AND \(dialect.greatest)(last_received_at, \(grace)) + COALESCE(ttl, \(defaultTTL)) < \(now)
+        let ownTTL = "status = 'running' AND ttl > 0 AND last_received_at + ttl < \(now) AND \(grace) + ttl < \(now)"
+        // `last_received_at <= now - ttl` is the range the index serves; it holds whenever the exact test
+        // after it does, rounding included.
+        let onDefault = """
+            status = 'running' AND ttl IS NULL AND \(defaultTTL) > 0 AND last_received_at <= \(now) - \(defaultTTL) \
+            AND last_received_at + \(defaultTTL) < \(now) AND \(grace) + \(defaultTTL) < \(now)
             """
+        return (ownTTL, onDefault)
     }
 }

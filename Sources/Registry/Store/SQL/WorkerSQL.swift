@@ -140,20 +140,37 @@ struct WorkerSQL: Sendable {
         return ("SELECT \(Self.historyColumns) FROM history \(builder.whereClause) ORDER BY seq DESC LIMIT \(limit)", builder.values)
     }
 
-    /// Workers per stored group and status, with how many of them have expired: read straight off the
-    /// `workers_liveness` index, with no sort. ``liveCounts(_:)`` turns the rows into counts as shown now.
+    /// Workers per stored group and status, with how many of them have expired: the counts the
+    /// `group_status_counts` triggers keep (summed, as PostgreSQL may split one count over several rows),
+    /// joined with the running workers past their deadline that the sweep has not yet marked `lost`, read
+    /// through the expiry indexes. One statement, so both parts come from one snapshot.
+    /// ``liveCounts(_:)`` turns the rows into counts as shown now.
     func groupCounts(liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        let expired = builder.isExpired(liveness)
-        return ("SELECT grp, status, COUNT(*), SUM(CASE WHEN \(expired) THEN 1 ELSE 0 END) FROM workers GROUP BY grp, status",
-                builder.values)
+        let expired = Self.expiredWorkers(column: "grp", &builder, liveness)
+        let sql = """
+            SELECT stored.grp, stored.status, stored.n, COALESCE(expired.n, 0) \
+            FROM (SELECT grp, status, CAST(SUM(n) AS BIGINT) AS n FROM group_status_counts GROUP BY grp, status) AS stored \
+            LEFT JOIN (SELECT grp, COUNT(*) AS n FROM (\(expired)) AS due GROUP BY grp) AS expired \
+            ON stored.status = 'running' AND expired.grp = stored.grp
+            """
+        return (sql, builder.values)
     }
 
-    /// Running workers past their deadline; `lock` adds the dialect's row locking.
+    /// Running workers past their deadline; `lock` adds the dialect's row locking. The outer condition is
+    /// checked again on a row that changed while its lock was awaited.
     func expired(liveness: Liveness, lock: String = "") -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        let live = builder.liveStatus(liveness)
-        return ("SELECT \(Self.workerColumns) FROM workers WHERE status = 'running' AND \(live) = 'lost' ORDER BY id \(lock)", builder.values)
+        let expired = Self.expiredWorkers(column: "id", &builder, liveness)
+        let isExpired = builder.isExpired(liveness)
+        return ("SELECT \(Self.workerColumns) FROM workers WHERE id IN (\(expired)) AND \(isExpired) ORDER BY id \(lock)", builder.values)
+    }
+
+    /// `column` of every expired running worker, one index range scan per half of the expiry condition
+    /// (an `OR` of the two would not use the partial indexes in SQLite).
+    private static func expiredWorkers(column: String, _ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> String {
+        let expiry = builder.expiryConditions(liveness)
+        return "SELECT \(column) FROM workers WHERE \(expiry.ownTTL) UNION ALL SELECT \(column) FROM workers WHERE \(expiry.defaultTTL)"
     }
 
     /// Read from the groups (one row per group, updated with every batch), not by scanning every worker.
