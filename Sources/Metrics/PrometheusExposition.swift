@@ -19,29 +19,33 @@ public enum PrometheusExposition {
             perGroup[count.group, default: StatusCounts()][count.status] += count.count
         }
         let groups = perGroup.keys.sorted()
+        // Each group's label is escaped once and reused by its seven samples.
+        let groupLabels = groups.map { "group=\"\(escapeLabelValue($0))\"" }
         var text = ""
+        text.reserveCapacity(1024 + groups.count * (7 * 64 + 8 * (groupLabels.first?.utf8.count ?? 0)))
         family(&text, "wokmanager_workers_running", "gauge", "Workers running now, per group.")
-        for group in groups {
-            sample(&text, "wokmanager_workers_running", [("group", group)], perGroup[group]!.running)
+        for (group, label) in zip(groups, groupLabels) {
+            sample(&text, "wokmanager_workers_running", label, perGroup[group]!.running)
         }
         family(&text, "wokmanager_workers", "gauge", "Workers per group and status (running, lost, stopped, failed).")
-        for group in groups {
+        for (group, label) in zip(groups, groupLabels) {
+            let counts = perGroup[group]!
             for status in WorkerStatus.allCases {
-                sample(&text, "wokmanager_workers", [("group", group), ("status", status.rawValue)], perGroup[group]![status])
+                sample(&text, "wokmanager_workers", label + ",status=\"\(status.rawValue)\"", counts[status])
             }
         }
         family(&text, "wokmanager_events_total", "counter", "Events received, per event.")
         for event in EventKind.allCases {
-            sample(&text, "wokmanager_events_total", [("event", event.rawValue)], snapshot.eventTotals[event.rawValue] ?? 0)
+            sample(&text, "wokmanager_events_total", "event=\"\(event.rawValue)\"", snapshot.eventTotals[event.rawValue] ?? 0)
         }
         family(&text, "wokmanager_worker_errors_total", "counter", "Errors reported by workers, per group.")
-        for group in groups {
-            sample(&text, "wokmanager_worker_errors_total", [("group", group)], snapshot.errorTotals[group] ?? 0)
+        for (group, label) in zip(groups, groupLabels) {
+            sample(&text, "wokmanager_worker_errors_total", label, snapshot.errorTotals[group] ?? 0)
         }
         if !snapshot.workers.isEmpty {
             family(&text, "wokmanager_worker_last_seen_timestamp_seconds", "gauge", "When each worker was last seen, in Unix seconds.")
             for worker in snapshot.workers {
-                text += "wokmanager_worker_last_seen_timestamp_seconds\(labels([("id", worker.id), ("group", worker.group)])) "
+                text += "wokmanager_worker_last_seen_timestamp_seconds{id=\"\(escapeLabelValue(worker.id))\",group=\"\(escapeLabelValue(worker.group))\"} "
                 text += String(format: "%.3f", worker.lastSeen.timeIntervalSince1970) + "\n"
             }
         }
@@ -50,6 +54,9 @@ public enum PrometheusExposition {
 
     /// Escapes a label value: backslash, double quote and line feed.
     public static func escapeLabelValue(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            return value
+        }
         var escaped = ""
         escaped.reserveCapacity(value.utf8.count)
         for character in value.unicodeScalars {
@@ -67,11 +74,13 @@ public enum PrometheusExposition {
         text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
     }
 
-    private static func sample(_ text: inout String, _ name: String, _ labelPairs: [(String, String)], _ value: Int) {
-        text += "\(name)\(labels(labelPairs)) \(value)\n"
-    }
-
-    private static func labels(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { "\($0.0)=\"\(escapeLabelValue($0.1))\"" }.joined(separator: ",") + "}"
+    /// One sample line; `labels` is the already escaped text between the braces.
+    private static func sample(_ text: inout String, _ name: String, _ labels: String, _ value: Int) {
+        text += name
+        text += "{"
+        text += labels
+        text += "} "
+        text += String(value)
+        text += "\n"
     }
 }
