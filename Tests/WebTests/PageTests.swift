@@ -53,6 +53,15 @@ struct PageTests {
         }
     }
 
+    @Test("with no worker yet, the tree says so and is an empty list")
+    func emptyTree() async throws {
+        try await withApp { client, _ in
+            let (_, page, _) = try await html(client, "/")
+            #expect(page.contains("No workers have reported yet."))
+            #expect(!page.contains(#"<li class="node">"#))
+        }
+    }
+
     @Test("filters in the query string select a node, a status and an id search; paging follows a cursor")
     func filtersAndPaging() async throws {
         try await withApp { client, clock in

@@ -44,24 +44,45 @@ public struct DomainNode: Sendable, Equatable, Codable {
 
     /// Builds the tree from per-group counts.
     public static func tree(from counts: [GroupCount]) -> DomainNode {
-        var root = DomainNode(name: "", path: "", counts: StatusCounts(), children: [])
+        var root = Builder(name: "", path: "")
         for count in counts {
             root.add(count, segments: count.group.split(separator: ".").map(String.init)[...])
         }
-        root.sortChildren()
-        return root
+        var tree = root.node
+        tree.sortChildren()
+        return tree
     }
 
-    private mutating func add(_ count: GroupCount, segments: ArraySlice<String>) {
-        counts[count.status] += count.count
-        guard let first = segments.first else { return }
-        let childPath = path.isEmpty ? first : path + "." + first
-        if let index = children.firstIndex(where: { $0.name == first }) {
+    /// A node under construction, its children indexed by name so that adding a group costs one lookup
+    /// per segment however many siblings there are.
+    private struct Builder {
+        let name: String
+        let path: String
+        var counts = StatusCounts()
+        var children: [Builder] = []
+        var childIndex: [String: Int] = [:]
+
+        init(name: String, path: String) {
+            self.name = name
+            self.path = path
+        }
+
+        mutating func add(_ count: GroupCount, segments: ArraySlice<String>) {
+            counts[count.status] += count.count
+            guard let first = segments.first else { return }
+            let index: Int
+            if let known = childIndex[first] {
+                index = known
+            } else {
+                index = children.count
+                childIndex[first] = index
+                children.append(Builder(name: first, path: path.isEmpty ? first : path + "." + first))
+            }
             children[index].add(count, segments: segments.dropFirst())
-        } else {
-            var child = DomainNode(name: first, path: childPath, counts: StatusCounts(), children: [])
-            child.add(count, segments: segments.dropFirst())
-            children.append(child)
+        }
+
+        var node: DomainNode {
+            DomainNode(name: name, path: path, counts: counts, children: children.map(\.node))
         }
     }
 

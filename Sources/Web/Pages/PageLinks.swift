@@ -20,14 +20,28 @@ enum PageLinks {
     static func status(_ parameters: [(String, String?)]) -> String {
         let query = parameters.compactMap { name, value -> String? in
             guard let value, !value.isEmpty else { return nil }
-            return name + "=" + (value.addingPercentEncoding(withAllowedCharacters: queryValue) ?? "")
+            return name + "=" + encoded(value, queryValue)
         }
         return query.isEmpty ? "/" : "/?" + query.joined(separator: "&")
     }
 
     /// The page of one worker.
     static func worker(_ id: String) -> String {
-        "/ui/workers/" + (id.addingPercentEncoding(withAllowedCharacters: pathSegment) ?? "")
+        "/ui/workers/" + encoded(id, pathSegment)
+    }
+
+    /// `text` percent-encoded but for `allowed`; text made only of letters, digits and `-._~` (left as
+    /// they are in any part of a URL) is returned as it is, without the cost of Foundation's encoder.
+    private static func encoded(_ text: String, _ allowed: CharacterSet) -> String {
+        let plain = text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                true
+            default: false
+            }
+        }
+        return plain ? text : text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     /// The status page filtered to one group.

@@ -5,7 +5,8 @@ import Mustache
 
 /// Renders the HTML pages from the Mustache templates shipped in the Web module's resources.
 ///
-/// Templates escape every `{{value}}`; none of them uses the triple-brace form, so nothing a worker
+/// Templates escape every `{{value}}`. The one triple-brace value, the status page's `{{{tree}}}`, is
+/// HTML written by `StatusPage.treeHTML`, which escapes every value a worker sent; so nothing a worker
 /// sent can become markup. Pages carry a Content-Security-Policy that allows scripts, styles and images
 /// from this server only, and no inline script.
 struct PageRenderer: Sendable {

@@ -1,28 +1,9 @@
 import Mustache
 
-// The rows the status page repeats most (a node per group, a row per worker or error, every time
-// shown) answer the template's lookups directly instead of through reflection, which the benchmark
-// showed dominating the page's time with a thousand groups. A `nil` answer means "not here", exactly
-// as reflection treats an empty optional.
-
-extension StatusPage.TreeNode: MustacheParent {
-    func child(named key: String) -> Any? {
-        switch key {
-        case "name": name
-        case "path": path
-        case "link": link
-        case "running": running
-        case "lost": lost
-        case "failed": failed
-        case "stopped": stopped
-        case "worst": worst
-        case "open": open
-        case "selected": selected
-        case "children": children
-        default: nil
-        }
-    }
-}
+// The rows the status page repeats (a row per worker or error, every time shown) answer the template's
+// lookups directly instead of through reflection, which the benchmark showed dominating the page's time.
+// A `nil` answer means "not here", exactly as reflection treats an empty optional. The domain tree, the
+// largest part, is not rendered by Mustache at all (see StatusPage+Tree.swift).
 
 extension StatusPage.WorkerRow: MustacheParent {
     func child(named key: String) -> Any? {

@@ -11,20 +11,6 @@ struct StatusPage: Sendable {
         let newestEvent: PageTime?
     }
 
-    struct TreeNode: Sendable {
-        let name: String
-        let path: String
-        let link: String
-        let running: Int
-        let lost: Int
-        let failed: Int
-        let stopped: Int
-        let worst: String
-        let open: Bool
-        let selected: Bool
-        let children: [TreeNode]
-    }
-
     struct Option: Sendable {
         let value: String
         let label: String
@@ -55,7 +41,8 @@ struct StatusPage: Sendable {
     }
 
     let summary: Summary
-    let tree: [TreeNode]
+    /// The domain tree's list items as HTML, escaped already (see `treeHTML`); `nil` when no worker has reported.
+    let tree: String?
     let selection: String
     let groupFilter: String
     let search: String
@@ -104,7 +91,7 @@ extension StatusPage {
             summary: Summary(
                 running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
-            tree: root.children.map { treeNode($0, selected: filters.group) },
+            tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.group),
             selection: filters.group ?? "all groups",
             groupFilter: filters.group ?? "",
             search: filters.search ?? "",
@@ -115,17 +102,6 @@ extension StatusPage {
             firstPage: filters.cursor == nil ? nil : filters.link(cursor: nil),
             errors: try await errors.map { errorRow($0, now: now) },
             generatedAt: PageTime(now, now: now))
-    }
-
-    private static func treeNode(_ node: DomainNode, selected: String?) -> TreeNode {
-        let onSelectedPath = selected.map { $0 == node.path || $0.hasPrefix(node.path + ".") } ?? false
-        return TreeNode(
-            name: node.name, path: node.path, link: PageLinks.group(node.path),
-            running: node.counts.running, lost: node.counts.lost, failed: node.counts.failed, stopped: node.counts.stopped,
-            worst: node.worstStatus?.rawValue ?? "empty",
-            open: onSelectedPath || node.counts.failed + node.counts.lost > 0 || !node.path.contains("."),
-            selected: selected == node.path,
-            children: node.children.map { treeNode($0, selected: selected) })
     }
 
     private static func row(_ worker: Worker, now: Date) -> WorkerRow {
