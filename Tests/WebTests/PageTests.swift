@@ -105,6 +105,27 @@ struct PageTests {
         }
     }
 
+    @Test("a quote followed by a combining mark is still escaped: escaping works on code points, not characters")
+    func combiningMarks() async throws {
+        try await withApp { client, _ in
+            let id = "x\"\u{338} autofocus data-x=\u{338}"
+            let group = "g.\"\u{338}<\u{338}"
+            // By code point: `"` and the mark after it are one Character, which String searches would skip.
+            func quoted(_ text: String) -> String { text.unicodeScalars.map { $0 == "\"" ? "\\\"" : String($0) }.joined() }
+            #expect(try await client.postState(eventJSON(quoted(id), quoted(group))).status == .ok)
+            let (_, search, _) = try await html(client, "/?q=x%22%CC%B8%20autofocus")
+            let (_, status, _) = try await html(client, "/")
+            let (_, worker, _) = try await html(client, "/ui/workers/x%22%CC%B8%20autofocus%20data-x=%CC%B8")
+            for page in [search, status, worker] {
+                #expect(!page.unicodeScalars.indices.contains { index in
+                    page.unicodeScalars[index] == "\"" && page.unicodeScalars[page.unicodeScalars.index(after: index)] == "\u{338}"
+                })
+            }
+            #expect(search.contains("&quot;\u{338} autofocus"))
+            #expect(worker.contains("x&quot;\u{338} autofocus data-x=\u{338}"))
+        }
+    }
+
     @Test("a field an entry lacks is shown empty, never filled from the worker around it")
     func missingFieldsStayEmpty() async throws {
         try await withApp { client, _ in

@@ -1,3 +1,5 @@
+import Mustache
+
 /// Text written into HTML outside the templates, for the few fragments built in Swift.
 enum HTMLText {
     /// Appends `text` to `html` with `&`, `<`, `>`, `"` and `'` written as character references: the
@@ -25,4 +27,18 @@ enum HTMLText {
 
     /// The bytes `append` replaces; none of them occurs inside a multi-byte UTF-8 sequence.
     private static let special: Set<UInt8> = [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")]
+}
+
+/// The templates' escaping: ``HTMLText`` instead of swift-mustache's own HTML escaping, which works on
+/// `Character`s and so leaves a `"` followed by a combining mark unescaped. Every template selects it
+/// with `{{% CONTENT_TYPE: HTML_CODE_POINTS }}` on its first line.
+struct CodePointHTMLContentType: MustacheContentType {
+    /// The name the templates' pragma uses.
+    static let name = "HTML_CODE_POINTS"
+
+    func escapeText(_ text: String) -> String {
+        var html = ""
+        HTMLText.append(text, to: &html)
+        return html
+    }
 }

@@ -5,7 +5,7 @@ import Mustache
 
 /// Renders the HTML pages from the Mustache templates shipped in the Web module's resources.
 ///
-/// Templates escape every `{{value}}`. The one triple-brace value, the status page's `{{{tree}}}`, is
+/// Templates escape every `{{value}}`, by code point (``CodePointHTMLContentType``). The one triple-brace value, the status page's `{{{tree}}}`, is
 /// HTML written by `StatusPage.treeHTML`, which escapes every value a worker sent; so nothing a worker
 /// sent can become markup. Pages carry a Content-Security-Policy that allows scripts, styles and images
 /// from this server only, and no inline script.
@@ -22,6 +22,8 @@ struct PageRenderer: Sendable {
         guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
             throw ConfigurationError(description: "the page templates are missing from the Web module's resources")
         }
+        // Registered before the templates are parsed: their first line names it.
+        MustacheContentTypes.register(CodePointHTMLContentType(), named: CodePointHTMLContentType.name)
         return PageRenderer(library: try await MustacheLibrary(directory: folder.path))
     }
 
