@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 ARGS ?=
 
-.PHONY: run build test test-swift test-e2e crash-test soak bench bench-smoke deps deps-test deps-bench clean
+.PHONY: run build test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -20,7 +20,7 @@ test: deps-test
 	  if [ -n "$$CI" ]; then echo "CI needs PostgreSQL for the store tests" >&2; exit 1; fi; \
 	  echo "PostgreSQL tests skipped: install PostgreSQL (sudo apt-get install postgresql) to run them"; }; \
 	if [ -n "$$url" ]; then export WOKMANAGER_TEST_POSTGRES_URL=$$url; fi; \
-	$(MAKE) --no-print-directory test-swift test-e2e
+	$(MAKE) --no-print-directory test-swift test-e2e test-fuzz
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -47,6 +47,18 @@ soak: deps
 	$(SWIFT) build -c $(SOAK_CONFIG) --product wokmanager
 	python3 scripts/soak.py --binary .build/$(SOAK_CONFIG)/wokmanager --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
+# Fuzzing with libFuzzer (scripts/fuzz.sh): the event decoder and the `at` parser, every answer checked against
+# docs/api.md. `make fuzz` runs each target FUZZ_SECONDS (default 300); `make test-fuzz` is the bounded run for
+# `make test` (20 s each, about a minute with the build). Inputs found go to .build-fuzz/corpus, not the repository;
+# FUZZ_ARGS=--merge adds those with new coverage to Tests/Fuzz/corpus, FUZZ_ARGS=decoder runs one target.
+FUZZ_SECONDS ?= 300
+FUZZ_ARGS ?=
+fuzz:
+	scripts/fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
+
+test-fuzz:
+	scripts/fuzz.sh --seconds 20
+
 # The benchmark: a release build driven by wrk over loopback; writes bench/results/latest.json.
 bench: deps-bench
 	$(SWIFT) build -c release --product wokmanager
@@ -67,4 +79,4 @@ deps-test:
 	@scripts/deps.sh test
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

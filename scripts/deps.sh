@@ -47,6 +47,9 @@ if [[ $need == test ]]; then
   python3 -c 'import yaml' 2>/dev/null || missing_pip+=(pyyaml)
   python3 -c 'import jsonschema' 2>/dev/null || missing_pip+=(jsonschema)
   python3 -c 'import openapi_spec_validator' 2>/dev/null || missing_pip+=(openapi-spec-validator)
+  # test_schemathesis.py drives the version 4 command line (its flags and its summary line).
+  python3 -c 'import schemathesis, sys; sys.exit(schemathesis.__version__.split(".")[0] != "4")' 2>/dev/null ||
+    missing_pip+=('schemathesis>=4.32,<5')
   if ((${#missing_pip[@]})); then
     echo "installing Python test tools: ${missing_pip[*]}"
     python3 -m pip install -q "${missing_pip[@]}" || {

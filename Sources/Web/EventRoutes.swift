@@ -94,12 +94,17 @@ struct EventRoutes<Context: AccessKeyContext> {
 
     private func decompress(_ body: ByteBuffer) throws -> ByteBuffer {
         var body = body
+        let tooLarge = APIError(.contentTooLarge, "the body decompresses to more than \(limits.batchDecompressed) bytes", field: "body")
+        let decompressed: ByteBuffer
         do {
-            return try body.decompress(with: .gzip(), maxSize: limits.batchDecompressed)
+            decompressed = try body.decompress(with: .gzip(), maxSize: limits.batchDecompressed)
         } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw APIError(.contentTooLarge, "the body decompresses to more than \(limits.batchDecompressed) bytes", field: "body")
+            throw tooLarge
         } catch {
             throw APIError(.badRequest, "the body is not valid gzip", field: "body")
         }
+        // maxSize bounds the buffers CompressNIO asks for, which NIO rounds up to a power of two.
+        guard decompressed.readableBytes <= limits.batchDecompressed else { throw tooLarge }
+        return decompressed
     }
 }

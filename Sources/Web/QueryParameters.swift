@@ -57,7 +57,7 @@ struct QueryParameters {
     /// Text matched against ids as a glob or part of one: at most an id's length, without `[` or `]`.
     func idPattern(_ name: String) throws -> String? {
         guard let text = text(name) else { return nil }
-        if text.contains(where: { $0 == "[" || $0 == "]" }) || text.count > Limits.idLength {
+        if text.contains(where: { $0 == "[" || $0 == "]" }) || text.unicodeScalars.count > Limits.idLength {
             throw APIError(.badRequest, "must be an id or a glob of at most \(Limits.idLength) characters without '[' or ']'", field: name)
         }
         return text

@@ -17,7 +17,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.debug(
                 "request",
                 metadata: [
-                    "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status.code)",
+                    "method": "\(request.method)", "path": "\(LogText.escaped(request.uri.path))", "status": "\(status.code)",
                     "duration_ms": "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
                 ])
         }
@@ -28,6 +28,32 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             status = error.status
             throw error
+        }
+    }
+}
+
+/// Text for a log line: control characters (line breaks, escape sequences) and Unicode line separators are
+/// written as `\u{A}`, so nothing a client sent can end a log line early, forge the next one or steer the
+/// terminal of whoever reads the log. The request path is already percent-encoded (the HTTP parser refuses
+/// raw control bytes); store errors and unexpected errors may quote what a worker sent.
+enum LogText {
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: true
+        default: false
         }
     }
 }

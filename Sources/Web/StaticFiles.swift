@@ -12,15 +12,27 @@ enum StaticFiles {
 }
 
 /// Answers 404 for a static path that would climb out of the served folder (`..`, percent-encoded or not).
+///
+/// The file middleware also looks at every path no route answered, and refuses one holding `..` or broken
+/// percent-encoding (`/a..b`, `/%ZZ`) with a bare 400 that names nothing; such a path is simply no
+/// resource, so it answers the same 404 as any other unknown path.
 struct PathTraversalGuard<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let decoded = request.uri.path.removingPercentEncoding ?? request.uri.path
-        guard decoded.hasPrefix(StaticFiles.urlBase + "/") || request.uri.path.hasPrefix(StaticFiles.urlBase + "/") else {
+        if decoded.hasPrefix(StaticFiles.urlBase + "/") || request.uri.path.hasPrefix(StaticFiles.urlBase + "/"),
+            decoded.contains("..") || decoded.contains("\\") || decoded.contains("\0")
+        {
+            throw Self.notFound(request)
+        }
+        do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .badRequest {
+            // Routes answer their 400s as APIError; an HTTPError 400 comes from the file middleware.
+            throw Self.notFound(request)
         }
-        if decoded.contains("..") || decoded.contains("\\") || decoded.contains("\0") {
-            throw APIError(.notFound, "no such resource: \(request.method) \(request.uri.path)")
-        }
-        return try await next(request, context)
+    }
+
+    private static func notFound(_ request: Request) -> APIError {
+        APIError(.notFound, "no such resource: \(request.method) \(request.uri.path)")
     }
 }

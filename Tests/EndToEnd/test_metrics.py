@@ -1,5 +1,5 @@
-"""/metrics passes `promtool check metrics` with hostile group names and workers in every status;
-the shipped alerting rules pass `promtool test rules`; counters survive a kill -9."""
+"""/metrics counts workers per group and status; the shipped alerting rules pass `promtool test rules`;
+counters survive a kill -9. (Hostile label values and `promtool check metrics`: test_injection.py.)"""
 import gzip
 import shutil
 import signal
@@ -11,7 +11,7 @@ import pytest
 
 from conftest import KEY, REPO
 
-HOSTILE_GROUPS = ['quote"d.group', "back\\slash.x", "brace}{.y", "{{mustache}}.z", "ünïcode.é", "sp ace.tab"]
+GROUPS = ["product.importer", "price.promotion", "billing"]
 
 
 def promtool():
@@ -43,13 +43,13 @@ def value(text, series):
 def busy_server(server_factory):
     server = server_factory(args=["--per-worker-metrics"]).start()
     events = []
-    for index, group in enumerate(HOSTILE_GROUPS):
+    for index, group in enumerate(GROUPS):
         events += [
             {"id": f"run-{index}", "group": group, "event": "started"},
             {"id": f"lost-{index}", "group": group, "event": "started", "ttl": 1},
             {"id": f"stop-{index}", "group": group, "event": "stopped"},
             {"id": f"fail-{index}", "group": group, "event": "stopped", "exit_code": 1},
-            {"id": f"err-{index}", "group": group, "event": "error", "message": "bad \"row\"\n", "action": "logged"},
+            {"id": f"err-{index}", "group": group, "event": "error", "message": "bad row", "action": "logged"},
         ]
     status, answer = server.request("POST", "/events", events, key=KEY)
     assert status == 200 and answer["accepted"] == len(events), answer
@@ -57,17 +57,16 @@ def busy_server(server_factory):
     return server
 
 
-def test_promtool_accepts_the_exposition(busy_server):
+def test_workers_are_counted_per_group_and_status(busy_server):
+    """Each group has one worker in every status (two running: a logged error is a sign of life), compressed
+    or not, and each worker's last-seen time is a series with --per-worker-metrics."""
     for encoding in (None, "gzip"):
         text = scrape(busy_server, encoding)
-        checked = subprocess.run([promtool(), "check", "metrics"], input=text, capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stdout + checked.stderr
-        assert checked.stdout.strip() == "" and checked.stderr.strip() == "", checked.stdout + checked.stderr
-    # run-* and err-* (a logged error is a sign of life) run; one worker in each other status.
-    for status, count in (("running", 2), ("lost", 1), ("stopped", 1), ("failed", 1)):
-        assert value(text, f'wokmanager_workers{{group="quote\\"d.group",status="{status}"}}') == count
-    assert value(text, 'wokmanager_workers_running{group="back\\\\slash.x"}') == 2
-    assert 'wokmanager_worker_last_seen_timestamp_seconds{id="run-0",group="quote\\"d.group"}' in text
+        for status, count in (("running", 2), ("lost", 1), ("stopped", 1), ("failed", 1)):
+            assert value(text, f'wokmanager_workers{{group="product.importer",status="{status}"}}') == count
+        assert value(text, 'wokmanager_workers_running{group="billing"}') == 2
+        assert value(text, 'wokmanager_worker_errors_total{group="price.promotion"}') == 1
+        assert value(text, 'wokmanager_worker_last_seen_timestamp_seconds{id="run-0",group="product.importer"}') > 1.7e9
 
 
 def test_counters_survive_kill_9(busy_server):
@@ -76,7 +75,7 @@ def test_counters_survive_kill_9(busy_server):
     busy_server.start()
     after = scrape(busy_server)
     for series in ('wokmanager_events_total{event="started"}', 'wokmanager_events_total{event="error"}',
-                   'wokmanager_worker_errors_total{group="ünïcode.é"}'):
+                   'wokmanager_worker_errors_total{group="billing"}'):
         assert value(after, series) == value(before, series) != None
 
 

@@ -77,21 +77,27 @@ public struct EventPayload: Decodable, Sendable {
         )
     }
 
-    /// Cuts a long message instead of rejecting the whole report.
+    /// Cuts a long message instead of rejecting the whole report. Lengths count code points, so a message
+    /// of combining marks is cut like any other.
     static func truncated(_ message: String) -> String {
         let message = withoutNUL(message)
-        guard message.count > Limits.messageLength else { return message }
-        return String(message.prefix(Limits.messageLength - Limits.truncationMarker.count)) + Limits.truncationMarker
+        guard message.unicodeScalars.count > Limits.messageLength else { return message }
+        let kept = message.unicodeScalars.prefix(Limits.messageLength - Limits.truncationMarker.unicodeScalars.count)
+        return String(String.UnicodeScalarView(kept)) + Limits.truncationMarker
     }
 
     /// Replaces U+0000, which no store keeps faithfully, with U+FFFD.
+    ///
+    /// This works on code points: Foundation's string search (`contains`, `replacingOccurrences`) takes a NUL
+    /// followed by a combining mark for one character and misses it.
     static func withoutNUL(_ text: String) -> String {
-        text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
+        guard text.utf8.contains(0) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 }))
     }
 
     private static func shortText(_ text: String?, field: String) throws(EventValidationError) -> String? {
         guard let text = text.map(withoutNUL) else { return nil }
-        if text.count > Limits.shortTextLength {
+        if text.unicodeScalars.count > Limits.shortTextLength {
             throw EventValidationError(field: field, message: "is longer than \(Limits.shortTextLength) characters")
         }
         return text
@@ -101,14 +107,15 @@ public struct EventPayload: Decodable, Sendable {
         if labels.count > Limits.labelCount {
             throw EventValidationError(field: "labels", message: "has more than \(Limits.labelCount) entries")
         }
-        for (key, value) in labels {
-            let validKey = !key.isEmpty && key.count <= Limits.labelKeyLength
+        // In key order, so that of several bad labels the same one is named every time.
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            let validKey = !key.isEmpty && key.unicodeScalars.count <= Limits.labelKeyLength
                 && key.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0)) }
             if !validKey {
                 throw EventValidationError(
                     field: "labels", message: "key '\(key.prefix(80))' must be 1 to \(Limits.labelKeyLength) of A-Z a-z 0-9 _ . -")
             }
-            if value.count > Limits.labelValueLength {
+            if value.unicodeScalars.count > Limits.labelValueLength {
                 throw EventValidationError(field: "labels.\(key)", message: "is longer than \(Limits.labelValueLength) characters")
             }
         }

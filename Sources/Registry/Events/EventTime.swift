@@ -65,7 +65,8 @@ public enum EventTime {
         guard scanner.atEnd else { return nil }
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        // Counted from `Date`'s own reference date, so that the only rounding is that of adding the fraction.
+        return Date(timeIntervalSinceReferenceDate: Double(seconds - Int(RFC3339.referenceDateSince1970)) + fraction)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -1,14 +1,17 @@
 /// The rules for worker ids and group paths.
 ///
 /// An id is 1 to ``Limits/idLength`` printable characters with no leading or trailing space and none
-/// of the glob characters `* ? [ ]` (so a filter can tell a pattern from a name).
+/// of the glob characters `* ? [ ]` (so a filter can tell a pattern from a name). Lengths count Unicode
+/// code points, as JSON Schema's `maxLength` does: a grapheme cluster can hold any number of combining
+/// marks, so counting clusters would let one "character" be kilobytes long (too long for an index).
 /// A group is 1 to ``Limits/groupDepth`` segments joined by dots; each segment follows the same rule
-/// as an id, without dots, and is at most ``Limits/groupSegmentLength`` characters.
+/// as an id, without dots, and is at most ``Limits/groupSegmentLength`` characters. A dot must be a
+/// character of its own (no combining mark after it), so that every reader splits a group alike.
 public enum Identifiers {
     /// Checks a worker id; `field` names it in the error.
     public static func validateID(_ id: String, field: String = "id") throws(EventValidationError) {
         if id.isEmpty { throw EventValidationError(field: field, message: "must not be empty") }
-        if id.count > Limits.idLength {
+        if id.unicodeScalars.count > Limits.idLength {
             throw EventValidationError(field: field, message: "is longer than \(Limits.idLength) characters")
         }
         try checkCharacters(id, field: field)
@@ -17,10 +20,16 @@ public enum Identifiers {
     /// Checks a dotted group path; `field` names it in the error.
     public static func validateGroup(_ group: String, field: String = "group") throws(EventValidationError) {
         if group.isEmpty { throw EventValidationError(field: field, message: "must not be empty") }
-        if group.count > Limits.groupLength {
+        if group.unicodeScalars.count > Limits.groupLength {
             throw EventValidationError(field: field, message: "is longer than \(Limits.groupLength) characters")
         }
-        let segments = group.split(separator: ".", omittingEmptySubsequences: false)
+        // Dots are looked for as code points, as the stores see them; a dot joined to a neighbouring character
+        // (a combining mark after it) would separate segments for a database but not for Swift's string search.
+        let segments = group.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false)
+            .map { String(String.UnicodeScalarView($0)) }
+        if group.filter({ $0 == "." }).count != segments.count - 1 {
+            throw EventValidationError(field: field, message: "has a dot joined to a neighbouring character (such as a combining mark after it)")
+        }
         if segments.count > Limits.groupDepth {
             throw EventValidationError(field: field, message: "has more than \(Limits.groupDepth) segments")
         }
@@ -28,30 +37,33 @@ public enum Identifiers {
             if segment.isEmpty {
                 throw EventValidationError(field: field, message: "has an empty segment (a leading, trailing or doubled dot)")
             }
-            if segment.count > Limits.groupSegmentLength {
+            if segment.unicodeScalars.count > Limits.groupSegmentLength {
                 throw EventValidationError(
                     field: field, message: "has a segment longer than \(Limits.groupSegmentLength) characters")
             }
-            try checkCharacters(String(segment), field: field)
+            try checkCharacters(segment, field: field)
         }
     }
 
     /// The glob characters, which names may not contain.
-    static let globCharacters: Set<Character> = ["*", "?", "[", "]"]
+    static let globCharacters: Set<Unicode.Scalar> = ["*", "?", "[", "]"]
 
     /// Control characters and line breaks, which would break log lines and terminals.
     private static let forbiddenCategories: Set<Unicode.GeneralCategory> = [.control, .lineSeparator, .paragraphSeparator]
 
+    /// Checks code points, not characters: a combining mark after `*` or a space would hide it from a
+    /// check on characters, never from a glob, a database or a terminal.
     private static func checkCharacters(_ text: String, field: String) throws(EventValidationError) {
-        if text.first?.isWhitespace == true || text.last?.isWhitespace == true {
+        let scalars = text.unicodeScalars
+        if scalars.first?.properties.isWhitespace == true || scalars.last?.properties.isWhitespace == true {
             throw EventValidationError(field: field, message: "must not start or end with white space")
         }
-        for scalar in text.unicodeScalars where forbiddenCategories.contains(scalar.properties.generalCategory) {
+        for scalar in scalars where forbiddenCategories.contains(scalar.properties.generalCategory) {
             throw EventValidationError(
                 field: field, message: "contains a control character (U+\(String(scalar.value, radix: 16, uppercase: true)))")
         }
-        for character in text where globCharacters.contains(character) {
-            throw EventValidationError(field: field, message: "must not contain the glob character '\(character)'")
+        for scalar in scalars where globCharacters.contains(scalar) {
+            throw EventValidationError(field: field, message: "must not contain the glob character '\(scalar)'")
         }
     }
 }

@@ -1,4 +1,5 @@
-/// The documented bounds on what a worker may send (docs/api.md lists them).
+/// The documented bounds on what a worker may send (docs/api.md lists them). Lengths are in Unicode code
+/// points (what JSON Schema's `maxLength` counts), never in grapheme clusters, which have no size bound.
 public enum Limits {
     /// Longest worker id, in characters.
     public static let idLength = 200

@@ -7,9 +7,16 @@ public enum RFC3339 {
         EventTime.parseRFC3339(text)
     }
 
-    /// The text form of `date`.
+    /// The text form of `date`, cut (not rounded) to the millisecond.
+    ///
+    /// The fraction of a second is taken apart from the whole seconds (both exact in a `Double`) and rounded
+    /// to the microsecond first: a time read from text with milliseconds is often stored a hair below its
+    /// millisecond, and would otherwise be written back one millisecond early.
     public static func format(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let sinceReference = date.timeIntervalSinceReferenceDate
+        let wholeSeconds = sinceReference.rounded(.down)
+        let microseconds = Int64(((sinceReference - wholeSeconds) * 1_000_000).rounded())
+        let milliseconds = (Int64(wholeSeconds) + referenceDateSince1970) * 1000 + microseconds / 1000
         let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (adjustedDays, msOfDay) = dayMilliseconds < 0 ? (days - 1, dayMilliseconds + 86_400_000) : (days, dayMilliseconds)
         let (year, month, day) = civilDate(daysSinceEpoch: adjustedDays)
@@ -19,6 +26,9 @@ public enum RFC3339 {
         let millisecond = msOfDay % 1000
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
     }
+
+    /// 2001-01-01T00:00:00Z, `Date`'s reference date, in Unix seconds.
+    static let referenceDateSince1970: Int64 = 978_307_200
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)

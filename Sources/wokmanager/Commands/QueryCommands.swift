@@ -12,7 +12,7 @@ func failing<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// Prints JSON the way the server sent it, re-indented.
+/// Prints JSON the way the server sent it, re-indented, with control characters escaped (see ``TerminalText/safeJSON(_:)``).
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -20,7 +20,7 @@ func printJSON(_ value: some Encodable) throws {
         var container = encoder.singleValueContainer()
         try container.encode(RFC3339.format(date))
     }
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(TerminalText.safeJSON(String(decoding: try encoder.encode(value), as: UTF8.self)))
 }
 
 extension WokManager {
