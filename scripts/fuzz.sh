@@ -71,7 +71,7 @@ run() {
     mkdir -p "$found" "$out/crashes" "$out/logs"
     echo "fuzz: $target for $seconds s (seeds: $(ls "$seeds" | wc -l), found so far: $(ls "$found" | wc -l))"
     local status=0
-    "$binary" "$found" "$seeds" -max_total_time="$seconds" -max_len="$(max_len "$target")" \
+    "$binary" "$found" "$seeds" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -max_total_time="$seconds" -max_len="$(max_len "$target")" \
         -dict="Tests/Fuzz/$target.dict" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$out/crashes/$target-" >"$log" 2>&1 || status=$?
     if [ "$status" -ne 0 ]; then

@@ -33,7 +33,7 @@ struct EventRoutes<Context: AccessKeyContext> {
         var request = request
         let body = try await request.collectBody(upTo: limits.eventBody)
         let event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
-        if let refusal = scopeRefusal(of: event, context: context) { throw APIError(.forbidden, refusal, field: "group") }
+        if let refusal = try await scopeRefusals(of: [event], context: context)[0] { throw APIError(.forbidden, refusal.message, field: refusal.field) }
         let outcome = try await registry.record([event])[0]
         return try JSONResponse.make(
             StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late))
@@ -66,19 +66,23 @@ struct EventRoutes<Context: AccessKeyContext> {
             body = try decompress(body)
         }
         let items = try decoder.decodeBatch(from: Data(buffer: body), receivedAt: registry.clock.now())
-        var events: [WorkerEvent] = []
+        var decoded: [(index: Int, event: WorkerEvent)] = []
         var rejected: [BatchAnswer.Rejection] = []
         for (index, item) in items.enumerated() {
             switch item {
-            case .success(let event):
-                if let refusal = scopeRefusal(of: event, context: context) {
-                    rejected.append(.init(index: index, field: "group", message: refusal))
-                } else {
-                    events.append(event)
-                }
+            case .success(let event): decoded.append((index, event))
             case .failure(let error): rejected.append(.init(index: index, field: error.field, message: error.message))
             }
         }
+        var events: [WorkerEvent] = []
+        for (item, refusal) in zip(decoded, try await scopeRefusals(of: decoded.map(\.event), context: context)) {
+            if let refusal {
+                rejected.append(.init(index: item.index, field: refusal.field, message: refusal.message))
+            } else {
+                events.append(item.event)
+            }
+        }
+        rejected.sort { $0.index < $1.index }
         _ = try await registry.record(events)
         let failure = events.isEmpty
             ? BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body") : nil
@@ -86,10 +90,22 @@ struct EventRoutes<Context: AccessKeyContext> {
         return try JSONResponse.make(answer, status: events.isEmpty ? .badRequest : .ok)
     }
 
-    /// Why the request's key may not report `event`, or `nil` when it may.
-    private func scopeRefusal(of event: WorkerEvent, context: Context) -> String? {
-        guard let key = context.accessKey, !key.mayReport(for: event.group) else { return nil }
-        return "the key '\(key.name)' may only report for '\(key.scope?.text ?? "*")', not '\(event.group)'"
+    /// For each event, why the request's key may not report it, or `nil` when it may. A key limited to
+    /// some groups may report only for groups inside them, and only for workers that are not stored in a
+    /// group outside them (or it could take another team's worker over by its id). The stored group is
+    /// read just before the write, not in its transaction.
+    private func scopeRefusals(of events: [WorkerEvent], context: Context) async throws -> [(field: String, message: String)?] {
+        guard let key = context.accessKey, let scope = key.scope else { return events.map { _ in nil } }
+        let stored = try await registry.groups(ofWorkers: Set(events.map(\.id)))
+        return events.map { event in
+            if !key.mayReport(for: event.group) {
+                return ("group", "the key '\(key.name)' may only report for '\(scope.text)', not '\(event.group)'")
+            }
+            if let group = stored[event.id], !key.mayReport(for: group) {
+                return ("id", "the worker '\(event.id)' is in '\(group)', outside the key's '\(scope.text)'")
+            }
+            return nil
+        }
     }
 
     private func decompress(_ body: ByteBuffer) throws -> ByteBuffer {

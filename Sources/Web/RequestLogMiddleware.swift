@@ -34,8 +34,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Text for a log line: control characters (line breaks, escape sequences) and Unicode line separators are
 /// written as `\u{A}`, so nothing a client sent can end a log line early, forge the next one or steer the
-/// terminal of whoever reads the log. The request path is already percent-encoded (the HTTP parser refuses
-/// raw control bytes); store errors and unexpected errors may quote what a worker sent.
+/// terminal of whoever reads the log. Every request path goes through it (the HTTP parser refuses raw control
+/// bytes, but passes UTF-8 such as U+2028 or C1 controls); store errors and unexpected errors may quote what
+/// a worker sent.
 enum LogText {
     static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }

@@ -1,4 +1,3 @@
-import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTPTypes
@@ -26,7 +25,8 @@ final class RequestReadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         case .head(let head):
             let channel = context.channel
             let logger = logger
-            let path = (head.path ?? "").prefix { $0 != "?" }  // never the query, which may hold a key
+            let path = LogText.escaped(String((head.path ?? "").prefix { $0 != "?" }))  // never the query, which may hold a key
+            deadline?.cancel()
             deadline = context.eventLoop.scheduleTask(in: timeout) {
                 logger.notice("closed a connection that sent its request too slowly", metadata: ["path": "\(path)"])
                 channel.close(promise: nil)
@@ -44,5 +44,10 @@ final class RequestReadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         deadline?.cancel()
         deadline = nil
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
     }
 }

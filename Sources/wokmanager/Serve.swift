@@ -117,7 +117,7 @@ struct Serve: AsyncParsableCommand {
     /// A duration setting that must be more than zero, in seconds.
     private func positive(_ value: String?, _ variable: String, flag: String, setting: Setting, default defaultValue: Double = 60) throws -> Double {
         let seconds = try setting.duration(value, variable, default: defaultValue)
-        guard seconds > 0 else { throw ValidationError("\(flag) must be more than 0") }
+        guard seconds >= 0.001, seconds <= 86_400 * 365 else { throw ValidationError("\(flag) must be from 1ms to 365d") }
         return seconds
     }
 
@@ -143,7 +143,10 @@ struct Serve: AsyncParsableCommand {
     /// once: the file keeps only its digest.
     private func keysFilePath(setting: Setting, databasePath: String) throws -> String {
         let path = setting.value(keysFile, "WOKMANAGER_KEYS_FILE") ?? KeysFile.path(besideDatabase: databasePath)
-        if configuredKeys(setting: setting).isEmpty, try KeysFile.load(at: path).isEmpty {
+        if configuredKeys(setting: setting).isEmpty, try KeysFile.load(at: path).isEmpty,
+           try KeysFile.importLegacyKey(besideDatabase: databasePath, into: path) {
+            print("The generated key in wokmanager.api-key now lives in \(path) as its digest; the old file was removed.")
+        } else if configuredKeys(setting: setting).isEmpty, try KeysFile.load(at: path).isEmpty {
             let secret = try KeysFile.add(name: "generated-admin", role: .admin, scope: nil, to: path)
             print("No API key was configured, so an admin key was generated; its digest is in \(path).")
             print("API key (shown only this once): \(secret)")

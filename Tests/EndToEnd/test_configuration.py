@@ -46,6 +46,19 @@ def test_first_start_generates_an_admin_key_once_and_stores_only_its_digest(serv
     assert server.request("DELETE", "/workers/k", key=key)[0] == 200  # an admin key
 
 
+def test_a_key_generated_by_an_earlier_version_is_moved_into_the_keys_file(server_factory):
+    server = server_factory(keys=())
+    legacy = server.folder / "wokmanager.api-key"
+    legacy.write_text("an-old-generated-secret\n")
+    server.start()
+    assert not legacy.exists()
+    assert "an-old-generated-secret" not in (server.folder / "wokmanager.keys").read_text()
+    assert "shown only this once" not in server.output()  # no new key: the old one still works
+    event = {"id": "k", "group": "g", "event": "started"}
+    assert server.request("POST", "/worker/state", event, key="an-old-generated-secret")[0] == 200
+    assert server.request("DELETE", "/workers/k", key="an-old-generated-secret")[0] == 200
+
+
 def test_keys_added_and_removed_with_the_cli_apply_to_a_running_server(server_factory):
     server = server_factory()
     server.start()

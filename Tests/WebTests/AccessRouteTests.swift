@@ -62,6 +62,26 @@ struct AccessRouteTests {
         }
     }
 
+    @Test("a scoped key cannot take over a worker stored outside its groups by sending its id")
+    func scopedKeyCannotMoveForeignWorkers() async throws {
+        try await withApp(keys: Self.keys) { client, _ in
+            #expect(try await client.postState(eventJSON("billing-1", "billing.export"), key: "write-secret").status == .ok)
+            let single = try await client.postState(eventJSON("billing-1", "product.importer", "error", extra: #", "message": "x""#), key: "scoped-write-secret")
+            #expect(single.status == .forbidden)
+            #expect(try single.json()["error"].flatMap { $0 as? [String: Any] }?["field"] as? String == "id")
+            let batch = "[\(eventJSON("billing-1", "product.importer", "stopped")), \(eventJSON("new-1", "product.importer"))]"
+            let response = try await client.execute(
+                uri: "/events", method: .post, headers: [.authorization: "Bearer scoped-write-secret"], body: ByteBuffer(string: batch))
+            let answer = try response.json()
+            #expect(answer["accepted"] as? Int == 1)
+            #expect((answer["rejected"] as? [[String: Any]])?.map { $0["field"] as? String } == ["id"])
+            let (_, detail) = try await client.getJSON("/workers/billing-1")
+            let worker = try #require(detail["worker"] as? [String: Any])
+            #expect(worker["group"] as? String == "billing.export")
+            #expect(worker["status"] as? String == "running")
+        }
+    }
+
     @Test("in a batch, a scoped key's events outside its groups are rejected one by one")
     func scopedBatch() async throws {
         try await withApp(keys: Self.keys) { client, _ in

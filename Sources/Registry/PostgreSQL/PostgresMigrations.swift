@@ -78,10 +78,10 @@ enum PostgresMigrations {
             shard tid;
             total BIGINT;
         BEGIN
-            -- Prefer the row this change brings closest to zero (smallest n * delta).
+            -- Prefer the smallest row of the opposite sign: this change brings it closest to zero.
             UPDATE group_status_counts SET n = n + delta
                 WHERE ctid = (SELECT ctid FROM group_status_counts WHERE grp = g AND status = s
-                              ORDER BY n * delta LIMIT 1 FOR UPDATE SKIP LOCKED)
+                              ORDER BY (n * delta >= 0), abs(n) LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING ctid, n INTO shard, total;
             IF NOT FOUND THEN
                 INSERT INTO group_status_counts (grp, status, n) VALUES (g, s, delta);

@@ -82,6 +82,10 @@ public final class PostgresStore: WorkerStore {
         try await rows(sql.worker(id: id, liveness: liveness)) { try WorkerSQL.worker(from: $0, liveStatusColumn: WorkerSQL.liveStatusColumn) }.first
     }
 
+    public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
+        Dictionary(try await rows(sql.groups(ofWorkers: ids)) { ($0.text(0), $0.text(1)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {
         try await rows(sql.history(query), WorkerSQL.historyEntry)
     }

@@ -80,6 +80,11 @@ public final class Registry: Sendable {
         return try await committer.commit(events)
     }
 
+    /// The group each of `ids` is stored in now; ids with no worker are absent.
+    public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
+        try await store.groups(ofWorkers: ids)
+    }
+
     /// One page of workers.
     public func workers(_ query: WorkerQuery) async throws -> WorkerPage {
         try await store.workers(query, liveness: liveness())

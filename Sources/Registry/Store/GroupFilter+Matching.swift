@@ -1,11 +1,12 @@
 extension GroupFilter {
-    /// `true` when `group` is one of the groups the filter covers (the same rule the store applies in SQL).
+    /// `true` when `group` is one of the groups the filter covers: the same rule the store applies in SQL,
+    /// so it compares code points (as the databases do), not Swift's canonically equivalent `Character`s.
     public func matches(_ group: String) -> Bool {
         switch self {
         case .subtree(let root):
-            return group == root || group.hasPrefix(root + ".")
+            return group.utf8.elementsEqual(root.utf8) || group.utf8.starts(with: (root + ".").utf8)
         case .glob(let pattern):
-            return Self.glob(Array(pattern), matches: Array(group))
+            return Self.glob(Array(pattern.unicodeScalars), matches: Array(group.unicodeScalars))
         }
     }
 
@@ -17,9 +18,9 @@ extension GroupFilter {
         }
     }
 
-    /// `*` matches any run of characters, `?` exactly one; everything else itself. Linear backtracking
-    /// over the last `*`, so no pattern can make it slow.
-    private static func glob(_ pattern: [Character], matches text: [Character]) -> Bool {
+    /// `*` matches any run of code points, `?` exactly one; everything else itself. Backtracking only to
+    /// the last `*`, so no pattern can make it slow.
+    private static func glob(_ pattern: [Unicode.Scalar], matches text: [Unicode.Scalar]) -> Bool {
         var patternIndex = 0, textIndex = 0
         var lastStar: Int?, textAtStar = 0
         while textIndex < text.count {

@@ -12,6 +12,8 @@ public protocol WorkerStore: Sendable {
     func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> WorkerPage
     /// One worker, or `nil` when there is none with that id.
     func worker(id: String, liveness: Liveness) async throws -> Worker?
+    /// The group each of `ids` is stored in now; ids with no worker are absent.
+    func groups(ofWorkers ids: Set<String>) async throws -> [String: String]
     /// History entries matching `query`, newest first.
     func history(_ query: HistoryQuery) async throws -> [HistoryEntry]
     /// When the newest event from any worker was received; `nil` before the first one.

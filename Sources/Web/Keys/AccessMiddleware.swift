@@ -34,13 +34,13 @@ struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
         }
         guard let key = keys.key(presented: presented) else {
             metrics.recordAuthFailure(reason: "invalid")
-            context.logger.notice("rejected an unknown API key", metadata: ["path": "\(request.uri.path)"])
+            context.logger.notice("rejected an unknown API key", metadata: ["path": "\(LogText.escaped(request.uri.path))"])
             throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard key.role.permits(required) else {
             metrics.recordAuthFailure(reason: "forbidden")
             context.logger.notice("refused a key without the role", metadata: [
-                "path": "\(request.uri.path)", "key": "\(key.name)", "role": "\(key.role.rawValue)", "needs": "\(required.rawValue)",
+                "path": "\(LogText.escaped(request.uri.path))", "key": "\(key.name)", "role": "\(key.role.rawValue)", "needs": "\(required.rawValue)",
             ])
             throw APIError(.forbidden, "the key '\(key.name)' has the \(key.role.rawValue) role; this needs \(required.rawValue)",
                            field: "api-key")

@@ -12,8 +12,9 @@ public final class KeyRing: Sendable {
     public init(configured: [AccessKey], file: String?) throws {
         self.configured = configured
         self.file = file
+        let stamp = file.flatMap(Self.stamp(of:))  // before reading: a change in between is read next time
         let fileKeys = try file.map(KeysFile.load(at:)) ?? []
-        state = Mutex((configured + fileKeys, file.flatMap(Self.stamp(of:))))
+        state = Mutex((configured + fileKeys, stamp))
     }
 
     /// How many keys are accepted now.
@@ -32,14 +33,20 @@ public final class KeyRing: Sendable {
     }
 
     /// Reads the keys file again if it changed since the last read. Returns the new number of keys, or
-    /// `nil` when nothing changed. On an error the keys in use stay as they were.
+    /// `nil` when nothing changed. On an error the keys in use stay as they were, and the same broken
+    /// version of the file is not reported again.
     public func reloadIfChanged() throws -> Int? {
         guard let file else { return nil }
         let stamp = Self.stamp(of: file)
         guard stamp != state.withLock({ $0.fileStamp }) else { return nil }
-        let keys = configured + (try KeysFile.load(at: file))
-        state.withLock { $0 = (keys, stamp) }
-        return keys.count
+        do {
+            let keys = configured + (try KeysFile.load(at: file))
+            state.withLock { $0 = (keys, stamp) }
+            return keys.count
+        } catch {
+            state.withLock { $0.fileStamp = stamp }
+            throw error
+        }
     }
 
     /// What tells one version of the file from the next. The modification time alone is not enough:

@@ -20,7 +20,7 @@ public enum KeysFile {
         }
         var keys: [AccessKey] = []
         for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
+            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty || text.hasPrefix("#") { continue }
             do {
                 keys.append(try parse(text))
@@ -33,29 +33,65 @@ public enum KeysFile {
 
     /// Makes a new random secret, stores its digest under `name`, and returns the secret (shown only now).
     public static func add(name: String, role: AccessRole, scope: GroupFilter?, to path: String) throws(KeysFileError) -> String {
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.isEmpty, name.count <= 64 else {
-            throw KeysFileError(path: path, reason: "a key name is 1 to 64 letters, digits, '-', '_' or '.', not '\(name)'")
+        if let problem = problem(name: name, role: role, scope: scope) { throw KeysFileError(path: path, reason: problem) }
+        return try whileLocked(path) { () throws(KeysFileError) -> String in
+            var keys = try load(at: path)
+            if keys.contains(where: { $0.name == name }) {
+                throw KeysFileError(path: path, reason: "there is already a key named '\(name)'; remove it first or pick another name")
+            }
+            let secret = generateSecret()
+            keys.append(AccessKey(name: name, role: role, scope: scope, secret: secret))
+            try save(keys, to: path)
+            return secret
         }
-        if scope != nil, role != .write {
-            throw KeysFileError(path: path, reason: "only write keys can be limited to groups")
+    }
+
+    /// Moves the key an earlier version generated into `wokmanager.api-key` (the secret itself, beside the
+    /// database) into the keys file as the admin key `generated-admin`, keeping only its digest, and deletes
+    /// the old file. `false` when there is no such file.
+    public static func importLegacyKey(besideDatabase databasePath: String, into path: String) throws(KeysFileError) -> Bool {
+        let legacy = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("wokmanager.api-key").path
+        guard let data = FileManager.default.contents(atPath: legacy) else { return false }
+        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { return false }
+        try whileLocked(path) { () throws(KeysFileError) in
+            try save(try load(at: path) + [AccessKey(name: "generated-admin", role: .admin, secret: secret)], to: path)
         }
-        var keys = try load(at: path)
-        if keys.contains(where: { $0.name == name }) {
-            throw KeysFileError(path: path, reason: "there is already a key named '\(name)'; remove it first or pick another name")
-        }
-        let secret = generateSecret()
-        keys.append(AccessKey(name: name, role: role, scope: scope, secret: secret))
-        try save(keys, to: path)
-        return secret
+        unlink(legacy)
+        return true
     }
 
     /// Removes the key named `name`; `false` when there is none.
     public static func remove(name: String, from path: String) throws(KeysFileError) -> Bool {
-        let keys = try load(at: path)
-        let kept = keys.filter { $0.name != name }
-        guard kept.count < keys.count else { return false }
-        try save(kept, to: path)
-        return true
+        try whileLocked(path) { () throws(KeysFileError) -> Bool in
+            let keys = try load(at: path)
+            let kept = keys.filter { $0.name != name }
+            guard kept.count < keys.count else { return false }
+            try save(kept, to: path)
+            return true
+        }
+    }
+
+    /// Why a key with these properties cannot be stored, or `nil`.
+    private static func problem(name: String, role: AccessRole, scope: GroupFilter?) -> String? {
+        guard !name.isEmpty, name.unicodeScalars.count <= 64,
+              name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+        else { return "a key name is 1 to 64 ASCII letters, digits, '-', '_' or '.', not '\(name)'" }
+        if scope != nil, role != .write { return "only write keys can be limited to groups" }
+        return nil
+    }
+
+    /// Runs a read-change-write of the file under an exclusive lock on `PATH.lock`, so two `wokmanager
+    /// keys` commands at once cannot lose each other's change.
+    private static func whileLocked<T>(_ path: String, _ body: () throws(KeysFileError) -> T) throws(KeysFileError) -> T {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lock = open(path + ".lock", O_RDWR | O_CREAT, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX) == 0 else {
+            throw KeysFileError(path: path + ".lock", reason: "cannot be locked: \(String(cString: strerror(errno)))")
+        }
+        defer { close(lock) }
+        return try body()
     }
 
     /// One line of the file for `key`.
@@ -76,6 +112,7 @@ public enum KeysFile {
                 throw KeysFileError(path: "", reason: "scope \(error.message)")
             }
         }
+        if let problem = problem(name: fields[0], role: role, scope: scope) { throw KeysFileError(path: "", reason: problem) }
         guard fields[3].hasPrefix("sha256:"), let digest = hexBytes(fields[3].dropFirst("sha256:".count)), digest.count == 32 else {
             throw KeysFileError(path: "", reason: "the digest must be 'sha256:' and 64 hex digits")
         }

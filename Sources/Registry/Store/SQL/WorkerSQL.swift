@@ -126,6 +126,12 @@ struct WorkerSQL: Sendable {
         return ("SELECT \(Self.workerColumns), \(live) FROM workers WHERE id = \(builder.parameter(.text(id)))", builder.values)
     }
 
+    func groups(ofWorkers ids: Set<String>) -> SQLStatement {
+        let sorted = ids.sorted()
+        let placeholders = (1...max(sorted.count, 1)).map(dialect.placeholder).joined(separator: ", ")
+        return ("SELECT id, grp FROM workers WHERE id IN (\(placeholders))", sorted.isEmpty ? [.text("")] : sorted.map { .text($0) })
+    }
+
     func history(_ query: HistoryQuery) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         if let workerID = query.workerID { builder.add("worker_id = \(builder.parameter(.text(workerID)))") }
