@@ -72,7 +72,7 @@ public struct EventDecoder: Sendable {
     }
 
     /// Describes a decoding failure by the field it happened at.
-    static func validationError(for error: DecodingError, in data: Data? = nil) -> EventValidationError {
+    static func validationError(for error: DecodingError, in data: Data) -> EventValidationError {
         switch error {
         case .typeMismatch(_, let context) where context.codingPath.isEmpty:
             return EventValidationError(field: "body", message: "must be a JSON object")

@@ -10,9 +10,12 @@ public protocol AccessKeyContext: RequestContext {
 
 /// The server's request context: Hummingbird's core storage and the request's key.
 public struct WokmanagerRequestContext: AccessKeyContext {
+    /// Hummingbird's per-request storage (logger, parameters, limits).
     public var coreContext: CoreRequestContextStorage
+    /// The key that authenticated the request; `nil` on open routes.
     public var accessKey: AccessKey?
 
+    /// A context for a request arriving on `source`.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
     }

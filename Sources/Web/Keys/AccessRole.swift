@@ -1,6 +1,6 @@
 /// What a key may do: `read` (viewers, the CLI), `write` (workers reporting events), `admin` (everything,
 /// including deregistering workers).
-public enum AccessRole: String, Sendable, CaseIterable {
+public enum AccessRole: String, Sendable {
     case read
     case write
     case admin
