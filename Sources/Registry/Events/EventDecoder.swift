@@ -84,7 +84,7 @@ public struct EventDecoder: Sendable {
             return EventValidationError(field: fieldName(context.codingPath + [key]), message: "is required")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                return data.flatMap(unfitNumber) ?? EventValidationError(field: "body", message: "is not a JSON object")
+                return unfitNumber(in: data) ?? EventValidationError(field: "body", message: "is not a JSON object")
             }
             return EventValidationError(field: fieldName(context.codingPath), message: "has a value that cannot be read")
         @unknown default:
