@@ -15,7 +15,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as EventValidationError {
             throw APIError(error)
         } catch let error as StoreError {
-            context.logger.error("store failure", metadata: ["error": "\(LogText.escaped(error.message))"])
+            context.logger.error("store failure", metadata: ["error": "\(EscapedText.escaped(error.message))"])
             if error.isStorageFull {
                 throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the server's disk is full; nothing was stored, retry later")
             }
@@ -28,7 +28,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, Self.defaultMessage(for: error.status, request: request), field: Self.field(for: error.status))
         } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(LogText.escaped(String(reflecting: error)))"])
+            context.logger.error("unexpected error", metadata: ["error": "\(EscapedText.escaped(String(reflecting: error)))"])
             throw APIError(.internalServerError, "internal server error")
         }
     }

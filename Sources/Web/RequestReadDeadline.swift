@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Registry
 
 /// Closes a connection whose client takes longer than `timeout` to send one whole request, from its
 /// head to the end of its body: a client dribbling a body byte by byte cannot hold a connection forever.
@@ -25,7 +26,7 @@ final class RequestReadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         case .head(let head):
             let channel = context.channel
             let logger = logger
-            let path = LogText.escaped(String((head.path ?? "").prefix { $0 != "?" }))  // never the query, which may hold a key
+            let path = EscapedText.escaped(String((head.path ?? "").prefix { $0 != "?" }))  // never the query, which may hold a key
             deadline?.cancel()
             deadline = context.eventLoop.scheduleTask(in: timeout) {
                 logger.notice("closed a connection that sent its request too slowly", metadata: ["path": "\(path)"])

@@ -40,7 +40,7 @@ struct TerminalTextTests {
 
     @Test("escape sequences and line breaks a worker sent are shown, not obeyed")
     func hostileText() {
-        #expect(TerminalText.safe("red \u{1B}[31m\nnext\u{7}") == "red \\u{1B}[31m\\u{A}next\\u{7}")
+        #expect(EscapedText.escaped("red \u{1B}[31m\nnext\u{7}") == "red \\u{1B}[31m\\u{A}next\\u{7}")
         let output = WorkerListing.table([worker("x\u{1B}]0;pwned\u{7}", .running, seenAgo: 1, message: "a\r\nb")], text: TerminalText(colour: false, now: now))
         #expect(!output.contains("\u{1B}"))
         #expect(!output.contains("\r"))

@@ -1,6 +1,8 @@
 """Starts real `wokmanager serve` processes on loopback for the end-to-end tests."""
+import gzip
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -118,6 +120,26 @@ def wait_until(condition, timeout=10.0):
             pass
         time.sleep(0.05)
     pytest.fail("condition not met in time")
+
+
+def promtool():
+    """The path of `promtool`, or a failure naming the package that has it."""
+    path = shutil.which("promtool")
+    if not path:
+        pytest.fail("promtool is missing: install Debian's `prometheus` package (scripts/deps.sh test does it as root)")
+    return path
+
+
+def scrape(server, accept_encoding=None):
+    """The text of `GET /metrics`, decompressed when the server gzipped it."""
+    request = urllib.request.Request(server.url("/metrics"))
+    if accept_encoding:
+        request.add_header("Accept-Encoding", accept_encoding)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = answer.read()
+        if answer.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return body.decode()
 
 
 def decode(raw, content_type):

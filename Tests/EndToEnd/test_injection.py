@@ -9,7 +9,6 @@ end-to-end test per channel, each with values built to break out of it.
   `wokmanager workers`, `show`, `errors` and `tree`, in tables and in --json.
 - Static files: no path, however encoded, reads a file outside Public/.
 """
-import gzip
 import http.client
 import json
 import os
@@ -23,7 +22,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import BINARY, KEY, REPO
+from conftest import BINARY, KEY, REPO, promtool, scrape
 
 
 def post(server, events):
@@ -150,24 +149,6 @@ METRIC_GROUPS = ['quote"d.group', "back\\slash.x", "brace}{.y", "{{mustache}}.z"
 METRIC_ID = 'id"with\\quote},x="y'
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: \S+)?$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
-
-
-def promtool():
-    path = shutil.which("promtool")
-    if not path:
-        pytest.fail("promtool is missing: install Debian's `prometheus` package (scripts/deps.sh test does it as root)")
-    return path
-
-
-def scrape(server, accept_encoding=None):
-    request = urllib.request.Request(server.url("/metrics"))
-    if accept_encoding:
-        request.add_header("Accept-Encoding", accept_encoding)
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        body = answer.read()
-        if answer.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        return body.decode()
 
 
 def samples(text):

@@ -1,35 +1,14 @@
 """/metrics counts workers per group and status; the shipped alerting rules pass `promtool test rules`;
 counters survive a kill -9. (Hostile label values and `promtool check metrics`: test_injection.py.)"""
-import gzip
-import shutil
 import signal
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
-from conftest import KEY, REPO
+from conftest import KEY, REPO, promtool, scrape
 
 GROUPS = ["product.importer", "price.promotion", "billing"]
-
-
-def promtool():
-    path = shutil.which("promtool")
-    if not path:
-        pytest.fail("promtool is missing: install Debian's `prometheus` package (scripts/deps.sh test does it as root)")
-    return path
-
-
-def scrape(server, accept_encoding=None):
-    request = urllib.request.Request(server.url("/metrics"))
-    if accept_encoding:
-        request.add_header("Accept-Encoding", accept_encoding)
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        body = answer.read()
-        if answer.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        return body.decode()
 
 
 def value(text, series):

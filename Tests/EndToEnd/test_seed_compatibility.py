@@ -4,7 +4,6 @@ import subprocess
 
 import pytest
 
-from conftest import free_port
 
 # Copied character for character from the seed README: users have scripts built on them.
 SEED_STARTED = """curl -H "Content-Type: application/json" -v -X POST -d '{"id" : "Importer1d", "group" : "product.importer", "event" : "started", "at" : "now"}' http://localhost:5000/worker/state?api-key=231cooai1d"""

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Registry
 import WokmanagerMetrics
 
 /// A request context that remembers the key a request was let in with.
@@ -37,13 +38,13 @@ struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
         }
         guard let key = keys.key(presented: presented) else {
             metrics.recordAuthFailure(reason: "invalid")
-            context.logger.notice("rejected an unknown API key", metadata: ["path": "\(LogText.escaped(request.uri.path))"])
+            context.logger.notice("rejected an unknown API key", metadata: ["path": "\(EscapedText.escaped(request.uri.path))"])
             throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard key.role.permits(required) else {
             metrics.recordAuthFailure(reason: "forbidden")
             context.logger.notice("refused a key without the role", metadata: [
-                "path": "\(LogText.escaped(request.uri.path))", "key": "\(key.name)", "role": "\(key.role.rawValue)", "needs": "\(required.rawValue)",
+                "path": "\(EscapedText.escaped(request.uri.path))", "key": "\(key.name)", "role": "\(key.role.rawValue)", "needs": "\(required.rawValue)",
             ])
             throw APIError(.forbidden, "the key '\(key.name)' has the \(key.role.rawValue) role; this needs \(required.rawValue)",
                            field: "api-key")

@@ -35,7 +35,7 @@ struct TerminalText {
         let status: WorkerStatus?
 
         init(_ text: String, status: WorkerStatus? = nil) {
-            self.text = TerminalText.safe(text)
+            self.text = EscapedText.escaped(text)
             self.status = status
         }
     }
@@ -55,19 +55,6 @@ struct TerminalText {
         return "\(seconds)s ago"
     }
 
-    /// Shows control characters (escape sequences, line breaks) as `\u{1B}` so what a worker sent cannot steer the terminal.
-    static func safe(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if isUnsafe(scalar) {
-                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
     /// JSON text with every unsafe character written as a `\u` escape. JSONEncoder escapes only U+0000 to
     /// U+001F, so C1 controls (U+009B is CSI to many terminals), bidirectional overrides and U+2028 would reach
     /// the terminal raw. The escapes can only be inside strings (outside them JSON has nothing but
@@ -75,22 +62,13 @@ struct TerminalText {
     static func safeJSON(_ json: String) -> String {
         var result = ""
         for scalar in json.unicodeScalars {
-            if scalar != "\n" && isUnsafe(scalar) {
+            if scalar != "\n" && EscapedText.isUnsafe(scalar) {
                 for unit in String(scalar).utf16 { result += "\\u" + hex4(unit) }
             } else {
                 result.unicodeScalars.append(scalar)
             }
         }
         return result
-    }
-
-    /// Control characters (C0, DEL, C1), format characters (bidirectional overrides, zero-width joiners)
-    /// and the Unicode line and paragraph separators: shown escaped, never written raw.
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: true
-        default: false
-        }
     }
 
     private static func hex4(_ unit: UInt16) -> String {
