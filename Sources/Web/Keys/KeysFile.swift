@@ -134,6 +134,12 @@ public enum KeysFile {
             unlink(temporary)
             throw KeysFileError(path: path, reason: "cannot be written: \(reason)")
         }
+        // The rename is durable once the folder's entry is synced too.
+        let folderDescriptor = open(folder, O_RDONLY)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
     }
 
     private static func hexBytes(_ text: Substring) -> [UInt8]? {
