@@ -1,7 +1,7 @@
 import Hummingbird
 import HummingbirdCore
-import NIOCore
 import Logging
+import NIOCore
 import Registry
 import WokmanagerMetrics
 
