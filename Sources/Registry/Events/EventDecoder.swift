@@ -33,6 +33,8 @@ public struct EventDecoder: Sendable {
         }
     }
 
+    /// One reader for every body and batch element (decoding is safe from several threads at once).
+    private static let json = JSONDecoder()
     private static let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
     private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
     private static let tooManyEvents = EventValidationError(
@@ -46,7 +48,7 @@ public struct EventDecoder: Sendable {
         guard let elements = BatchElements.arrayElements(of: data, limit: Limits.batchLength) else { throw Self.tooManyEvents }
         let count: Int
         do {
-            count = try JSONDecoder().decode([Unread].self, from: data).count
+            count = try Self.json.decode([Unread].self, from: data).count
         } catch DecodingError.typeMismatch {
             throw EventValidationError(field: "body", message: "is not a JSON array")
         } catch {
@@ -63,7 +65,7 @@ public struct EventDecoder: Sendable {
 
     private func decodePayload(from data: Data) throws(EventValidationError) -> EventPayload {
         do {
-            return try JSONDecoder().decode(EventPayload.self, from: data)
+            return try Self.json.decode(EventPayload.self, from: data)
         } catch let error as DecodingError {
             throw Self.validationError(for: error, in: data)
         } catch {
