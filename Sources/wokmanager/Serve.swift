@@ -97,14 +97,15 @@ struct Serve: AsyncParsableCommand {
                 historyLimit: try setting.integer(historyLimit, "WOKMANAGER_HISTORY_LIMIT", default: defaults.historyLimit)),
             sweepInterval: .milliseconds(Int64(sweep * 1000)),
             pruneInterval: .milliseconds(Int64(sweep * 12_000)))
+        let accessKeys = configuredKeys(setting: setting)
         return ServerConfiguration(
             host: setting.value(host, "WOKMANAGER_HOST") ?? "127.0.0.1",
             port: try setting.integer(port, "WOKMANAGER_PORT", default: 5000),
             databasePath: databasePath,
             databaseURL: setting.value(databaseURL, "WOKMANAGER_DATABASE_URL"),
             synchronous: synchronous,
-            accessKeys: configuredKeys(setting: setting),
-            keysFile: try keysFilePath(setting: setting, databasePath: databasePath),
+            accessKeys: accessKeys,
+            keysFile: try keysFilePath(setting: setting, databasePath: databasePath, configured: accessKeys),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
             registry: registry,
             limits: RequestLimits(
@@ -139,14 +140,14 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    /// The keys file. When no key is configured anywhere, an admin key is generated into it and printed
-    /// once: the file keeps only its digest.
-    private func keysFilePath(setting: Setting, databasePath: String) throws -> String {
+    /// The keys file. When no key is configured anywhere, the key an earlier version generated is moved
+    /// into it, or else an admin key is generated into it and printed once: the file keeps only digests.
+    private func keysFilePath(setting: Setting, databasePath: String, configured: [AccessKey]) throws -> String {
         let path = setting.value(keysFile, "WOKMANAGER_KEYS_FILE") ?? KeysFile.path(besideDatabase: databasePath)
-        if configuredKeys(setting: setting).isEmpty, try KeysFile.load(at: path).isEmpty,
-           try KeysFile.importLegacyKey(besideDatabase: databasePath, into: path) {
+        guard configured.isEmpty, try KeysFile.load(at: path).isEmpty else { return path }
+        if try KeysFile.importLegacyKey(besideDatabase: databasePath, into: path) {
             print("The generated key in wokmanager.api-key now lives in \(path) as its digest; the old file was removed.")
-        } else if configuredKeys(setting: setting).isEmpty, try KeysFile.load(at: path).isEmpty {
+        } else {
             let secret = try KeysFile.add(name: "generated-admin", role: .admin, scope: nil, to: path)
             print("No API key was configured, so an admin key was generated; its digest is in \(path).")
             print("API key (shown only this once): \(secret)")

@@ -83,7 +83,7 @@ public final class PostgresStore: WorkerStore {
     }
 
     public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
-        Dictionary(try await rows(sql.groups(ofWorkers: ids)) { ($0.text(0), $0.text(1)) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(uniqueKeysWithValues: try await rows(sql.groups(ofWorkers: ids)) { ($0.text(0), $0.text(1)) })
     }
 
     public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {

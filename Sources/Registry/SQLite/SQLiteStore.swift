@@ -101,7 +101,7 @@ public final class SQLiteStore: WorkerStore {
     public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
         let statement = sql.groups(ofWorkers: ids)
         let rows = try await read { connection in try connection.query(statement) { ($0.text(0), $0.text(1)) } }
-        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+        return Dictionary(uniqueKeysWithValues: rows)
     }
 
     public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {

@@ -82,7 +82,7 @@ public final class Registry: Sendable {
 
     /// The group each of `ids` is stored in now; ids with no worker are absent.
     public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
-        try await store.groups(ofWorkers: ids)
+        ids.isEmpty ? [:] : try await store.groups(ofWorkers: ids)
     }
 
     /// One page of workers.

@@ -12,7 +12,7 @@ public protocol WorkerStore: Sendable {
     func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> WorkerPage
     /// One worker, or `nil` when there is none with that id.
     func worker(id: String, liveness: Liveness) async throws -> Worker?
-    /// The group each of `ids` is stored in now; ids with no worker are absent.
+    /// The group each of `ids` (one or more) is stored in now; ids with no worker are absent.
     func groups(ofWorkers ids: Set<String>) async throws -> [String: String]
     /// History entries matching `query`, newest first.
     func history(_ query: HistoryQuery) async throws -> [HistoryEntry]

@@ -126,10 +126,10 @@ struct WorkerSQL: Sendable {
         return ("SELECT \(Self.workerColumns), \(live) FROM workers WHERE id = \(builder.parameter(.text(id)))", builder.values)
     }
 
+    /// For one id or more (``Registry/groups(ofWorkers:)`` asks nothing for none).
     func groups(ofWorkers ids: Set<String>) -> SQLStatement {
-        let sorted = ids.sorted()
-        let placeholders = (1...max(sorted.count, 1)).map(dialect.placeholder).joined(separator: ", ")
-        return ("SELECT id, grp FROM workers WHERE id IN (\(placeholders))", sorted.isEmpty ? [.text("")] : sorted.map { .text($0) })
+        let placeholders = (1...ids.count).map(dialect.placeholder).joined(separator: ", ")
+        return ("SELECT id, grp FROM workers WHERE id IN (\(placeholders))", ids.map { .text($0) })
     }
 
     func history(_ query: HistoryQuery) -> SQLStatement {
