@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "wokmanager", targets: ["wokmanager"]),
         .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "SQLiteExecutor", targets: ["SQLiteExecutor"]),
+        .library(name: "PostgresExecutor", targets: ["PostgresExecutor"]),
         .library(name: "Web", targets: ["Web"]),
     ],
     dependencies: [
@@ -33,16 +35,35 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The model, the rules and the one SQL store; no database driver (the executors bring those).
         .target(
             name: "Registry",
             dependencies: [
-                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Runs the store's SQL on an embedded SQLite file (the default).
+        .target(
+            name: "SQLiteExecutor",
+            dependencies: [
+                "Registry",
+                "CSQLite",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Runs the store's SQL on PostgreSQL, shared by several replicas.
+        .target(
+            name: "PostgresExecutor",
+            dependencies: [
+                "Registry",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -80,6 +101,8 @@ let package = Package(
             dependencies: [
                 "Web",
                 "Registry",
+                "SQLiteExecutor",
+                "PostgresExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +111,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "Registry", "SQLiteExecutor", "PostgresExecutor",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -106,6 +133,7 @@ let package = Package(
             dependencies: [
                 "Web",
                 "Registry",
+                "SQLiteExecutor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,7 +3,7 @@ import Registry
 
 /// Routes that change what the registry holds beyond reporting events: `DELETE /workers/{id}`.
 struct AdminRoutes<Context: RequestContext> {
-    let registry: Registry
+    let registry: WorkerRegistry
 
     func register(on group: RouterGroup<Context>) {
         group.delete("/workers/{id}", use: deregister)

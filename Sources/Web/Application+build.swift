@@ -13,11 +13,14 @@ public struct ConfigurationError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Builds the server: opens the store, creates the registry, and wires routes and services.
+/// Builds the server over an opened store: creates the registry, and wires routes and services.
 ///
-/// `wokmanager serve` and the tests both call this; tests pass a temporary database and a ``ManualClock``.
+/// `wokmanager serve` and the tests both call this; tests pass a store on a temporary database and a
+/// ``ManualClock``. The store's own services run first in the service group, so they stop last, after the
+/// registry has written what it holds.
 public func buildApplication(
     _ configuration: ServerConfiguration,
+    store: any WorkerStore,
     clock: WallClock = .system,
     metrics: ServerMetrics = ServerMetrics(version: wokmanagerVersion),
     logger: Logger
@@ -26,8 +29,7 @@ public func buildApplication(
     guard keys.count > 0 else {
         throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
     }
-    let store = try await openStore(configuration, logger: logger)
-    let registry = Registry(store: store, settings: configuration.registry, clock: clock) { events, duration in
+    let registry = WorkerRegistry(store: store, settings: configuration.registry, clock: clock) { events, duration in
         metrics.recordCommit(events: events, duration: duration)
     }
     let router = try await buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics)
@@ -35,7 +37,7 @@ public func buildApplication(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
-        services: [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)],
+        services: store.services + [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)],
         logger: logger
     )
 }
@@ -51,21 +53,11 @@ func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.
             maxHeaderFieldCount: RequestLimits.headerCount))
 }
 
-/// The store the configuration names: PostgreSQL for a `postgres://` URL, else the SQLite file.
-func openStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> any WorkerStore {
-    guard let url = configuration.databaseURL else {
-        return try await SQLiteStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
-    }
-    let settings = try PostgresSettings(url: url)
-    logger.info("using PostgreSQL", metadata: ["database": "\(settings.description)"])
-    return try await PostgresStore.open(settings: settings, logger: logger)
-}
-
 /// The routes, with JSON errors everywhere, gzip where the client allows it, and a key of the right role
 /// where one is required: `write` to report events, `admin` to deregister, `read` for reads when
 /// ``ServerConfiguration/readsRequireKey`` is set.
 func buildRouter(
-    registry: Registry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
+    registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
 ) async throws -> Router<WokmanagerRequestContext> {
     let router = Router(context: WokmanagerRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

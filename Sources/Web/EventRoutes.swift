@@ -6,11 +6,11 @@ import Registry
 /// The write API: `POST /worker/state` (one event, the seed's route) and `POST /events` (a batch).
 /// A write key limited to some groups may report only for those.
 struct EventRoutes<Context: AccessKeyContext> {
-    let registry: Registry
+    let registry: WorkerRegistry
     let limits: RequestLimits
     private let decoder = EventDecoder()
 
-    init(registry: Registry, limits: RequestLimits) {
+    init(registry: WorkerRegistry, limits: RequestLimits) {
         self.registry = registry
         self.limits = limits
     }

@@ -4,7 +4,7 @@ import WokmanagerMetrics
 
 /// `GET /healthz` for load balancers (always open) and `GET /metrics` for Prometheus (a read).
 struct HealthRoutes<Context: RequestContext> {
-    let registry: Registry
+    let registry: WorkerRegistry
     let serverMetrics: ServerMetrics
     let perWorkerMetrics: Bool
 

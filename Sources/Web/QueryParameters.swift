@@ -44,23 +44,26 @@ struct QueryParameters {
         return try GroupFilter(parsing: text, field: name)
     }
 
-    /// A worker id, or with `allowGlob` a glob over ids (`*`, `Importer*`).
-    func workerID(_ name: String, allowGlob: Bool) throws -> String? {
+    /// One worker id.
+    func workerID(_ name: String) throws -> String? {
         guard let text = text(name) else { return nil }
-        if allowGlob, text.contains(where: { $0 == "*" || $0 == "?" }) {
-            return try idPattern(name)
-        }
         try Identifiers.validateID(text, field: name)
         return text
     }
 
-    /// Text matched against ids as a glob or part of one: at most an id's length, without `[` or `]`.
-    func idPattern(_ name: String) throws -> String? {
-        guard let text = text(name) else { return nil }
-        if text.contains(where: { $0 == "[" || $0 == "]" }) || text.unicodeScalars.count > Limits.idLength {
-            throw APIError(.badRequest, "must be an id or a glob of at most \(Limits.idLength) characters without '[' or ']'", field: name)
-        }
-        return text
+    /// A worker id or a glob over ids (`*`, `Importer*`).
+    func idPattern(_ name: String) throws -> IDPattern? {
+        try text(name).map { text throws(EventValidationError) in try IDPattern(parsing: text, field: name) }
+    }
+
+    /// History event names, comma-separated or repeated; empty for all.
+    func historyEvents(_ name: String) throws -> Set<HistoryEvent> {
+        Set(try list(name).map { text in
+            guard let event = HistoryEvent(rawValue: text) else {
+                throw APIError(.badRequest, "unknown event '\(text)'; expected one of \(HistoryEvent.allNames)", field: name)
+            }
+            return event
+        })
     }
 
     func since() throws -> Date? {

@@ -4,7 +4,7 @@ import Registry
 
 /// The read API for curl and tools: workers, one worker, the domain tree, errors and history.
 struct QueryRoutes<Context: RequestContext> {
-    let registry: Registry
+    let registry: WorkerRegistry
 
     func register(on group: RouterGroup<Context>) {
         group.get("/workers", use: listWorkers)
@@ -17,7 +17,7 @@ struct QueryRoutes<Context: RequestContext> {
     @Sendable func listWorkers(_ request: Request, context: Context) async throws -> Response {
         let parameters = QueryParameters(request, now: registry.clock.now())
         let query = WorkerQuery(
-            idPattern: try parameters.workerID("id", allowGlob: true),
+            id: try parameters.idPattern("id"),
             group: try parameters.group(),
             statuses: try parameters.statuses(),
             limit: try parameters.limit(default: 100, max: WorkerQuery.maxLimit),
@@ -47,25 +47,21 @@ struct QueryRoutes<Context: RequestContext> {
 
     @Sendable func errors(_ request: Request, context: Context) async throws -> Response {
         var query = try historyQuery(request)
-        query.events = [EventKind.error.rawValue]
+        query.events = [.error]
         return try JSONResponse.make(ErrorList(errors: try await registry.history(query)))
     }
 
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
         var query = try historyQuery(request)
         let parameters = QueryParameters(request, now: registry.clock.now())
-        let known = Set(EventKind.allCases.map(\.rawValue) + [HistoryEntry.lostEvent])
-        for name in parameters.list("event") where !known.contains(name) {
-            throw APIError(.badRequest, "unknown event '\(name)'; expected one of \(known.sorted().joined(separator: ", "))", field: "event")
-        }
-        query.events = Set(parameters.list("event"))
+        query.events = try parameters.historyEvents("event")
         return try JSONResponse.make(EventList(events: try await registry.history(query)))
     }
 
     private func historyQuery(_ request: Request) throws -> HistoryQuery {
         let parameters = QueryParameters(request, now: registry.clock.now())
         return HistoryQuery(
-            workerID: try parameters.workerID("worker", allowGlob: false),
+            workerID: try parameters.workerID("worker"),
             group: try parameters.group(),
             since: try parameters.since(),
             before: try parameters.sequence("before"),

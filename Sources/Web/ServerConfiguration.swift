@@ -1,17 +1,12 @@
 import Registry
 
-/// Everything `wokmanager serve` is configured with (flags and `WOKMANAGER_*` variables, see docs/configuration.md).
+/// What the web server is configured with (flags and `WOKMANAGER_*` variables, see docs/configuration.md); the
+/// store is chosen and opened by the caller.
 public struct ServerConfiguration: Sendable {
     /// The address to listen on.
     public var host: String
     /// The port to listen on (the seed's 5000 by default).
     public var port: Int
-    /// The SQLite file (the default store).
-    public var databasePath: String
-    /// A `postgres://` URL; when set, state lives in PostgreSQL and several replicas can share it.
-    public var databaseURL: String?
-    /// How SQLite syncs commits to disk.
-    public var synchronous: SQLiteStore.Synchronous
     /// Keys given on the command line or in variables (the keys file adds more).
     public var accessKeys: [AccessKey]
     /// The keys file (see ``KeysFile``), read at start and again whenever it changes; `nil` for none.
@@ -29,16 +24,12 @@ public struct ServerConfiguration: Sendable {
 
     /// Creates a configuration with the documented defaults.
     public init(
-        host: String = "127.0.0.1", port: Int = 5000, databasePath: String = "./data/wokmanager.sqlite", databaseURL: String? = nil,
-        synchronous: SQLiteStore.Synchronous = .full, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
+        host: String = "127.0.0.1", port: Int = 5000, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
         perWorkerMetrics: Bool = false
     ) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
-        self.databaseURL = databaseURL
-        self.synchronous = synchronous
         self.accessKeys = accessKeys
         self.keysFile = keysFile
         self.readsRequireKey = readsRequireKey

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Registry
+import SQLiteExecutor
 import Web
 
 /// `wokmanager serve`: runs the server until SIGTERM or SIGINT.
@@ -73,18 +74,19 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        let configuration = try resolveConfiguration()
+        let (configuration, storeSettings) = try resolveConfiguration()
         let logger = try makeLogger()
-        let app = try await buildApplication(configuration, logger: logger)
+        let store = try await storeSettings.open(logger: logger)
+        let app = try await buildApplication(configuration, store: store, logger: logger)
         logger.info("wokmanager listening", metadata: ["address": "\(configuration.host):\(configuration.port)"])
         try await app.runService()
     }
 
-    private func resolveConfiguration() throws -> ServerConfiguration {
+    private func resolveConfiguration() throws -> (ServerConfiguration, StoreSettings) {
         let setting = Setting()
         let databasePath = setting.value(databasePath, "WOKMANAGER_DATABASE") ?? "./data/wokmanager.sqlite"
         let synchronousName = setting.value(sqliteSynchronous, "WOKMANAGER_SQLITE_SYNCHRONOUS") ?? "full"
-        guard let synchronous = SQLiteStore.Synchronous(rawValue: synchronousName.uppercased()) else {
+        guard let synchronous = SQLiteDatabase.Synchronous(rawValue: synchronousName.uppercased()) else {
             throw ValidationError("--sqlite-synchronous must be full or normal, not '\(synchronousName)'")
         }
         let defaults = RetentionPolicy()
@@ -98,12 +100,10 @@ struct Serve: AsyncParsableCommand {
             sweepInterval: .milliseconds(Int64(sweep * 1000)),
             pruneInterval: .milliseconds(Int64(sweep * 12_000)))
         let accessKeys = configuredKeys(setting: setting)
-        return ServerConfiguration(
+        let store = StoreSettings(databasePath: databasePath, databaseURL: setting.value(databaseURL, "WOKMANAGER_DATABASE_URL"), synchronous: synchronous)
+        let server = ServerConfiguration(
             host: setting.value(host, "WOKMANAGER_HOST") ?? "127.0.0.1",
             port: try setting.integer(port, "WOKMANAGER_PORT", default: 5000),
-            databasePath: databasePath,
-            databaseURL: setting.value(databaseURL, "WOKMANAGER_DATABASE_URL"),
-            synchronous: synchronous,
             accessKeys: accessKeys,
             keysFile: try keysFilePath(setting: setting, databasePath: databasePath, configured: accessKeys),
             readsRequireKey: try setting.flag(requireKeyForReads, "WOKMANAGER_REQUIRE_KEY_FOR_READS"),
@@ -113,6 +113,7 @@ struct Serve: AsyncParsableCommand {
                 readTimeout: .milliseconds(Int64(try positive(readTimeout, "WOKMANAGER_READ_TIMEOUT", flag: "--read-timeout", setting: setting) * 1000))),
             publicFolder: setting.value(publicFolder, "WOKMANAGER_PUBLIC") ?? "Public",
             perWorkerMetrics: try setting.flag(perWorkerMetrics, "WOKMANAGER_PER_WORKER_METRICS"))
+        return (server, store)
     }
 
     /// A duration setting that must be more than zero, in seconds.

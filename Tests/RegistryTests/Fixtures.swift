@@ -1,5 +1,11 @@
 import Foundation
 import Registry
+import SQLiteExecutor
+
+/// The store on the SQLite file at `path`, created if there is none.
+func openSQLiteStore(path: String) async throws -> any WorkerStore {
+    SQLStore(database: try await SQLiteDatabase.open(path: path))
+}
 
 /// A fixed instant the tests count from.
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)

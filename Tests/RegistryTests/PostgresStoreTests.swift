@@ -46,23 +46,33 @@ struct PostgresStoreTests {
         await fixture.remove()
     }
 
-    @Test("one replica at a time holds the maintenance lease; another takes it when it is released")
+    @Test("one replica at a time holds the maintenance lease; another takes it when the holder stops")
     func maintenanceLease() async throws {
         let fixture = try await StoreFixture(.postgres)
-        let (first, second) = (try await fixture.open(), try await fixture.open())
-        let firstHolds = await first.holdsMaintenanceLease()
-        let secondHolds = await second.holdsMaintenanceLease()
-        #expect(firstHolds != secondHolds)
-        let (holder, other) = firstHolds ? (first, second) : (second, first)
-        #expect(await holder.holdsMaintenanceLease())
-        try await holder.close()
-        var taken = false
-        for _ in 0..<100 where !taken {
-            taken = await other.holdsMaintenanceLease()
-            if !taken { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(taken)
-        try await other.close()
+        let replicas = [try await fixture.open(), try await fixture.open()]
+        let holders = try await eventually { try await Self.holders(of: replicas) }
+        #expect(holders.count == 1)
+        let holder = try #require(holders.first)
+        try await fixture.stop(replicas[holder])
+        let next = try await eventually { try await Self.holders(of: [replicas[1 - holder]]) }
+        #expect(next == [0], "the other replica took the lease over")
         await fixture.remove()
+    }
+
+    /// The positions of the replicas that hold the lease now.
+    private static func holders(of replicas: [any WorkerStore]) async throws -> [Int] {
+        var holders: [Int] = []
+        for (index, replica) in replicas.enumerated() where await replica.holdsMaintenanceLease() { holders.append(index) }
+        return holders
+    }
+
+    /// `probe`'s first non-empty answer, asked every 50 ms for up to 10 s.
+    private func eventually(_ probe: () async throws -> [Int]) async throws -> [Int] {
+        for _ in 0..<200 {
+            let answer = try await probe()
+            if !answer.isEmpty { return answer }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return []
     }
 }

@@ -10,7 +10,7 @@ struct SQLiteCloseTests {
         let folder = TemporaryDirectory()
         defer { folder.cleanup() }
         let wal = folder.databasePath + "-wal"
-        let store = try await SQLiteStore.open(path: folder.databasePath)
+        let store = try await openSQLiteStore(path: folder.databasePath)
         _ = try await store.apply([event(.started), event(.message, at: 1, message: "importing")], liveness: liveness(at: 1))
         // Reads open read-only connections; one of them closing last could not checkpoint.
         #expect(try await store.worker(id: "Importer01", liveness: liveness(at: 1))?.message == "importing")
@@ -19,7 +19,7 @@ struct SQLiteCloseTests {
         try await store.close()
         #expect(!FileManager.default.fileExists(atPath: wal), "a clean close leaves no WAL behind")
 
-        let reopened = try await SQLiteStore.open(path: folder.databasePath)
+        let reopened = try await openSQLiteStore(path: folder.databasePath)
         #expect(try await reopened.worker(id: "Importer01", liveness: liveness(at: 1))?.message == "importing")
         try await reopened.close()
     }

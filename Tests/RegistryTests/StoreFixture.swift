@@ -1,7 +1,11 @@
 import Foundation
 import Logging
+@testable import PostgresExecutor
 import PostgresNIO
 @testable import Registry
+import ServiceLifecycle
+@testable import SQLiteExecutor
+import Synchronization
 import Testing
 
 /// The stores every store test runs against: SQLite always; PostgreSQL when `WOKMANAGER_TEST_POSTGRES_URL`
@@ -19,9 +23,13 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// A fresh, empty store of one kind: a new SQLite file, or a new schema in the test PostgreSQL database.
+///
+/// Each store it opens has its services (PostgreSQL's pool and lease) running, as the application's
+/// service group would run them, until ``stop(_:)`` or ``remove()``.
 struct StoreFixture: Sendable {
     let kind: StoreKind
     private let folder = TemporaryDirectory()
+    private let running = RunningServices()
     private let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     private static let logger = Logger(label: "store-tests")
 
@@ -33,14 +41,24 @@ struct StoreFixture: Sendable {
         }
     }
 
-    /// Opens the store (again, after a close, to test what persisted).
+    /// Opens the store (again, after a close, to test what persisted) and starts its services.
     func open() async throws -> any WorkerStore {
+        let store: any WorkerStore
         switch kind {
         case .sqlite:
-            return try await SQLiteStore.open(path: folder.databasePath)
+            store = SQLStore(database: try await SQLiteDatabase.open(path: folder.databasePath))
         case .postgres:
-            return try await PostgresStore.open(settings: try PostgresSettings(url: try Self.url() + "&search_path=\(schema)&pool_size=4"), logger: Self.logger)
+            let settings = try PostgresSettings(url: try Self.url() + "&search_path=\(schema)&pool_size=4")
+            store = SQLStore(database: try await PostgresDatabase.open(settings: settings, logger: Self.logger))
         }
+        running.start(store, logger: Self.logger)
+        return store
+    }
+
+    /// Closes `store` and stops its services, as a replica that shuts down.
+    func stop(_ store: any WorkerStore) async throws {
+        try await store.close()
+        await running.stop(store)
     }
 
     /// Leaves the database as an older wokmanager would: the first `version` migrations, then `statements`.
@@ -60,8 +78,9 @@ struct StoreFixture: Sendable {
         }
     }
 
-    /// Removes the files or the schema.
+    /// Stops every store's services and removes the files or the schema.
     func remove() async {
+        await running.stopAll()
         folder.cleanup()
         if kind == .postgres {
             let drop = PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE")
@@ -83,5 +102,36 @@ struct StoreFixture: Sendable {
             try await client.withConnection { try await body($0) }
             group.cancelAll()
         }
+    }
+}
+
+/// The service groups of the stores a fixture opened, each run by a task of its own until stopped.
+private final class RunningServices: Sendable {
+    private let groups = Mutex<[(store: ObjectIdentifier, group: ServiceGroup, task: Task<Void, any Error>)]>([])
+
+    func start(_ store: any WorkerStore, logger: Logger) {
+        guard !store.services.isEmpty else { return }
+        let group = ServiceGroup(services: store.services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let task = Task { try await group.run() }
+        groups.withLock { $0.append((ObjectIdentifier(store), group, task)) }
+    }
+
+    func stop(_ store: any WorkerStore) async {
+        let stopped = groups.withLock { groups in
+            defer { groups.removeAll { $0.store == ObjectIdentifier(store) } }
+            return groups.filter { $0.store == ObjectIdentifier(store) }
+        }
+        for entry in stopped { await Self.end(entry.group, entry.task) }
+    }
+
+    func stopAll() async {
+        for entry in groups.withLock({ groups in defer { groups.removeAll() }; return groups }) {
+            await Self.end(entry.group, entry.task)
+        }
+    }
+
+    private static func end(_ group: ServiceGroup, _ task: Task<Void, any Error>) async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
     }
 }

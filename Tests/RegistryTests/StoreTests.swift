@@ -42,7 +42,7 @@ struct StoreTests {
         #expect(after?.message == "importing")
         #expect(after?.errorCount == 1)
         let history = try await store.history(HistoryQuery(workerID: "Importer01"))
-        #expect(history.map(\.event) == ["error", "message", "started"])
+        #expect(history.map(\.event) == [.error, .message, .started])
         let counters = try await store.metricsSnapshot(liveness: now, includeWorkers: false)
         #expect(counters.eventTotals == ["started": 1, "message": 1, "error": 1])
         #expect(counters.errorTotals == ["product.importer": 1])
@@ -64,9 +64,9 @@ struct StoreTests {
                 try await store.workers(query, liveness: now).workers.map(\.id)
             }
             #expect(try await ids(WorkerQuery()) == ["Importer01", "Importer02", "Other", "Promo01"])
-            #expect(try await ids(WorkerQuery(idPattern: "*")).count == 4)
-            #expect(try await ids(WorkerQuery(idPattern: "Importer*")) == ["Importer01", "Importer02"])
-            #expect(try await ids(WorkerQuery(idPattern: "Promo01")) == ["Promo01"])
+            #expect(try await ids(WorkerQuery(id: .glob("*"))).count == 4)
+            #expect(try await ids(WorkerQuery(id: .glob("Importer*"))) == ["Importer01", "Importer02"])
+            #expect(try await ids(WorkerQuery(id: .exact("Promo01"))) == ["Promo01"])
             #expect(try await ids(WorkerQuery(group: .subtree("product"))) == ["Importer01", "Importer02"])
             #expect(try await ids(WorkerQuery(group: .glob("product.*"))) == ["Importer01", "Importer02"])
             #expect(try await ids(WorkerQuery(group: .glob("*.promotion"))) == ["Promo01"])
@@ -132,7 +132,7 @@ struct StoreTests {
             #expect(try await store.recordLostWorkers(liveness: now) == 1)
             #expect(try await store.recordLostWorkers(liveness: now) == 0)
             let history = try await store.history(HistoryQuery(workerID: "a"))
-            #expect(history.first?.event == "lost")
+            #expect(history.first?.event == .lost)
             #expect(history.first?.at == t0.addingTimeInterval(10))
         }
     }
@@ -189,9 +189,9 @@ struct StoreTests {
                 event(.error, id: "b", group: "price", at: 2, message: "e2", action: "retried"),
                 event(.error, id: "a", group: "product.importer", at: 3, message: "e3", action: "skipped"),
             ], liveness: now)
-            let product = try await store.history(HistoryQuery(group: .subtree("product"), events: ["error"]))
+            let product = try await store.history(HistoryQuery(group: .subtree("product"), events: [.error]))
             #expect(product.map(\.message) == ["e3", "e1"])
-            let recent = try await store.history(HistoryQuery(events: ["error"], since: t0.addingTimeInterval(2)))
+            let recent = try await store.history(HistoryQuery(events: [.error], since: t0.addingTimeInterval(2)))
             #expect(recent.map(\.message) == ["e3", "e2"])
             #expect(recent.first?.action == "skipped")
         }
@@ -205,12 +205,12 @@ struct SQLiteFileTests {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data()))
-        let store = try await SQLiteStore.open(path: directory.databasePath)
+        let store = try await openSQLiteStore(path: directory.databasePath)
         _ = try await store.apply([event(.started)], liveness: liveness(at: 100))
         #expect(try await store.worker(id: "Importer01", liveness: liveness(at: 100))?.status == .running)
         try await store.close()
         // Opening again applies nothing twice.
-        let reopened = try await SQLiteStore.open(path: directory.databasePath)
+        let reopened = try await openSQLiteStore(path: directory.databasePath)
         #expect(try await reopened.workers(WorkerQuery(), liveness: liveness(at: 100)).workers.count == 1)
         try await reopened.close()
     }
@@ -220,17 +220,17 @@ struct SQLiteFileTests {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data(repeating: 0x41, count: 4096)))
-        await #expect(throws: StoreError.self) { try await SQLiteStore.open(path: directory.databasePath) }
+        await #expect(throws: StoreError.self) { try await openSQLiteStore(path: directory.databasePath) }
     }
 }
 
-@Suite("Registry")
+@Suite("WorkerRegistry")
 struct RegistryTests {
     @Test("concurrent requests are group-committed and every one gets its own outcome", arguments: StoreKind.available)
     func groupCommit(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
         let commits = CommitLog()
-        let registry = Registry(store: try await fixture.open(), clock: ManualClock(t0).wallClock) { events, _ in commits.record(events) }
+        let registry = WorkerRegistry(store: try await fixture.open(), clock: ManualClock(t0).wallClock) { events, _ in commits.record(events) }
         let outcomes = try await withThrowingTaskGroup(of: (Int, EventOutcome).self) { group in
             for index in 0..<200 {
                 group.addTask {
@@ -254,7 +254,7 @@ struct RegistryTests {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         let clock = ManualClock(t0)
-        let registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath),
+        let registry = WorkerRegistry(store: try await openSQLiteStore(path: directory.databasePath),
                                 settings: RegistrySettings(defaultTTL: 30), clock: clock.wallClock)
         _ = try await registry.record([event(.started, id: "a"), event(.started, id: "b", ttl: 0)])
         clock.advance(by: 31)
@@ -271,12 +271,12 @@ struct RegistryTests {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         let clock = ManualClock(t0)
-        var registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath), clock: clock.wallClock)
+        var registry = WorkerRegistry(store: try await openSQLiteStore(path: directory.databasePath), clock: clock.wallClock)
         _ = try await registry.record([event(.started, id: "a", ttl: 30)])
         try await registry.shutdown()
 
         clock.advance(by: 600)  // the server was down for ten minutes
-        registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath), clock: clock.wallClock)
+        registry = WorkerRegistry(store: try await openSQLiteStore(path: directory.databasePath), clock: clock.wallClock)
         #expect(try await registry.workers(WorkerQuery()).workers.first?.status == .running)
         clock.advance(by: 31)
         #expect(try await registry.workers(WorkerQuery()).workers.first?.status == .lost)
@@ -287,7 +287,7 @@ struct RegistryTests {
     func closedStore() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
-        let registry = Registry(store: try await SQLiteStore.open(path: directory.databasePath))
+        let registry = WorkerRegistry(store: try await openSQLiteStore(path: directory.databasePath))
         try await registry.shutdown()
         await #expect(throws: StoreError.closed) { try await registry.record([event(.started)]) }
     }

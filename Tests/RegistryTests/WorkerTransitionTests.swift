@@ -60,7 +60,7 @@ struct WorkerTransitionTests {
             event(.started), event(.message, at: 10, message: "newer"), event(.message, at: 5, receivedAt: 11, message: "older"),
         ])
         #expect(worker?.message == "newer")
-        #expect(entries.filter { $0.event == "message" }.count == 2)
+        #expect(entries.filter { $0.event == .message }.count == 2)
     }
 
     @Test("starting again after a stop begins a new run with the same id")
@@ -79,7 +79,7 @@ struct WorkerTransitionTests {
     func implicitStart() {
         let (worker, entries, _) = replay([event(.heartbeat), event(.heartbeat, at: 1)])
         #expect(worker?.status == .running)
-        #expect(entries.map(\.event) == ["heartbeat"])
+        #expect(entries.map(\.event) == [.heartbeat])
     }
 
     @Test("a heartbeat after the TTL passed records the loss, then the return to running")
@@ -87,7 +87,7 @@ struct WorkerTransitionTests {
         let rule = liveness(at: 100)
         let (worker, entries, _) = replay([event(.started, ttl: 30), event(.heartbeat, at: 100)], liveness: rule)
         #expect(worker?.status == .running)
-        #expect(entries.map(\.event) == ["started", "lost", "heartbeat"])
+        #expect(entries.map(\.event) == [.started, .lost, .heartbeat])
         #expect(entries[1].at == t0.addingTimeInterval(30))
         #expect(entries.compactMap(\.status) == [.running, .lost, .running])
     }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Registry
+import SQLiteExecutor
 import Web
 
 let testKey = "test-key-0123456789"
@@ -23,9 +24,9 @@ func withApp(
     let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("wokmanager-web-\(UUID().uuidString)")
     defer { if ownFolder { try? FileManager.default.removeItem(at: folder) } }
     let configuration = ServerConfiguration(
-        port: 0, databasePath: folder.appendingPathComponent("web.sqlite").path, accessKeys: keys,
-        readsRequireKey: readsRequireKey, limits: limits, perWorkerMetrics: perWorkerMetrics)
-    let app = try await buildApplication(configuration, clock: clock.wallClock, logger: Logger(label: "web-tests"))
+        port: 0, accessKeys: keys, readsRequireKey: readsRequireKey, limits: limits, perWorkerMetrics: perWorkerMetrics)
+    let store = SQLStore(database: try await SQLiteDatabase.open(path: folder.appendingPathComponent("web.sqlite").path))
+    let app = try await buildApplication(configuration, store: store, clock: clock.wallClock, logger: Logger(label: "web-tests"))
     try await app.test(.router) { client in try await body(client, clock) }
 }
 

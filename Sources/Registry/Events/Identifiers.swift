@@ -45,6 +45,11 @@ public enum Identifiers {
         }
     }
 
+    /// `true` when `text` holds a glob's `*` or `?` (as code points: a combining mark cannot hide one).
+    public static func isGlob(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0 == "*" || $0 == "?" }
+    }
+
     /// The glob characters, which names may not contain.
     static let globCharacters: Set<Unicode.Scalar> = ["*", "?", "[", "]"]
 

@@ -9,7 +9,7 @@ public struct HistoryEntry: Sendable, Equatable, Codable {
     public var workerID: String
     public var group: String
     /// The event that made this entry, or `lost` when the server declared the worker lost.
-    public var event: String
+    public var event: HistoryEvent
     /// The status the worker moved to, when the entry changed it.
     public var status: WorkerStatus?
     /// When it happened (the worker's `at`, or the TTL deadline for `lost`).
@@ -22,9 +22,6 @@ public struct HistoryEntry: Sendable, Equatable, Codable {
     /// `true` when the event arrived older than the worker's latest state change, so it did not move the state.
     public var late: Bool
 
-    /// The event name of entries the server writes itself when a worker outlives its TTL.
-    public static let lostEvent = "lost"
-
     enum CodingKeys: String, CodingKey {
         case sequence, group, event, status, at, message, action, late
         case workerID = "worker_id"
@@ -34,12 +31,12 @@ public struct HistoryEntry: Sendable, Equatable, Codable {
 
     /// The entry recording that `worker` was lost at its deadline.
     init(lostWorker worker: Worker, at deadline: Date, receivedAt: Date) {
-        self.init(workerID: worker.id, group: worker.group, event: Self.lostEvent, status: .lost, at: deadline, receivedAt: receivedAt)
+        self.init(workerID: worker.id, group: worker.group, event: .lost, status: .lost, at: deadline, receivedAt: receivedAt)
     }
 
     /// Creates an entry; the store assigns ``sequence`` when it saves it.
     public init(
-        sequence: Int64 = 0, workerID: String, group: String, event: String, status: WorkerStatus?, at: Date,
+        sequence: Int64 = 0, workerID: String, group: String, event: HistoryEvent, status: WorkerStatus?, at: Date,
         receivedAt: Date, message: String? = nil, action: String? = nil, exitCode: Int? = nil, late: Bool = false
     ) {
         self.sequence = sequence

@@ -44,7 +44,7 @@ public struct WorkerTransition: Sendable, Equatable {
         updateCounters(of: &worker, from: event, late: late)
         if event.kind != .heartbeat || newStatus != nil {
             entries.append(
-                HistoryEntry(workerID: worker.id, group: worker.group, event: event.kind.rawValue, status: newStatus,
+                HistoryEntry(workerID: worker.id, group: worker.group, event: HistoryEvent(event.kind), status: newStatus,
                              at: event.at, receivedAt: event.receivedAt, message: event.message, action: event.action,
                              exitCode: event.exitCode, late: late))
         }

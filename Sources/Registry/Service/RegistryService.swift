@@ -7,11 +7,11 @@ import ServiceLifecycle
 /// ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
 /// writes what is still queued and closes the store, after the HTTP server has stopped.
 public struct RegistryService: Service {
-    private let registry: Registry
+    private let registry: WorkerRegistry
     private let logger: Logger
 
     /// Creates the service for `registry`.
-    public init(registry: Registry, logger: Logger) {
+    public init(registry: WorkerRegistry, logger: Logger) {
         self.registry = registry
         self.logger = logger
     }

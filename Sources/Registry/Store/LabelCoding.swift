@@ -9,8 +9,10 @@ enum LabelCoding {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func decode(_ text: String) -> [String: String] {
-        guard text != "{}", let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else { return [:] }
-        return object as? [String: String] ?? [:]
+    /// The labels in `text`; `nil` when it is not a JSON object of strings.
+    static func decode(_ text: String) -> [String: String]? {
+        if text == "{}" { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else { return nil }
+        return object as? [String: String]
     }
 }

@@ -9,7 +9,7 @@ public enum GroupFilter: Sendable, Equatable {
 
     /// Reads a filter as a client writes it; a text with `*` or `?` is a glob.
     public init(parsing text: String, field: String = "group") throws(EventValidationError) {
-        if text.contains(where: { $0 == "*" || $0 == "?" }) {
+        if Identifiers.isGlob(text) {
             if text.contains(where: { $0 == "[" || $0 == "]" }) {
                 throw EventValidationError(field: field, message: "must not contain '[' or ']'")
             }
@@ -26,20 +26,20 @@ public struct WorkerQuery: Sendable, Equatable {
     /// Largest page a client may ask for.
     public static let maxLimit = 1000
 
-    /// A glob over ids (`*`, `Importer*`); `nil` for all.
-    public var idPattern: String?
+    /// The ids to include; `nil` for all.
+    public var id: IDPattern?
     /// The groups to include; `nil` for all.
     public var group: GroupFilter?
     /// The statuses to include (as shown now, `lost` included); empty for all.
     public var statuses: Set<WorkerStatus>
     /// Most workers on one page.
     public var limit: Int
-    /// Continue after this id (the previous page's ``WorkerPage/nextCursor``).
+    /// Continue after this id (the previous page's ``PagedWorkers/nextCursor``).
     public var after: String?
 
     /// Creates a query.
-    public init(idPattern: String? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], limit: Int = 100, after: String? = nil) {
-        self.idPattern = idPattern
+    public init(id: IDPattern? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], limit: Int = 100, after: String? = nil) {
+        self.id = id
         self.group = group
         self.statuses = statuses
         self.limit = limit
@@ -48,7 +48,7 @@ public struct WorkerQuery: Sendable, Equatable {
 }
 
 /// One page of workers, ordered by id; also the JSON answer of `GET /workers`.
-public struct WorkerPage: Sendable, Equatable, Codable {
+public struct PagedWorkers: Sendable, Equatable, Codable {
     /// The workers, with their status as shown now.
     public var workers: [Worker]
     /// The cursor for the next page, when there is one.
@@ -81,7 +81,7 @@ public struct HistoryQuery: Sendable, Equatable {
     public var workerID: String?
     public var group: GroupFilter?
     /// Only entries made by these events (`error`, `message`, `started`, `lost`...); empty for all.
-    public var events: Set<String>
+    public var events: Set<HistoryEvent>
     /// Only entries that changed the worker's status.
     public var stateChangesOnly: Bool
     /// Only entries whose `at` is at or after this time.
@@ -92,7 +92,7 @@ public struct HistoryQuery: Sendable, Equatable {
 
     /// Creates a query.
     public init(
-        workerID: String? = nil, group: GroupFilter? = nil, events: Set<String> = [], stateChangesOnly: Bool = false, since: Date? = nil,
+        workerID: String? = nil, group: GroupFilter? = nil, events: Set<HistoryEvent> = [], stateChangesOnly: Bool = false, since: Date? = nil,
         before: Int64? = nil, limit: Int = 100
     ) {
         self.workerID = workerID

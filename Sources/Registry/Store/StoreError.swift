@@ -37,5 +37,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// A stored value that does not read as the column's type: the database holds what this version did not write.
+    public static func badColumn(_ column: String, _ found: String, expected: String) -> StoreError {
+        .failed("column '\(column)' holds \(found), expected \(expected)")
+    }
+
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.kind == rhs.kind }
 }

@@ -1,15 +1,16 @@
 import Foundation
+import ServiceLifecycle
 
 /// Durable storage of workers and their history.
 ///
-/// The SQLite store is the default; a PostgreSQL store fits behind the same protocol. Implementations
-/// apply events with ``WorkerTransition`` so the rules are the same everywhere, and answer with the
-/// status as shown now (`lost` derived through ``Liveness``).
-public protocol WorkerStore: Sendable {
+/// ``SQLStore`` is the one implementation, over SQLite (the default) or PostgreSQL. It applies events
+/// with ``WorkerTransition`` so the rules are the same everywhere, and answers with the status as shown
+/// now (`lost` derived through ``Liveness``).
+public protocol WorkerStore: AnyObject, Sendable {
     /// Applies events in one transaction, in the given order; returns once it is committed.
     func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
     /// One page of workers matching `query`.
-    func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> WorkerPage
+    func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers
     /// One worker, or `nil` when there is none with that id.
     func worker(id: String, liveness: Liveness) async throws -> Worker?
     /// The group each of `ids` (one or more) is stored in now; ids with no worker are absent.
@@ -32,6 +33,8 @@ public protocol WorkerStore: Sendable {
     /// `true` when this server should run the periodic work (sweep, retention): always for a store of
     /// one server; for a shared store, on one replica at a time.
     func holdsMaintenanceLease() async -> Bool
+    /// What must run in the application's service group, before the registry's own service, for the store to work.
+    var services: [any Service] { get }
     /// Finishes pending work and releases the storage.
     func close() async throws
 }

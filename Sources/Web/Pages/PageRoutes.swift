@@ -3,7 +3,7 @@ import Registry
 
 /// The HTML pages: `GET /` (status page) and `GET /ui/workers/{id}` (one worker).
 struct PageRoutes<Context: RequestContext> {
-    let registry: Registry
+    let registry: WorkerRegistry
     let renderer: PageRenderer
 
     func register(on group: RouterGroup<Context>) {
@@ -15,7 +15,7 @@ struct PageRoutes<Context: RequestContext> {
         let parameters = QueryParameters(request, now: registry.clock.now())
         let statuses = try parameters.statuses()
         guard statuses.count <= 1 else { throw APIError(.badRequest, "pick one status on the page", field: "status") }
-        let search = try parameters.idPattern("q")
+        let search = parameters.text("q")
         let filters = StatusPage.Filters(group: parameters.text("group"), status: statuses.first, search: search, cursor: parameters.text("cursor"))
         return try renderer.page("status", try await StatusPage.build(registry: registry, filters: filters))
     }

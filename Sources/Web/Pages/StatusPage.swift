@@ -74,15 +74,15 @@ extension StatusPage {
     }
 
     /// Gathers what the page shows from the registry.
-    static func build(registry: Registry, filters: Filters) async throws -> StatusPage {
+    static func build(registry: WorkerRegistry, filters: Filters) async throws -> StatusPage {
         let now = registry.clock.now()
         let groupFilter = try filters.group.map { try GroupFilter(parsing: $0) }
-        let idPattern = filters.search.map { "*\($0)*" }
+        let idPattern = try filters.search.map { text throws(EventValidationError) in try IDPattern(containing: text, field: "q") }
         async let tree = registry.domainTree()
         async let page = registry.workers(
-            WorkerQuery(idPattern: idPattern, group: groupFilter, statuses: Set(filters.status.map { [$0] } ?? []),
+            WorkerQuery(id: idPattern, group: groupFilter, statuses: Set(filters.status.map { [$0] } ?? []),
                         limit: pageSize, after: filters.cursor))
-        async let errors = registry.history(HistoryQuery(group: groupFilter, events: [EventKind.error.rawValue], limit: errorCount))
+        async let errors = registry.history(HistoryQuery(group: groupFilter, events: [.error], limit: errorCount))
         async let newest = registry.newestEventTime()
 
         let root = try await tree

@@ -69,7 +69,7 @@ struct WorkerPage: Sendable {
 
     private static func entry(_ entry: HistoryEntry, now: Date) -> Entry {
         Entry(
-            at: PageTime(entry.at, now: now), event: entry.event, status: entry.status?.rawValue, message: entry.message,
+            at: PageTime(entry.at, now: now), event: entry.event.rawValue, status: entry.status?.rawValue, message: entry.message,
             action: entry.action, exitCode: entry.exitCode, late: entry.late)
     }
 }

@@ -12,7 +12,7 @@ enum WorkerListing {
         var workers: [Worker] = []
         var cursor: String?
         repeat {
-            let page = try await client.get(path("/workers", query + (cursor.map { [URLQueryItem(name: "cursor", value: $0)] } ?? [])), as: WorkerPage.self)
+            let page = try await client.get(path("/workers", query + (cursor.map { [URLQueryItem(name: "cursor", value: $0)] } ?? [])), as: PagedWorkers.self)
             workers += page.workers
             cursor = page.nextCursor
         } while cursor != nil
@@ -62,7 +62,7 @@ enum WorkerListing {
             lines.append(title)
             for entry in entries {
                 let what = [entry.status?.rawValue, entry.action, entry.message, entry.late ? "(late)" : nil].compactMap { $0 }
-                lines.append("  \(text.ago(entry.at))  \(entry.event)  \(EscapedText.escaped(what.joined(separator: " ")))")
+                lines.append("  \(text.ago(entry.at))  \(entry.event.rawValue)  \(EscapedText.escaped(what.joined(separator: " ")))")
             }
         }
         return lines.joined(separator: "\n")

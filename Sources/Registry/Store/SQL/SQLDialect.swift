@@ -1,5 +1,5 @@
 /// Where SQLite and PostgreSQL spell the same thing differently.
-struct SQLDialect: Sendable {
+public struct SQLDialect: Sendable {
     /// The placeholder of the n-th bound value (1-based): `?1` or `$1`.
     let placeholder: @Sendable (Int) -> String
     /// The larger of two values: SQLite's scalar `MAX`, PostgreSQL's `GREATEST`.
@@ -10,15 +10,28 @@ struct SQLDialect: Sendable {
     let globPattern: @Sendable (String) -> String
     /// `column` in a form the planner will not answer through an index (SQLite's unary `+`).
     let withoutIndex: @Sendable (String) -> String
+    /// Appended to a `SELECT` whose rows the transaction will change: empty where one writer is all there is.
+    let lockingRows: String
+    /// Appended to a `SELECT` of rows to change that another replica may be changing: skip those.
+    let lockingFreeRows: String
+    /// Serialises writers of the same workers (ids given, at least one), for databases with several
+    /// writers; `nil` where there is one writer.
+    let lockWorkers: (@Sendable ([String]) -> SQLStatement)?
 
-    static let sqlite = SQLDialect(
+    /// SQLite: one writer at a time, so no locks; `GLOB` for globs.
+    public static let sqlite = SQLDialect(
         placeholder: { "?\($0)" },
         greatest: "MAX",
         matchesGlob: { column, placeholder in "\(column) GLOB \(placeholder)" },
         globPattern: { $0 },
-        withoutIndex: { "+" + $0 })
+        withoutIndex: { "+" + $0 },
+        lockingRows: "",
+        lockingFreeRows: "",
+        lockWorkers: nil)
 
-    static let postgres = SQLDialect(
+    /// PostgreSQL: replicas write at once, so writers take per-worker advisory locks in a fixed order
+    /// (a worker not stored yet has no row to lock) and row locks; `LIKE` for globs.
+    public static let postgres = SQLDialect(
         placeholder: { "$\($0)" },
         greatest: "GREATEST",
         matchesGlob: { column, placeholder in "\(column) LIKE \(placeholder) ESCAPE '\\'" },
@@ -34,5 +47,13 @@ struct SQLDialect: Sendable {
             }
             return pattern
         },
-        withoutIndex: { $0 })
+        withoutIndex: { $0 },
+        lockingRows: "FOR UPDATE",
+        lockingFreeRows: "FOR UPDATE SKIP LOCKED",
+        lockWorkers: { ids in
+            let values = ids.indices.map { "($\($0 + 1))" }.joined(separator: ", ")
+            return SQLStatement(
+                "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(x) AS h FROM (VALUES \(values)) AS ids (x)) AS locks ORDER BY h",
+                ids.map { .text($0) })
+        })
 }

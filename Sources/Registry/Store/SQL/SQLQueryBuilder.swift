@@ -41,11 +41,10 @@ struct SQLQueryBuilder {
     }
 
     /// Adds the condition for an id that is either exact or a glob.
-    mutating func addID(_ pattern: String) {
-        if pattern.contains(where: { $0 == "*" || $0 == "?" }) {
-            add(dialect.matchesGlob("id", parameter(.text(dialect.globPattern(pattern)))))
-        } else {
-            add("id = \(parameter(.text(pattern)))")
+    mutating func addID(_ pattern: IDPattern) {
+        switch pattern {
+        case .exact(let id): add("id = \(parameter(.text(id)))")
+        case .glob(let glob): add(dialect.matchesGlob("id", parameter(.text(dialect.globPattern(glob)))))
         }
     }
 

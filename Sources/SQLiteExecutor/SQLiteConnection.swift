@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Registry
 
 /// A failed SQLite call, with SQLite's extended result code and message.
 struct SQLiteError: Error, CustomStringConvertible {
@@ -22,8 +23,8 @@ struct SQLiteError: Error, CustomStringConvertible {
 /// One SQLite connection with a cache of prepared statements.
 ///
 /// Not thread-safe: each connection is used by one thread at a time (the writer thread, or a reader
-/// checked out of ``SQLiteReaderPool``), which is what makes the `@unchecked Sendable` hold.
-final class SQLiteConnection: @unchecked Sendable {
+/// checked out of ``SQLiteDatabase``'s pool), which is what makes the `@unchecked Sendable` hold.
+public final class SQLiteConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
@@ -59,7 +60,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs a statement and returns the number of rows it changed.
     @discardableResult
-    func run(_ statement: SQLStatement) throws -> Int {
+    func perform(_ statement: SQLStatement) throws -> Int {
         let prepared = try prepared(statement.sql)
         defer { prepared.reset() }
         try prepared.bind(statement.values)
@@ -68,7 +69,7 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs a query and maps each row.
-    func query<T>(_ query: SQLStatement, _ map: (SQLiteStatement) throws -> T) throws -> [T] {
+    func select<T>(_ query: SQLStatement, _ map: (SQLiteStatement) throws -> T) throws -> [T] {
         let statement = try prepared(query.sql)
         defer { statement.reset() }
         try statement.bind(query.values)
@@ -94,6 +95,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     fileprivate var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
+    /// The statement for `sql`, prepared once per connection.
     private func prepared(_ sql: String) throws -> SQLiteStatement {
         if let statement = statements[sql] { return statement }
         var raw: OpaquePointer?
@@ -109,8 +111,8 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 }
 
-/// A prepared statement: bind values, step through rows, read columns.
-final class SQLiteStatement: SQLRow {
+/// A prepared statement: bind values, step through rows, read columns by name.
+public final class SQLiteStatement: SQLRow {
     private let handle: OpaquePointer
     private unowned let connection: SQLiteConnection
 
@@ -156,14 +158,39 @@ final class SQLiteStatement: SQLRow {
         }
     }
 
-    func isNull(_ column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
-    func int(_ column: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(column))) }
-    func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
+    /// The value of the current row's `column`, as SQLite typed it.
+    public func value(_ column: String) throws -> SQLValue {
+        guard let index = columnIndexes[column] else { throw StoreError.failed("the result has no column '\(column)'") }
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, index))
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard let pointer = sqlite3_column_text(handle, index) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self))
+        default: throw StoreError.badColumn(column, "a blob", expected: "text, a number or NULL")
+        }
+    }
 
-    func text(_ column: Int) -> String {
-        guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return "" }
-        let count = Int(sqlite3_column_bytes(handle, Int32(column)))
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    /// Column positions by name, read once per prepared statement.
+    private lazy var columnIndexes: [String: Int32] = {
+        let count = sqlite3_column_count(handle)
+        return Dictionary((0..<count).map { (String(cString: sqlite3_column_name(handle, $0)), $0) }, uniquingKeysWith: { first, _ in first })
+    }()
+}
+
+extension SQLiteConnection: SQLConnection {
+    public func run(_ statement: SQLStatement) async throws {
+        try perform(statement)
+    }
+
+    public func count(_ statement: SQLStatement) async throws -> Int {
+        try perform(statement)
+    }
+
+    public func rows<T>(_ statement: SQLStatement, _ map: (SQLiteStatement) throws -> T) async throws -> [T] {
+        try select(statement, map)
     }
 }
 

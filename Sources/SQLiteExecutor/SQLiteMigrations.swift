@@ -1,3 +1,5 @@
+import Registry
+
 /// The SQLite schema, as numbered migrations tracked in `PRAGMA user_version`.
 ///
 /// Migrations only ever append: a released step is never edited, so every file upgrades the same way.
@@ -97,7 +99,7 @@ enum SQLiteMigrations {
 
     /// Brings the database up to the newest step, one transaction per step.
     static func migrate(_ connection: SQLiteConnection) throws {
-        let current = try connection.query(("PRAGMA user_version", [])) { $0.int(0) }.first ?? 0
+        let current = try connection.select(SQLStatement("PRAGMA user_version")) { try $0.int("user_version") }.first ?? 0
         guard current <= steps.count else {
             throw SQLiteError(code: 0, message: "the database has schema version \(current), newer than this wokmanager knows (\(steps.count))")
         }

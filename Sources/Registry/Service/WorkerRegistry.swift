@@ -34,12 +34,12 @@ public struct WorkerDetail: Sendable, Equatable, Codable {
 /// The registry: records events through group commit and answers queries with liveness applied.
 ///
 /// ```swift
-/// let store = try await SQLiteStore.open(path: "data/wokmanager.sqlite")
-/// let registry = Registry(store: store, settings: RegistrySettings(defaultTTL: 60))
+/// let store = SQLStore(database: try await SQLiteDatabase.open(path: "data/wokmanager.sqlite"))
+/// let registry = WorkerRegistry(store: store, settings: RegistrySettings(defaultTTL: 60))
 /// try await registry.record([event])
 /// let running = try await registry.workers(WorkerQuery(statuses: [.running]))
 /// ```
-public final class Registry: Sendable {
+public final class WorkerRegistry: Sendable {
     /// How many recent messages, errors and state changes a worker's detail shows.
     public static let detailLength = 20
 
@@ -82,19 +82,19 @@ public final class Registry: Sendable {
 
     /// The group each of `ids` is stored in now; ids with no worker are absent.
     public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
-        ids.isEmpty ? [:] : try await store.groups(ofWorkers: ids)
+        try await store.groups(ofWorkers: ids)
     }
 
     /// One page of workers.
-    public func workers(_ query: WorkerQuery) async throws -> WorkerPage {
+    public func workers(_ query: WorkerQuery) async throws -> PagedWorkers {
         try await store.workers(query, liveness: liveness())
     }
 
     /// A worker with its recent messages, errors and state changes; `nil` when unknown.
     public func detail(ofWorker id: String) async throws -> WorkerDetail? {
         guard let worker = try await store.worker(id: id, liveness: liveness()) else { return nil }
-        let messages = try await store.history(HistoryQuery(workerID: id, events: [EventKind.message.rawValue], limit: Self.detailLength))
-        let errors = try await store.history(HistoryQuery(workerID: id, events: [EventKind.error.rawValue], limit: Self.detailLength))
+        let messages = try await store.history(HistoryQuery(workerID: id, events: [.message], limit: Self.detailLength))
+        let errors = try await store.history(HistoryQuery(workerID: id, events: [.error], limit: Self.detailLength))
         let changes = try await store.history(HistoryQuery(workerID: id, stateChangesOnly: true, limit: Self.detailLength))
         return WorkerDetail(worker: worker, messages: messages, errors: errors, history: changes)
     }

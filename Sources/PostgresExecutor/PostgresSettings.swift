@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import PostgresNIO
+import Registry
 
 /// How to reach PostgreSQL, read from a `postgres://` URL.
 ///

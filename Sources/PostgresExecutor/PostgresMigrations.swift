@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Registry
 
 /// The PostgreSQL schema, as numbered migrations. Replicas starting together take turns through an
 /// advisory lock, so each step runs once.

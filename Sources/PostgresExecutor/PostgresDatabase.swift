@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Registry
+import ServiceLifecycle
+import Synchronization
+
+/// The database for several replicas: every replica reads and writes one PostgreSQL database.
+///
+/// Each replica answers from the database, so any replica shows the same, current state; liveness is
+/// derived from stored last-seen times, so it needs no coordination. Writers of the same workers
+/// serialise through the advisory locks the PostgreSQL dialect takes. Periodic work runs on the replica
+/// holding ``PostgresMaintenanceLease``. The connection pool and the lease are services: they run in
+/// the application's service group (``services``), and stop after the registry has written what it holds.
+public final class PostgresDatabase: SQLDatabase {
+    public let dialect = SQLDialect.postgres
+    private let client: PostgresClient
+    private let lease: PostgresMaintenanceLease
+    private let logger: Logger
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.lease = PostgresMaintenanceLease(client: client, logger: logger)
+    }
+
+    /// Applies pending migrations (one replica at a time) over a short-lived pool of its own, and
+    /// returns the database; its pool starts with ``services``.
+    public static func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresDatabase {
+        let migrating = PostgresClient(configuration: settings.client, backgroundLogger: logger)
+        do {
+            // Not under the operation timeout: a replica may wait here for another one's migration.
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await migrating.run() }
+                try await migrating.withConnection { try await PostgresMigrations.migrate($0, logger: logger) }
+                group.cancelAll()
+            }
+        } catch {
+            throw storeError(error)
+        }
+        return PostgresDatabase(client: PostgresClient(configuration: settings.client, backgroundLogger: logger), logger: logger)
+    }
+
+    /// In one transaction; retried (up to 3 times) when it lost a deadlock or serialisation race with another replica.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
+        let (client, logger) = (client, logger)
+        var attempt = 0
+        while true {
+            do {
+                return try await bounded { operation in
+                    try await client.withTransaction(logger: logger) { connection in
+                        operation.runs(on: connection)
+                        return try await body(Connection(connection: connection, logger: logger))
+                    }
+                }
+            } catch let error as StoreError where error.isConflict && attempt < 3 {
+                attempt += 1
+                logger.debug("retrying a transaction after a conflict", metadata: ["error": "\(error.message)"])
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
+        let (client, logger) = (client, logger)
+        return try await bounded { operation in
+            try await client.withConnection { connection in
+                operation.runs(on: connection)
+                return try await body(Connection(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    public func holdsMaintenanceLease() async -> Bool {
+        lease.isHeld
+    }
+
+    /// The connection pool, then the lease that uses it (so the lease stops first).
+    public var services: [any Service] { [client, lease] }
+
+    /// Nothing to release here: the pool and the lease stop with the service group.
+    public func close() async throws {}
+
+    // MARK: - Bounding an operation
+
+    /// How long one operation may wait for the database before the client is told to retry (503).
+    static let operationTimeout = Duration.seconds(5)
+
+    /// Runs one database operation, bounded by ``operationTimeout``, mapping PostgreSQL failures to
+    /// ``StoreError``: a lost connection is `unavailable` (503, retry), a full disk `storageFull` (507).
+    /// postgres-nio cannot cancel a query in flight, so on time-out the connection the operation holds
+    /// (which `body` records) is closed: its query fails at once and the group ends.
+    private func bounded<T: Sendable>(_ body: @escaping @Sendable (BoundedOperation) async throws -> T) async throws -> T {
+        let operation = BoundedOperation()
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body(operation) }
+                group.addTask {
+                    try await Task.sleep(for: Self.operationTimeout)
+                    await operation.expire()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let value = try await group.next() ?? nil else { throw CancellationError() }
+                return value
+            }
+        } catch {
+            if operation.hasExpired {
+                throw StoreError.unavailable("the database did not answer within \(Self.operationTimeout); the write may or may not have been stored")
+            }
+            throw Self.storeError(error)
+        }
+    }
+
+    /// The registry's view of a failure from postgres-nio.
+    static func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let transaction = error as? PostgresTransactionError {
+            if let commit = transaction.commitError {
+                return .unavailable("the commit's outcome is unknown (\(storeError(commit).message)); retry the request")
+            }
+            return storeError(transaction.beginError ?? transaction.closureError ?? transaction.rollbackError ?? CancellationError())
+        }
+        guard let error = error as? PSQLError else {
+            return .unavailable("the database cannot be reached: \(String(describing: error))")
+        }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        let message = error.serverInfo?[.message] ?? "\(error.code)"
+        switch state {
+        case "40001", "40P01": return .conflict(message)
+        case "53100": return .storageFull("the database disk is full: \(message)")
+        case _ where state.hasPrefix("53") || state.hasPrefix("57") || state.hasPrefix("08"):
+            return .unavailable("the database is unavailable: \(message)")
+        case "": return .unavailable("the database cannot be reached: \(error.code)")
+        default: return .failed("database error \(state): \(message)")
+        }
+    }
+}
+
+/// One database operation under a deadline: the connection it holds, so that the deadline can close it.
+final class BoundedOperation: Sendable {
+    private let connection = Mutex<PostgresConnection?>(nil)
+    private let expired = Atomic(false)
+
+    /// Records the connection the operation runs on.
+    func runs(on connection: PostgresConnection) {
+        self.connection.withLock { $0 = connection }
+    }
+
+    /// The deadline passed: closes the connection, failing its query in flight.
+    func expire() async {
+        expired.store(true, ordering: .relaxed)
+        try? await connection.withLock { $0 }?.close()
+    }
+
+    /// `true` once the deadline passed.
+    var hasExpired: Bool { expired.load(ordering: .relaxed) }
+}

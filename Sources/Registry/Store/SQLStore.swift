@@ -1,0 +1,136 @@
+import Foundation
+import ServiceLifecycle
+
+/// The store: every statement and rule written once, run by an SQLite or a PostgreSQL executor.
+///
+/// ```swift
+/// let store = SQLStore(database: try await SQLiteDatabase.open(path: "data/wokmanager.sqlite"))
+/// ```
+public final class SQLStore<Database: SQLDatabase>: WorkerStore {
+    /// What runs the SQL.
+    public let database: Database
+    private let sql: WorkerSQL
+
+    /// A store over `database`, whose schema the executor has brought up to date.
+    public init(database: Database) {
+        self.database = database
+        self.sql = WorkerSQL(dialect: database.dialect)
+    }
+
+    public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
+        let sql = sql
+        return try await database.write { connection in
+            if let lock = sql.dialect.lockWorkers {
+                try await connection.run(lock(Array(Set(events.map(\.id))).sorted()))
+            }
+            var outcomes: [EventOutcome] = []
+            outcomes.reserveCapacity(events.count)
+            for event in events {
+                let existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
+                let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
+                try await connection.run(sql.upsert(transition.worker))
+                for entry in transition.entries {
+                    try await connection.run(sql.append(entry))
+                }
+                outcomes.append(transition.outcome)
+            }
+            for statement in sql.record(BatchTally(events)) {
+                try await connection.run(statement)
+            }
+            return outcomes
+        }
+    }
+
+    public func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers {
+        let statement = sql.workers(query, liveness: liveness)
+        let listing = try await database.read { connection in
+            try await connection.rows(statement) { try WorkerSQL.worker(from: $0, statusColumn: WorkerSQL.liveStatus) }
+        }
+        return PagedWorkers(listing: listing, limit: query.limit)
+    }
+
+    public func worker(id: String, liveness: Liveness) async throws -> Worker? {
+        let statement = sql.worker(id: id, liveness: liveness)
+        return try await database.read { connection in
+            try await connection.rows(statement) { try WorkerSQL.worker(from: $0, statusColumn: WorkerSQL.liveStatus) }.first
+        }
+    }
+
+    public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        let statement = sql.groups(ofWorkers: ids)
+        let rows = try await database.read { connection in try await connection.rows(statement) { (try $0.text("id"), try $0.text("grp")) } }
+        return Dictionary(uniqueKeysWithValues: rows)
+    }
+
+    public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {
+        let statement = sql.history(query)
+        return try await database.read { connection in try await connection.rows(statement, WorkerSQL.historyEntry) }
+    }
+
+    public func newestEventTime() async throws -> Date? {
+        try await database.read { connection in
+            try await connection.rows(WorkerSQL.newestEventTime) { try $0.optionalDate("newest") }.first ?? nil
+        }
+    }
+
+    public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
+        let statement = sql.groupCounts(liveness: liveness)
+        return try await database.read { connection in WorkerSQL.liveCounts(try await connection.rows(statement, WorkerSQL.storedCount)) }
+    }
+
+    public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
+        let countsStatement = sql.groupCounts(liveness: liveness)
+        return try await database.read { connection in
+            try await MetricsSnapshot(
+                groupCounts: WorkerSQL.liveCounts(connection.rows(countsStatement, WorkerSQL.storedCount)),
+                groups: connection.rows(WorkerSQL.knownGroups) { try $0.text("name") },
+                counters: connection.rows(WorkerSQL.counters, WorkerSQL.counter),
+                workers: includeWorkers ? connection.rows(WorkerSQL.lastSeen, WorkerSQL.lastSeen) : [])
+        }
+    }
+
+    public func removeWorker(id: String) async throws -> Bool {
+        let sql = sql
+        return try await database.write { connection in
+            try await connection.run(sql.deleteHistory(ofWorker: id))
+            return try await connection.count(sql.deleteWorker(id: id)) > 0
+        }
+    }
+
+    public func recordLostWorkers(liveness: Liveness) async throws -> Int {
+        let sql = sql
+        return try await database.write { connection in
+            let expired = try await connection.rows(sql.expired(liveness: liveness)) { try WorkerSQL.worker(from: $0) }
+            for worker in expired {
+                guard let deadline = liveness.deadline(of: worker) else { continue }
+                try await connection.run(sql.markLost(worker, at: deadline))
+                try await connection.run(sql.append(HistoryEntry(lostWorker: worker, at: deadline, receivedAt: liveness.now)))
+            }
+            return expired.count
+        }
+    }
+
+    public func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport {
+        let sql = sql
+        let workerCutoff = now.addingTimeInterval(-policy.workers)
+        return try await database.write { connection in
+            let workers = try await connection.count(sql.pruneWorkers(stoppedBefore: workerCutoff))
+            let oldHistory = try await connection.count(sql.pruneHistory(receivedBefore: now.addingTimeInterval(-policy.history)))
+            let overLimit = try await connection.count(sql.pruneHistory(keepingNewest: policy.historyLimit))
+            try await connection.run(sql.pruneGroups(lastEventBefore: workerCutoff))
+            try await connection.run(WorkerSQL.pruneErrorCounters)
+            return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
+        }
+    }
+
+    public func holdsMaintenanceLease() async -> Bool {
+        await database.holdsMaintenanceLease()
+    }
+
+    public var services: [any Service] { database.services }
+
+    public func close() async throws {
+        try await database.close()
+    }
+}
