@@ -24,17 +24,19 @@ public final class PostgresDatabase: SQLDatabase {
         self.lease = PostgresMaintenanceLease(client: client, logger: logger)
     }
 
-    /// Applies pending migrations (one replica at a time) over a short-lived pool of its own, and
-    /// returns the database; its pool starts with ``services``.
+    /// Applies pending migrations (one replica at a time) over a connection of its own, and returns the
+    /// database; its pool starts with ``services``.
     public static func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresDatabase {
-        let migrating = PostgresClient(configuration: settings.client, backgroundLogger: logger)
         do {
             // Not under the operation timeout: a replica may wait here for another one's migration.
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { await migrating.run() }
-                try await migrating.withConnection { try await PostgresMigrations.migrate($0, logger: logger) }
-                group.cancelAll()
+            let connection = try await PostgresConnection.connect(configuration: settings.connection, id: 0, logger: logger)
+            do {
+                try await PostgresMigrations.migrate(connection, logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
             }
+            try await connection.close()
         } catch {
             throw storeError(error)
         }

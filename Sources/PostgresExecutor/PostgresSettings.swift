@@ -13,6 +13,8 @@ import Registry
 public struct PostgresSettings: Sendable {
     /// The postgres-nio client configuration.
     public let client: PostgresClient.Configuration
+    /// The same settings for one connection of its own (migrations run on one before the pool starts).
+    let connection: PostgresConnection.Configuration
     /// A short description without the password, for logs.
     public let description: String
 
@@ -31,12 +33,13 @@ public struct PostgresSettings: Sendable {
         var caOnly = TLSConfiguration.makeClientConfiguration()
         caOnly.certificateVerification = .noHostnameVerification
         let tls: PostgresClient.Configuration.TLS
+        let connectionTLS: PostgresConnection.Configuration.TLS
         switch parameters["sslmode"] ?? "prefer" {
-        case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(unverified)
-        case "require": tls = .require(unverified)
-        case "verify-ca": tls = .require(caOnly)
-        case "verify-full": tls = .require(.makeClientConfiguration())
+        case "disable": (tls, connectionTLS) = (.disable, .disable)
+        case "prefer", "allow": (tls, connectionTLS) = (.prefer(unverified), .prefer(try NIOSSLContext(configuration: unverified)))
+        case "require": (tls, connectionTLS) = (.require(unverified), .require(try NIOSSLContext(configuration: unverified)))
+        case "verify-ca": (tls, connectionTLS) = (.require(caOnly), .require(try NIOSSLContext(configuration: caOnly)))
+        case "verify-full": (tls, connectionTLS) = (.require(.makeClientConfiguration()), .require(try NIOSSLContext(configuration: .makeClientConfiguration())))
         case let other: throw StoreError.failed("sslmode '\(other)' is not one of disable, prefer, require, verify-ca, verify-full")
         }
         let database = components.path.drop { $0 == "/" }
@@ -44,11 +47,18 @@ public struct PostgresSettings: Sendable {
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
             password: components.password, database: database.isEmpty ? nil : String(database), tls: tls)
         configuration.options.maximumConnections = Int(parameters["pool_size"] ?? "") ?? 10
-        configuration.options.connectTimeout = .seconds(Int64(parameters["connect_timeout"] ?? "") ?? 10)
+        let connectTimeout = Int64(parameters["connect_timeout"] ?? "") ?? 10
+        configuration.options.connectTimeout = .seconds(connectTimeout)
+        var single = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : String(database), tls: connectionTLS)
+        single.options.connectTimeout = .seconds(connectTimeout)
         if let schema = parameters["search_path"] {
             configuration.options.additionalStartupParameters = [("search_path", schema)]
+            single.options.additionalStartupParameters = [("search_path", schema)]
         }
         client = configuration
+        connection = single
         description = "postgres://\(components.user ?? "postgres")@\(host):\(components.port ?? 5432)/\(database)"
     }
 }

@@ -61,6 +61,9 @@ struct StoreFixture: Sendable {
         await running.stop(store)
     }
 
+    /// The newest schema version of this kind of store.
+    var schemaVersion: Int { kind == .sqlite ? SQLiteMigrations.steps.count : PostgresMigrations.steps.count }
+
     /// Leaves the database as an older wokmanager would: the first `version` migrations, then `statements`.
     func prepare(schemaVersion version: Int, _ statements: [String]) async throws {
         switch kind {

@@ -50,6 +50,29 @@ struct StoreTests {
         await fixture.remove()
     }
 
+    @Test("a stored value that does not read as its column's type is an error naming the column", arguments: StoreKind.available)
+    func badValuesFailLoudly(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
+        func worker(_ id: String, status: String, heartbeats: String) -> String {
+            "INSERT INTO workers (id, grp, status, status_since, run_started_at, last_seen, last_received_at, heartbeats) "
+                + "VALUES ('\(id)', 'a', '\(status)', 0, 0, 0, 0, \(heartbeats))"
+        }
+        // SQLite keeps any value in any column; PostgreSQL only values of the column's type.
+        let badType = kind == .sqlite ? [worker("many", status: "running", heartbeats: "'many'")] : []
+        try await fixture.prepare(schemaVersion: fixture.schemaVersion, [worker("odd", status: "resting", heartbeats: "0")] + badType)
+        let store = try await fixture.open()
+        let expected = "column 'live_status' holds 'resting', expected a worker status"
+        let oddMessage = await #expect(throws: StoreError.self) { try await store.worker(id: "odd", liveness: now) }?.message
+        #expect(oddMessage == expected)
+        #expect(await #expect(throws: StoreError.self) { try await store.workers(WorkerQuery(id: .glob("o*")), liveness: now) }?.message == expected)
+        if kind == .sqlite {
+            let typeMessage = await #expect(throws: StoreError.self) { try await store.worker(id: "many", liveness: now) }?.message
+            #expect(typeMessage == "column 'heartbeats' holds text, expected an integer")
+        }
+        try await fixture.stop(store)
+        await fixture.remove()
+    }
+
     @Test("listing filters by id glob, group subtree or glob, and status as shown now", arguments: StoreKind.available)
     func filters(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in

@@ -199,7 +199,7 @@ struct WorkerSQL: Sendable {
     /// A worker row, with its status read from `statusColumn`: `status` as stored, or `live_status` as shown now.
     static func worker(from row: some SQLRow, statusColumn: String = "status") throws -> Worker {
         Worker(
-            id: try row.text("id"), group: try row.text("grp"), status: try status(row.text(statusColumn)),
+            id: try row.text("id"), group: try row.text("grp"), status: try status(row, statusColumn),
             statusSince: try row.date("status_since"), runStartedAt: try row.date("run_started_at"), lastSeen: try row.date("last_seen"),
             lastReceivedAt: try row.date("last_received_at"), ttl: try row.optionalDouble("ttl"), host: try row.optionalText("host"),
             pid: try row.optionalInt("pid"), version: try row.optionalText("version"), labels: try labels(row.text("labels")),
@@ -212,14 +212,14 @@ struct WorkerSQL: Sendable {
         guard let event = HistoryEvent(rawValue: eventName) else { throw StoreError.badColumn("event", "'\(eventName)'", expected: "an event name") }
         return HistoryEntry(
             sequence: Int64(try row.int("seq")), workerID: try row.text("worker_id"), group: try row.text("grp"), event: event,
-            status: try row.optionalText("status").map(status), at: try row.date("at"), receivedAt: try row.date("received_at"),
+            status: try row.optionalText("status") == nil ? nil : status(row, "status"), at: try row.date("at"), receivedAt: try row.date("received_at"),
             message: try row.optionalText("message"), action: try row.optionalText("action"), exitCode: try row.optionalInt("exit_code"),
             late: try row.int("late") != 0)
     }
 
     /// One row of ``groupCounts(liveness:)``: a stored status's count and how many of those expired.
     static func storedCount(from row: some SQLRow) throws -> (count: GroupCount, expired: Int) {
-        (GroupCount(group: try row.text("grp"), status: try status(row.text("status")), count: try row.int("n")), try row.int("expired"))
+        (GroupCount(group: try row.text("grp"), status: try status(row, "status"), count: try row.int("n")), try row.int("expired"))
     }
 
     /// Counts as shown now, ordered by group: expired running workers move from `running` to `lost`.
@@ -243,8 +243,9 @@ struct WorkerSQL: Sendable {
         (try row.text("name"), try row.text("label"), try row.int("value"))
     }
 
-    private static func status(_ text: String) throws -> WorkerStatus {
-        guard let status = WorkerStatus(rawValue: text) else { throw StoreError.badColumn("status", "'\(text)'", expected: "a worker status") }
+    private static func status(_ row: some SQLRow, _ column: String) throws -> WorkerStatus {
+        let text = try row.text(column)
+        guard let status = WorkerStatus(rawValue: text) else { throw StoreError.badColumn(column, "'\(text)'", expected: "a worker status") }
         return status
     }
 
