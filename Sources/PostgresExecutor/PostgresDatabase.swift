@@ -3,7 +3,6 @@ import Logging
 import PostgresNIO
 import Registry
 import ServiceLifecycle
-import Synchronization
 
 /// The database for several replicas: every replica reads and writes one PostgreSQL database.
 ///
@@ -49,10 +48,9 @@ public final class PostgresDatabase: SQLDatabase {
         var attempt = 0
         while true {
             do {
-                return try await bounded { operation in
+                return try await bounded {
                     try await client.withTransaction(logger: logger) { connection in
-                        operation.runs(on: connection)
-                        return try await body(Connection(connection: connection, logger: logger))
+                        try await body(Connection(connection: connection, logger: logger))
                     }
                 }
             } catch let error as StoreError where error.isConflict && attempt < 3 {
@@ -64,10 +62,9 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
         let (client, logger) = (client, logger)
-        return try await bounded { operation in
+        return try await bounded {
             try await client.withConnection { connection in
-                operation.runs(on: connection)
-                return try await body(Connection(connection: connection, logger: logger))
+                try await body(Connection(connection: connection, logger: logger))
             }
         }
     }
@@ -89,27 +86,36 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Runs one database operation, bounded by ``operationTimeout``, mapping PostgreSQL failures to
     /// ``StoreError``: a lost connection is `unavailable` (503, retry), a full disk `storageFull` (507).
-    /// postgres-nio cannot cancel a query in flight, so on time-out the connection the operation holds
-    /// (which `body` records) is closed: its query fails at once and the group ends.
-    private func bounded<T: Sendable>(_ body: @escaping @Sendable (BoundedOperation) async throws -> T) async throws -> T {
-        let operation = BoundedOperation()
-        do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body(operation) }
-                group.addTask {
-                    try await Task.sleep(for: Self.operationTimeout)
-                    await operation.expire()
-                    return nil
+    ///
+    /// `body` runs in a task of its own, cancelled at the deadline, not as a child task: a child would
+    /// be awaited, and postgres-nio cannot cancel a query already sent (after a database restart, one
+    /// such query was seen never to end). One stuck operation would then hold its request, the group
+    /// commit queued behind it and the shutdown. The deadline itself is a child task.
+    private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let (outcome, report) = AsyncStream<Result<T, any Error>>.makeStream()
+        let work = Task {
+            do {
+                report.yield(.success(try await body()))
+            } catch {
+                report.yield(.failure(error))
+            }
+        }
+        defer { work.cancel() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                guard (try? await Task.sleep(for: Self.operationTimeout)) != nil else { return }
+                report.yield(.failure(StoreError.unavailable(
+                    "the database did not answer within \(Self.operationTimeout); the write may or may not have been stored")))
+            }
+            defer { group.cancelAll() }
+            for await result in outcome {
+                do {
+                    return try result.get()
+                } catch {
+                    throw Self.storeError(error)
                 }
-                defer { group.cancelAll() }
-                guard let value = try await group.next() ?? nil else { throw CancellationError() }
-                return value
             }
-        } catch {
-            if operation.hasExpired {
-                throw StoreError.unavailable("the database did not answer within \(Self.operationTimeout); the write may or may not have been stored")
-            }
-            throw Self.storeError(error)
+            throw StoreError.closed
         }
     }
 
@@ -136,24 +142,4 @@ public final class PostgresDatabase: SQLDatabase {
         default: return .failed("database error \(state): \(message)")
         }
     }
-}
-
-/// One database operation under a deadline: the connection it holds, so that the deadline can close it.
-final class BoundedOperation: Sendable {
-    private let connection = Mutex<PostgresConnection?>(nil)
-    private let expired = Atomic(false)
-
-    /// Records the connection the operation runs on.
-    func runs(on connection: PostgresConnection) {
-        self.connection.withLock { $0 = connection }
-    }
-
-    /// The deadline passed: closes the connection, failing its query in flight.
-    func expire() async {
-        expired.store(true, ordering: .relaxed)
-        try? await connection.withLock { $0 }?.close()
-    }
-
-    /// `true` once the deadline passed.
-    var hasExpired: Bool { expired.load(ordering: .relaxed) }
 }

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Registry
 import ServiceLifecycle
 import Synchronization
 
@@ -46,11 +47,16 @@ final class PostgresMaintenanceLease: Service {
             held.store(true, ordering: .relaxed)
             defer { held.store(false, ordering: .relaxed) }
             logger.info("this replica now runs the periodic clean-up")
+            // A query written to a connection that has closed never answers (postgres-nio drops it), so
+            // each one is asked only of a connection still open; a closed one has lost the lock anyway.
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
+                guard !connection.isClosed else { throw StoreError.unavailable("the lease's connection closed") }
                 try await connection.query("SELECT 1", logger: logger)
             }
-            _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+            if !connection.isClosed {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+            }
         }
     }
 }
