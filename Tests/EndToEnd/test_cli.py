@@ -91,3 +91,22 @@ def test_run_keeps_working_when_the_server_is_down(tmp_path):
     assert done.stdout == "worked\n"
     assert "events are retried" in done.stderr
     assert "could not be delivered" in done.stderr
+
+
+def keys(folder, *arguments):
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("WOKMANAGER_")}
+    return subprocess.run([str(BINARY), "keys", *arguments], cwd=folder, capture_output=True, text=True, env=environment, timeout=30)
+
+
+def test_keys_list_names_the_file_it_read(tmp_path):
+    """From a folder with no keys file, `keys list` says where it looked and fails; next to the file it names it."""
+    missing = keys(tmp_path, "list")
+    expected = tmp_path / "data" / "wokmanager.keys"
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.startswith(f"wokmanager: no keys file at {expected}.") and "--keys-file" in missing.stderr
+    assert keys(tmp_path, "add", "grafana", "--role", "read").returncode == 0
+    listed = keys(tmp_path, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [f"Keys in {expected}:", "NAME     ROLE  GROUPS", "grafana  read  *"]
+    assert keys(tmp_path, "remove", "grafana").returncode == 0
+    assert keys(tmp_path, "list").stdout == f"No keys in {expected}.\n"
