@@ -38,13 +38,17 @@ struct TerminalTextTests {
         #expect(TerminalText(colour: false, now: now).word(.failed) == "failed")
     }
 
-    @Test("escape sequences and line breaks a worker sent are shown, not obeyed")
+    @Test("line breaks and escape sequences a worker sent are shown as a shell writes them, not obeyed")
     func hostileText() {
-        #expect(EscapedText.escaped("red \u{1B}[31m\nnext\u{7}") == "red \\u{1B}[31m\\u{A}next\\u{7}")
+        #expect(TerminalText.escaped("sh exited with status 3:\nboom") == "sh exited with status 3:\\nboom")
+        #expect(TerminalText.escaped("red \u{1B}[31m\r\n\tnext\u{7}\u{7F}") == "red \\x1b[31m\\r\\n\\tnext\\x07\\x7f")
+        #expect(TerminalText.escaped("\u{9B}31m \u{85} \u{202E}exe \u{2028} \u{200B} \u{E0001}") == "\\x9b31m \\x85 \\u202eexe \\u2028 \\u200b \\U000e0001")
+        #expect(TerminalText.escaped(#"C:\new ünïcode ⏎ 😀"#) == #"C:\new ünïcode ⏎ 😀"#)
         let output = WorkerListing.table([worker("x\u{1B}]0;pwned\u{7}", .running, seenAgo: 1, message: "a\r\nb")], text: TerminalText(colour: false, now: now))
         #expect(!output.contains("\u{1B}"))
         #expect(!output.contains("\r"))
         #expect(output.split(separator: "\n").count == 2)
+        #expect(output.contains(#"x\x1b]0;pwned\x07"#) && output.hasSuffix(#"a\r\nb"#))
     }
 
     @Test("the tree lists every node with its worst status and counts")

@@ -35,7 +35,7 @@ struct TerminalText {
         let status: WorkerStatus?
 
         init(_ text: String, status: WorkerStatus? = nil) {
-            self.text = EscapedText.escaped(text)
+            self.text = TerminalText.escaped(text)
             self.status = status
         }
     }
@@ -53,6 +53,30 @@ struct TerminalText {
         if hours > 0 { return "\(hours)h ago" }
         if minutes > 0 { return "\(minutes)m ago" }
         return "\(seconds)s ago"
+    }
+
+    /// `text` with every character that could steer a terminal (``EscapedText/isUnsafe(_:)``: controls, format
+    /// characters, line and paragraph separators) written as a shell's `$'…'` writes it: `\n`, `\r`, `\t`, then
+    /// `\x1b` below U+0100, `\u202e` up to U+FFFF and `\U000e0001` above. The rest is unchanged, backslashes
+    /// included (Windows paths and patterns stay readable); `--json` gives the exact text.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: EscapedText.isUnsafe) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            guard EscapedText.isUnsafe(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x100: result += String(format: "\\x%02x", scalar.value)
+            case _ where scalar.value < 0x10000: result += String(format: "\\u%04x", scalar.value)
+            default: result += String(format: "\\U%08x", scalar.value)
+            }
+        }
+        return result
     }
 
     /// JSON text with every unsafe character written as a `\u` escape. JSONEncoder escapes only U+0000 to
