@@ -93,6 +93,26 @@ def test_run_keeps_working_when_the_server_is_down(tmp_path):
     assert "could not be delivered" in done.stderr
 
 
+def test_json_is_what_jq_users_expect(server):
+    """--json: `[]` when nothing matches, `"key": value` with two-space indentation; --jsonl: one compact
+    object per line, nothing when nothing matches."""
+    empty = cli(server, "workers", "--json")
+    assert (empty.returncode, empty.stdout) == (0, "[]\n")
+    assert cli(server, "workers", "--jsonl").stdout == ""
+    for worker_id in ("a1", "a2"):
+        cli(server, "emit", "error", "--id", worker_id, "--group", "g", "--message", "bad row", "--action", "skipped")
+    pretty = cli(server, "workers", "--json").stdout
+    assert pretty.startswith('[\n  {\n    "error_count": 1,\n') and '"labels": {},' in pretty and " : " not in pretty
+    assert [w["id"] for w in json.loads(pretty)] == ["a1", "a2"]
+    lines = cli(server, "workers", "--jsonl").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a1", "a2"]
+    assert all(line.startswith('{"error_count":1,') for line in lines)
+    errors = cli(server, "errors", "--jsonl").stdout.splitlines()
+    assert sorted(json.loads(line)["worker_id"] for line in errors) == ["a1", "a2"]
+    both = cli(server, "workers", "--json", "--jsonl")
+    assert both.returncode != 0 and "--json" in both.stderr
+
+
 def keys(folder, *arguments):
     environment = {name: value for name, value in os.environ.items() if not name.startswith("WOKMANAGER_")}
     return subprocess.run([str(BINARY), "keys", *arguments], cwd=folder, capture_output=True, text=True, env=environment, timeout=30)

@@ -79,27 +79,6 @@ struct TerminalText {
         return result
     }
 
-    /// JSON text with every unsafe character written as a `\u` escape. JSONEncoder escapes only U+0000 to
-    /// U+001F, so C1 controls (U+009B is CSI to many terminals), bidirectional overrides and U+2028 would reach
-    /// the terminal raw. The escapes can only be inside strings (outside them JSON has nothing but
-    /// punctuation, literals and the encoder's own line breaks, which are kept), so the value is unchanged.
-    static func safeJSON(_ json: String) -> String {
-        var result = ""
-        for scalar in json.unicodeScalars {
-            if scalar != "\n" && EscapedText.isUnsafe(scalar) {
-                for unit in String(scalar).utf16 { result += "\\u" + hex4(unit) }
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    private static func hex4(_ unit: UInt16) -> String {
-        let digits = String(unit, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
-    }
-
     private func paint(_ cell: Cell) -> String {
         guard colour, let status = cell.status else { return cell.text }
         let code =
