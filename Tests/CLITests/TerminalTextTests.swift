@@ -51,6 +51,25 @@ struct TerminalTextTests {
         #expect(output.contains(#"x\x1b]0;pwned\x07"#) && output.hasSuffix(#"a\r\nb"#))
     }
 
+    @Test("a failed worker's MESSAGE says why: the exit code and the error that ended its run")
+    func failureReasons() {
+        var exited = worker("job-3", .failed, seenAgo: 1, message: "importing")
+        exited.exitCode = 3
+        var aborted = worker("py", .failed, seenAgo: 1)
+        aborted.exitCode = 0  // an aborted error, then a clean stop: still failed
+        var silent = worker("job-9", .failed, seenAgo: 1, message: "importing")
+        silent.exitCode = 9
+        let running = worker("ok", .running, seenAgo: 1, message: "importing")
+        func error(_ id: String, _ message: String) -> HistoryEntry {
+            HistoryEntry(workerID: id, group: "product.importer", event: "error", status: nil, at: now, receivedAt: now, message: message, action: "aborted")
+        }
+        let table = WorkerListing.table(
+            [exited, aborted, silent, running], failures: ["job-3": error("job-3", "sh exited with status 3:\nboom"), "py": error("py", "ValueError: bad")],
+            text: TerminalText(colour: false, now: now))
+        let messages = table.split(separator: "\n").dropFirst().map { $0.split(separator: "  ").last.map(String.init) }
+        #expect(messages == [#"exit 3: sh exited with status 3:\nboom"#, "ValueError: bad", "exit 9", "importing"])
+    }
+
     @Test("the tree lists every node with its worst status and counts")
     func tree() {
         let root = DomainNode.tree(from: [

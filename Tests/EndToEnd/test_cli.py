@@ -93,6 +93,20 @@ def test_run_keeps_working_when_the_server_is_down(tmp_path):
     assert "could not be delivered" in done.stderr
 
 
+def test_failed_workers_say_why_in_the_table(server):
+    """MESSAGE of a failed worker: the exit code and the error that aborted the run, its line break shown as
+    a shell writes it; other workers keep their latest message."""
+    cli(server, "run", "--id", "job-fail", "--group", "cron.nightly", "--", "sh", "-c", "echo 'disk quota exceeded' >&2; exit 3")
+    cli(server, "emit", "started", "--id", "job-ok", "--group", "cron.nightly")
+    cli(server, "emit", "message", "--id", "job-ok", "--group", "cron.nightly", "--message", "importing")
+    rows = {line.split()[0]: line for line in cli(server, "workers").stdout.splitlines()[1:]}
+    assert rows["job-fail"].endswith("exit 3: sh exited with status 3:\\ndisk quota exceeded"), rows
+    assert rows["job-ok"].endswith("importing"), rows
+    shown = cli(server, "show", "job-fail").stdout
+    assert "error  failed aborted sh exited with status 3:\\ndisk quota exceeded" in shown
+    assert "\\u{A}" not in shown
+
+
 def test_json_is_what_jq_users_expect(server):
     """--json: `[]` when nothing matches, `"key": value` with two-space indentation; --jsonl: one compact
     object per line, nothing when nothing matches."""

@@ -26,7 +26,10 @@ extension WokManager {
         func run() async throws {
             let client = try server.client()
             let workers = try await failing { try await WorkerListing.all(client: client, id: id, group: group, statuses: status) }
-            try format.write(workers) { WorkerListing.table(workers, text: TerminalText(colour: TerminalText.wantsColour())) }
+            let failures = format == .table ? try await failing { try await FailureReasons.errors(of: workers, client: client) } : [:]
+            try format.write(workers) {
+                WorkerListing.table(workers, failures: failures, text: TerminalText(colour: TerminalText.wantsColour()))
+            }
         }
     }
 

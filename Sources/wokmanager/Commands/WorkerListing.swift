@@ -28,12 +28,14 @@ enum WorkerListing {
         return encoded.isEmpty ? path : path + "?" + encoded
     }
 
-    /// The workers table: id, group, status, last seen, host, latest message.
-    static func table(_ workers: [Worker], text: TerminalText) -> String {
+    /// The workers table: id, group, status, last seen, host, and the latest message or, for a failed worker, why
+    /// it failed (its exit code and the error in `failures` that ended its run; see ``FailureReasons``).
+    static func table(_ workers: [Worker], failures: [String: HistoryEntry] = [:], text: TerminalText) -> String {
         guard !workers.isEmpty else { return "No workers match." }
         let rows = workers.map { worker in
-            [TerminalText.Cell(worker.id), .init(worker.group), text.status(worker.status), .init(text.ago(worker.lastSeen)),
-             .init(worker.host ?? ""), .init(worker.message ?? "")]
+            let failure = worker.status == .failed ? FailureReasons.text(of: worker, error: failures[worker.id]) : nil
+            return [TerminalText.Cell(worker.id), .init(worker.group), text.status(worker.status), .init(text.ago(worker.lastSeen)),
+                    .init(worker.host ?? ""), .init(failure ?? worker.message ?? "")]
         }
         return text.table(header: ["ID", "GROUP", "STATUS", "LAST SEEN", "HOST", "MESSAGE"], rows: rows)
     }
