@@ -64,7 +64,7 @@ struct Keys: ParsableCommand {
                 FileHandle.standardError.write(Data("""
                     wokmanager: no keys file at \(path). It is beside the server's database: run this in the folder \
                     `wokmanager serve` runs in, or give --database or --keys-file. (Keys given with --api-key or \
-                    WOKMANAGER_API_KEYS are in no file.)
+                    WOKMANAGER_API_KEYS are not kept in any file.)
 
                     """.utf8))
                 throw ExitCode.failure
