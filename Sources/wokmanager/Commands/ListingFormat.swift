@@ -9,7 +9,7 @@ enum ListingFormat: String, EnumerableFlag {
 
     static func help(for value: ListingFormat) -> ArgumentHelp? {
         switch value {
-        case .table: "Print a table (the default)."
+        case .table: "Print a table."
         case .json: "Print a JSON array, laid out as jq does."
         case .jsonl: "Print JSON Lines: one compact object per line, none when nothing matches."
         }
