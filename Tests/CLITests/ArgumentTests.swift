@@ -12,7 +12,15 @@ struct ArgumentTests {
         #expect(command.id == "Imp*")
         #expect(command.group == "product")
         #expect(command.status == [.lost, .failed])
-        #expect(command.json)
+        #expect(command.format == .json)
+    }
+
+    @Test("listings print a table unless --json or --jsonl is given, and refuse both")
+    func listingFormats() throws {
+        #expect((try WokManager.parseAsRoot(["workers"]) as? WokManager.Workers)?.format == .table)
+        #expect((try WokManager.parseAsRoot(["workers", "--jsonl"]) as? WokManager.Workers)?.format == .jsonl)
+        #expect((try WokManager.parseAsRoot(["errors", "--jsonl"]) as? WokManager.Errors)?.format == .jsonl)
+        #expect(throws: (any Error).self) { try WokManager.parseAsRoot(["workers", "--json", "--jsonl"]) }
     }
 
     @Test("an unknown status is refused with the choices")

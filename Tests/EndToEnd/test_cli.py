@@ -91,3 +91,56 @@ def test_run_keeps_working_when_the_server_is_down(tmp_path):
     assert done.stdout == "worked\n"
     assert "events are retried" in done.stderr
     assert "could not be delivered" in done.stderr
+
+
+def test_failed_workers_say_why_in_the_table(server):
+    """MESSAGE of a failed worker: the exit code and the error that aborted the run, its line break shown as
+    a shell writes it; other workers keep their latest message."""
+    cli(server, "run", "--id", "job-fail", "--group", "cron.nightly", "--", "sh", "-c", "echo 'disk quota exceeded' >&2; exit 3")
+    cli(server, "emit", "started", "--id", "job-ok", "--group", "cron.nightly")
+    cli(server, "emit", "message", "--id", "job-ok", "--group", "cron.nightly", "--message", "importing")
+    rows = {line.split()[0]: line for line in cli(server, "workers").stdout.splitlines()[1:]}
+    assert rows["job-fail"].endswith("exit 3: sh exited with status 3:\\ndisk quota exceeded"), rows
+    assert rows["job-ok"].endswith("importing"), rows
+    shown = cli(server, "show", "job-fail").stdout
+    assert "error  failed aborted sh exited with status 3:\\ndisk quota exceeded" in shown
+    assert "\\u{A}" not in shown
+
+
+def test_json_is_what_jq_users_expect(server):
+    """--json: `[]` when nothing matches, `"key": value` with two-space indentation; --jsonl: one compact
+    object per line, nothing when nothing matches."""
+    empty = cli(server, "workers", "--json")
+    assert (empty.returncode, empty.stdout) == (0, "[]\n")
+    assert cli(server, "workers", "--jsonl").stdout == ""
+    for worker_id in ("a1", "a2"):
+        cli(server, "emit", "error", "--id", worker_id, "--group", "g", "--message", "bad row", "--action", "skipped")
+    pretty = cli(server, "workers", "--json").stdout
+    assert pretty.startswith('[\n  {\n    "error_count": 1,\n') and '"labels": {},' in pretty and " : " not in pretty
+    assert [w["id"] for w in json.loads(pretty)] == ["a1", "a2"]
+    lines = cli(server, "workers", "--jsonl").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a1", "a2"]
+    assert all(line.startswith('{"error_count":1,') for line in lines)
+    errors = cli(server, "errors", "--jsonl").stdout.splitlines()
+    assert sorted(json.loads(line)["worker_id"] for line in errors) == ["a1", "a2"]
+    both = cli(server, "workers", "--json", "--jsonl")
+    assert both.returncode != 0 and "--json" in both.stderr
+
+
+def keys(folder, *arguments):
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("WOKMANAGER_")}
+    return subprocess.run([str(BINARY), "keys", *arguments], cwd=folder, capture_output=True, text=True, env=environment, timeout=30)
+
+
+def test_keys_list_names_the_file_it_read(tmp_path):
+    """From a folder with no keys file, `keys list` says where it looked and fails; next to the file it names it."""
+    missing = keys(tmp_path, "list")
+    expected = tmp_path / "data" / "wokmanager.keys"
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.startswith(f"wokmanager: no keys file at {expected}.") and "--keys-file" in missing.stderr
+    assert keys(tmp_path, "add", "grafana", "--role", "read").returncode == 0
+    listed = keys(tmp_path, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [f"Keys in {expected}:", "NAME     ROLE  GROUPS", "grafana  read  *"]
+    assert keys(tmp_path, "remove", "grafana").returncode == 0
+    assert keys(tmp_path, "list").stdout == f"No keys in {expected}.\n"

@@ -6,7 +6,7 @@ end-to-end test per channel, each with values built to break out of it.
 - Prometheus: label values in /metrics (`promtool check metrics`, and every value reads back the same).
 - Log lines: paths, ids and messages with line breaks and escape sequences forge no line of the server's log.
 - CLI output: escape sequences, line breaks, C1 controls and bidirectional overrides are shown escaped by
-  `wokmanager workers`, `show`, `errors` and `tree`, in tables and in --json.
+  `wokmanager workers`, `show`, `errors` and `tree`, in tables and in --json and --jsonl.
 - Static files: no path, however encoded, reads a file outside Public/.
 """
 import http.client
@@ -256,8 +256,8 @@ def cli(server, *arguments):
 def test_cli_output_escapes_terminal_controls(server):
     """Escape sequences (OSC title, clear screen), BEL, CR/LF, C1 CSI, DEL, NEL, U+2028, zero-width and
     right-to-left override characters in ids, groups, messages, actions, hosts and labels reach no
-    terminal raw: tables show them as \\u{...}; --json writes them as \\u escapes and still parses back
-    to exactly what the worker sent."""
+    terminal raw: tables show them as a shell writes them (\\n, \\x1b, \\u202e); --json and --jsonl write
+    them as \\u escapes and still parse back to exactly what the worker sent."""
     post(server, [
         {"id": TERMINAL_ID, "group": TERMINAL_GROUP, "event": "started", "host": "h\x1b[1m", "labels": {"k": "v\x1b[7m"}},
         {"id": TERMINAL_ID, "group": TERMINAL_GROUP, "event": "message", "message": TERMINAL_TEXT},
@@ -271,18 +271,21 @@ def test_cli_output_escapes_terminal_controls(server):
     }
     for name, output in tables.items():
         assert not UNSAFE.search(output), (name, output)
-    assert "evil\\u{202E}txt.exe" in tables["workers"] and "m\\u{1B}]0;pwned\\u{7}\\u{1B}[2J\\u{D}\\u{A}forged line" in tables["workers"]
-    for shown in ("h\\u{1B}[1m", "k=v\\u{1B}[7m", "\\u{9B}31m csi \\u{7F} del \\u{85} nel \\u{2028} ls \\u{200B} zw"):
+    assert "evil\\u202etxt.exe" in tables["workers"] and "m\\x1b]0;pwned\\x07\\x1b[2J\\r\\nforged line" in tables["workers"]
+    for shown in ("h\\x1b[1m", "k=v\\x1b[7m", "\\x9b31m csi \\x7f del \\x85 nel \\u2028 ls \\u200b zw"):
         assert shown in tables["show"], shown
-    assert "a\\u{1B}[5m" in tables["errors"] and "\\u{202E}evil" in tables["tree"]
+    assert "a\\x1b[5m" in tables["errors"] and "\\u202eevil" in tables["tree"]
     assert len(tables["workers"].splitlines()) == 2  # the header and one row: no line break got through
 
     workers = cli(server, "workers", "--json")
     detail = cli(server, "show", TERMINAL_ID, "--json")
     errors = cli(server, "errors", "--json")
     tree = cli(server, "tree", "--json")
-    for output in (workers, detail, errors, tree):
+    lines = cli(server, "workers", "--jsonl") + cli(server, "errors", "--jsonl")
+    for output in (workers, detail, errors, tree, lines):
         assert not UNSAFE.search(output), output
+    assert [(entry.get("id", entry.get("worker_id")), entry["message"]) for entry in map(json.loads, lines.splitlines())] == [
+        (TERMINAL_ID, TERMINAL_TEXT)] * 2
     assert [(w["id"], w["group"], w["message"], w["host"], w["labels"]) for w in json.loads(workers)] == [
         (TERMINAL_ID, TERMINAL_GROUP, TERMINAL_TEXT, "h\x1b[1m", {"k": "v\x1b[7m"})]
     assert json.loads(detail)["errors"][0]["action"] == "a\x1b[5m"

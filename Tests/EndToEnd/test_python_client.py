@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -90,6 +91,30 @@ def test_context_manager_reports_a_failure_and_lets_the_exception_through(server
     assert detail["worker"]["status"] == "failed"
     assert detail["errors"][0]["message"] == "ValueError: bad input file"
     assert detail["errors"][0]["action"] == "aborted"
+
+
+def test_a_message_or_error_after_the_run_is_kept_with_it_across_a_restart(server):
+    """The README's example: a `message` sent after the `with` block (or an `error` after a failed run) is
+    stored with the run that ended and starts no new one, so once the TTL has passed, after a restart of the
+    server too, the worker is still stopped (or failed), never lost."""
+    client = wokmanager.Client(server.url(""), api_key=KEY)
+    with client.worker("Py05", "python.jobs", ttl=1, heartbeat_interval=0.2):
+        pass
+    assert client.send("message", "Py05", "python.jobs", message="done")["status"] == "stopped"
+    with pytest.raises(ValueError):
+        with client.worker("Py06", "python.jobs", ttl=1, heartbeat_interval=0.2):
+            raise ValueError("bad input file")
+    assert client.send("error", "Py06", "python.jobs", message="cleanup failed", action="logged")["status"] == "failed"
+    server.stop()
+    server.start()
+    time.sleep(1.5)  # past the one-second TTL, counted from the restart
+    stopped, failed = client.worker_detail("Py05"), client.worker_detail("Py06")
+    assert (stopped["worker"]["status"], stopped["worker"]["exit_code"], stopped["worker"]["message"]) == ("stopped", 0, "done")
+    assert [h["status"] for h in stopped["history"]] == ["stopped", "running"]
+    assert (failed["worker"]["status"], failed["worker"]["exit_code"], failed["worker"]["error_count"]) == ("failed", 1, 2)
+    assert [e["message"] for e in failed["errors"]] == ["cleanup failed", "ValueError: bad input file"]
+    assert [h["status"] for h in failed["history"]] == ["failed", "running"]
+    assert [w["id"] for w in client.workers(id="Py0*", status="lost")] == []
 
 
 def test_a_server_that_is_down_never_breaks_the_worker(caplog):

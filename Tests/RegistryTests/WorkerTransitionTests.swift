@@ -75,6 +75,42 @@ struct WorkerTransitionTests {
         #expect(entries.compactMap(\.status) == [.running, .failed, .running])
     }
 
+    @Test("a message or an error after the stop belongs to the finished run: no new run, no new status",
+          arguments: [WorkerStatus.stopped, .failed])
+    func afterTheRunEnded(ended: WorkerStatus) {
+        let stop = event(.stopped, at: 2, exitCode: ended == .failed ? 3 : 0)
+        let (worker, entries, outcomes) = replay([
+            event(.started, ttl: 30), stop, event(.message, at: 3, message: "done"),
+            event(.error, at: 4, message: "cleanup", action: "logged"), event(.error, at: 5, message: "late abort", action: "aborted"),
+        ])
+        #expect(worker?.status == ended)
+        #expect(worker?.statusSince == t0.addingTimeInterval(2))
+        #expect(worker?.runStartedAt == t0)
+        #expect(worker?.exitCode == stop.exitCode)
+        #expect(worker?.message == "done")
+        #expect(worker?.errorCount == 2)
+        #expect(entries.map(\.event) == ["started", "stopped", "message", "error", "error"])
+        #expect(entries.compactMap(\.status) == [.running, ended])
+        #expect(outcomes.dropFirst().map(\.status) == [ended, ended, ended, ended])
+    }
+
+    @Test("after the stop, a heartbeat begins the next run")
+    func heartbeatAfterStop() {
+        let (worker, entries, _) = replay([event(.started), event(.stopped, at: 2), event(.message, at: 3, message: "done"), event(.heartbeat, at: 4)])
+        #expect(worker?.status == .running)
+        #expect(worker?.runStartedAt == t0.addingTimeInterval(4))
+        #expect(worker?.exitCode == nil)
+        #expect(entries.compactMap(\.status) == [.running, .stopped, .running])
+    }
+
+    @Test("a lost worker's run has not ended: a message shows it alive and running again")
+    func messageFromLostWorker() {
+        let (worker, entries, _) = replay(
+            [event(.started, ttl: 30), event(.message, at: 100, message: "still importing")], liveness: liveness(at: 100))
+        #expect(worker?.status == .running)
+        #expect(entries.compactMap(\.status) == [.running, .lost, .running])
+    }
+
     @Test("a worker first seen through a heartbeat is running, and that is recorded once")
     func implicitStart() {
         let (worker, entries, _) = replay([event(.heartbeat), event(.heartbeat, at: 1)])

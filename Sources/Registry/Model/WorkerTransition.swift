@@ -72,8 +72,13 @@ public struct WorkerTransition: Sendable, Equatable {
         return event.kind == .stopped ? .stopped : .running
     }
 
-    /// A run that already failed (an aborted error) stays failed when it then reports its stop.
+    /// A run that already failed (an aborted error) stays failed when it then reports its stop. A `message` or
+    /// an `error` after the run ended (stopped or failed) belongs to that run: it changes neither the status nor
+    /// the run. Only `started` or a `heartbeat` begins the next one. (A lost worker's run has not ended: anything
+    /// it sends shows it alive.)
     private static func targetStatus(of event: WorkerEvent, after current: WorkerStatus) -> WorkerStatus {
+        let runEnded = current == .stopped || current == .failed
+        if runEnded && (event.kind == .message || event.kind == .error) { return current }
         let target = targetStatus(of: event)
         return target == .stopped && current == .failed ? .failed : target
     }

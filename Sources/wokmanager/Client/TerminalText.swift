@@ -35,7 +35,7 @@ struct TerminalText {
         let status: WorkerStatus?
 
         init(_ text: String, status: WorkerStatus? = nil) {
-            self.text = EscapedText.escaped(text)
+            self.text = TerminalText.escaped(text)
             self.status = status
         }
     }
@@ -55,25 +55,28 @@ struct TerminalText {
         return "\(seconds)s ago"
     }
 
-    /// JSON text with every unsafe character written as a `\u` escape. JSONEncoder escapes only U+0000 to
-    /// U+001F, so C1 controls (U+009B is CSI to many terminals), bidirectional overrides and U+2028 would reach
-    /// the terminal raw. The escapes can only be inside strings (outside them JSON has nothing but
-    /// punctuation, literals and the encoder's own line breaks, which are kept), so the value is unchanged.
-    static func safeJSON(_ json: String) -> String {
+    /// `text` with every character that could steer a terminal (``EscapedText/isUnsafe(_:)``: controls, format
+    /// characters, line and paragraph separators) written as a shell's `$'…'` writes it: `\n`, `\r`, `\t`, then
+    /// `\x1b` below U+0100, `\u202e` up to U+FFFF and `\U000e0001` above. The rest is unchanged, backslashes
+    /// included (Windows paths and patterns stay readable); `--json` gives the exact text.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: EscapedText.isUnsafe) else { return text }
         var result = ""
-        for scalar in json.unicodeScalars {
-            if scalar != "\n" && EscapedText.isUnsafe(scalar) {
-                for unit in String(scalar).utf16 { result += "\\u" + hex4(unit) }
-            } else {
+        for scalar in text.unicodeScalars {
+            guard EscapedText.isUnsafe(scalar) else {
                 result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x100: result += String(format: "\\x%02x", scalar.value)
+            case _ where scalar.value < 0x10000: result += String(format: "\\u%04x", scalar.value)
+            default: result += String(format: "\\U%08x", scalar.value)
             }
         }
         return result
-    }
-
-    private static func hex4(_ unit: UInt16) -> String {
-        let digits = String(unit, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
     }
 
     private func paint(_ cell: Cell) -> String {

@@ -30,7 +30,7 @@ extension WokManager {
             if let exitCode { body["exit_code"] = .integer(exitCode) }
             let client = try server.client()
             let answer = try await failing { try await client.post(event: body) }
-            print("\(EscapedText.escaped(answer.id)): \(answer.status.rawValue)" + (answer.late ? " (late event: kept in history only)" : ""))
+            print("\(TerminalText.escaped(answer.id)): \(answer.status.rawValue)" + (answer.late ? " (late event: kept in history only)" : ""))
         }
     }
 }

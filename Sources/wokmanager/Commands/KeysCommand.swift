@@ -19,10 +19,12 @@ struct Keys: ParsableCommand {
         @Option(name: .customLong("database"), help: "The server's SQLite file; the keys file is beside it (WOKMANAGER_DATABASE; default ./data/wokmanager.sqlite).")
         var databasePath: String?
 
+        /// The file's absolute path, so that messages name exactly the file that was read.
         var path: String {
             let setting = Setting()
-            if let file = setting.value(keysFile, "WOKMANAGER_KEYS_FILE") { return file }
-            return KeysFile.path(besideDatabase: setting.value(databasePath, "WOKMANAGER_DATABASE") ?? "./data/wokmanager.sqlite")
+            let file = setting.value(keysFile, "WOKMANAGER_KEYS_FILE")
+                ?? KeysFile.path(besideDatabase: setting.value(databasePath, "WOKMANAGER_DATABASE") ?? "./data/wokmanager.sqlite")
+            return URL(fileURLWithPath: file).standardizedFileURL.path
         }
     }
 
@@ -57,7 +59,19 @@ struct Keys: ParsableCommand {
         @OptionGroup var location: Location
 
         func run() throws {
-            let keys = try KeysFile.load(at: location.path)
+            let path = location.path
+            guard FileManager.default.fileExists(atPath: path) else {
+                FileHandle.standardError.write(Data("""
+                    wokmanager: no keys file at \(path). It is beside the server's database: run this in the folder \
+                    `wokmanager serve` runs in, or give --database or --keys-file. (Keys given with --api-key or \
+                    WOKMANAGER_API_KEYS are not kept in any file.)
+
+                    """.utf8))
+                throw ExitCode.failure
+            }
+            let keys = try KeysFile.load(at: path)
+            guard !keys.isEmpty else { return print("No keys in \(path).") }
+            print("Keys in \(path):")
             let rows = [["NAME", "ROLE", "GROUPS"]] + keys.map { [$0.name, $0.role.rawValue, $0.scope?.text ?? "*"] }
             let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
             for row in rows {

@@ -12,17 +12,6 @@ func failing<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// Prints JSON the way the server sent it, re-indented, with control characters escaped (see ``TerminalText/safeJSON(_:)``).
-func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .custom { date, encoder in
-        var container = encoder.singleValueContainer()
-        try container.encode(RFC3339.format(date))
-    }
-    print(TerminalText.safeJSON(String(decoding: try encoder.encode(value), as: UTF8.self)))
-}
-
 extension WokManager {
     /// `wokmanager workers`: the workers, as a table or JSON.
     struct Workers: AsyncParsableCommand {
@@ -32,15 +21,14 @@ extension WokManager {
         @Option(help: "An id or a glob (Importer*).") var id: String?
         @Option(help: "A group and everything below it (product), or a glob (product.*).") var group: String?
         @Option(help: "Only these statuses (repeat: --status lost --status failed).") var status: [WorkerStatus] = []
-        @Flag(help: "Print JSON instead of a table.") var json = false
+        @Flag var format: ListingFormat = .table
 
         func run() async throws {
             let client = try server.client()
             let workers = try await failing { try await WorkerListing.all(client: client, id: id, group: group, statuses: status) }
-            if json {
-                try printJSON(workers)
-            } else {
-                print(WorkerListing.table(workers, text: TerminalText(colour: TerminalText.wantsColour())))
+            let failures = format == .table ? try await failing { try await FailureReasons.errors(of: workers, client: client) } : [:]
+            try format.write(workers) {
+                WorkerListing.table(workers, failures: failures, text: TerminalText(colour: TerminalText.wantsColour()))
             }
         }
     }
@@ -54,7 +42,7 @@ extension WokManager {
 
         func run() async throws {
             let root = try await failing { try await server.client().get("/domains", as: DomainNode.self) }
-            if json { return try printJSON(root) }
+            if json { return print(try JSONOutput.pretty(root)) }
             print(TreeListing.lines(root, text: TerminalText(colour: TerminalText.wantsColour())).joined(separator: "\n"))
         }
     }
@@ -68,7 +56,7 @@ extension WokManager {
         @Option(help: "Only errors at or after this time (RFC 3339, Unix seconds, or now).") var since: String?
         @Option(help: "Only this worker's errors.") var worker: String?
         @Option(help: "How many (1 to 1000).") var limit = 50
-        @Flag(help: "Print JSON.") var json = false
+        @Flag var format: ListingFormat = .table
 
         struct Answer: Codable { let errors: [HistoryEntry] }
 
@@ -78,12 +66,13 @@ extension WokManager {
             if let since { query.append(URLQueryItem(name: "since", value: since)) }
             if let worker { query.append(URLQueryItem(name: "worker", value: worker)) }
             let answer = try await failing { try await server.client().get(WorkerListing.path("/errors", query), as: Answer.self) }
-            if json { return try printJSON(answer.errors) }
-            let text = TerminalText(colour: TerminalText.wantsColour())
-            let rows = answer.errors.map { entry in
-                [TerminalText.Cell(text.ago(entry.at)), .init(entry.workerID), .init(entry.group), .init(entry.action ?? ""), .init(entry.message ?? "")]
+            try format.write(answer.errors) {
+                let text = TerminalText(colour: TerminalText.wantsColour())
+                let rows = answer.errors.map { entry in
+                    [TerminalText.Cell(text.ago(entry.at)), .init(entry.workerID), .init(entry.group), .init(entry.action ?? ""), .init(entry.message ?? "")]
+                }
+                return rows.isEmpty ? "No errors." : text.table(header: ["WHEN", "WORKER", "GROUP", "ACTION", "MESSAGE"], rows: rows)
             }
-            print(rows.isEmpty ? "No errors." : text.table(header: ["WHEN", "WORKER", "GROUP", "ACTION", "MESSAGE"], rows: rows))
         }
     }
 
@@ -98,7 +87,7 @@ extension WokManager {
         func run() async throws {
             let path = "/workers/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
             let detail = try await failing { try await server.client().get(path, as: WorkerDetail.self) }
-            if json { return try printJSON(detail) }
+            if json { return print(try JSONOutput.pretty(detail)) }
             print(WorkerListing.detail(detail, text: TerminalText(colour: TerminalText.wantsColour())))
         }
     }

@@ -28,12 +28,14 @@ enum WorkerListing {
         return encoded.isEmpty ? path : path + "?" + encoded
     }
 
-    /// The workers table: id, group, status, last seen, host, latest message.
-    static func table(_ workers: [Worker], text: TerminalText) -> String {
+    /// The workers table: id, group, status, last seen, host, and the latest message or, for a failed worker, why
+    /// it failed (its exit code and the error in `failures` that ended its run; see ``FailureReasons``).
+    static func table(_ workers: [Worker], failures: [String: HistoryEntry] = [:], text: TerminalText) -> String {
         guard !workers.isEmpty else { return "No workers match." }
         let rows = workers.map { worker in
-            [TerminalText.Cell(worker.id), .init(worker.group), text.status(worker.status), .init(text.ago(worker.lastSeen)),
-             .init(worker.host ?? ""), .init(worker.message ?? "")]
+            let failure = worker.status == .failed ? FailureReasons.text(of: worker, error: failures[worker.id]) : nil
+            return [TerminalText.Cell(worker.id), .init(worker.group), text.status(worker.status), .init(text.ago(worker.lastSeen)),
+                    .init(worker.host ?? ""), .init(failure ?? worker.message ?? "")]
         }
         return text.table(header: ["ID", "GROUP", "STATUS", "LAST SEEN", "HOST", "MESSAGE"], rows: rows)
     }
@@ -42,27 +44,27 @@ enum WorkerListing {
     static func detail(_ detail: WorkerDetail, text: TerminalText) -> String {
         let worker = detail.worker
         var lines = [
-            "\(EscapedText.escaped(worker.id))  \(text.word(worker.status))",
-            "  group        \(EscapedText.escaped(worker.group))",
+            "\(TerminalText.escaped(worker.id))  \(text.word(worker.status))",
+            "  group        \(TerminalText.escaped(worker.group))",
             "  last seen    \(text.ago(worker.lastSeen)) (\(RFC3339.format(worker.lastSeen)))",
             "  run started  \(text.ago(worker.runStartedAt))",
         ]
-        if let host = worker.host { lines.append("  host         \(EscapedText.escaped(host))" + (worker.pid.map { " (pid \($0))" } ?? "")) }
-        if let version = worker.version { lines.append("  version      \(EscapedText.escaped(version))") }
+        if let host = worker.host { lines.append("  host         \(TerminalText.escaped(host))" + (worker.pid.map { " (pid \($0))" } ?? "")) }
+        if let version = worker.version { lines.append("  version      \(TerminalText.escaped(version))") }
         if let exitCode = worker.exitCode { lines.append("  exit code    \(exitCode)") }
         lines.append("  heartbeats   \(worker.heartbeats)")
         lines.append("  errors       \(worker.errorCount)")
         for (key, value) in worker.labels.sorted(by: { $0.key < $1.key }) {
-            lines.append("  label        \(EscapedText.escaped(key))=\(EscapedText.escaped(value))")
+            lines.append("  label        \(TerminalText.escaped(key))=\(TerminalText.escaped(value))")
         }
-        if let message = worker.message { lines.append("  message      \(EscapedText.escaped(message))") }
+        if let message = worker.message { lines.append("  message      \(TerminalText.escaped(message))") }
         let sections: [(String, [HistoryEntry])] = [("History", detail.history), ("Errors", detail.errors), ("Messages", detail.messages)]
         for (title, entries) in sections where !entries.isEmpty {
             lines.append("")
             lines.append(title)
             for entry in entries {
                 let what = [entry.status?.rawValue, entry.action, entry.message, entry.late ? "(late)" : nil].compactMap { $0 }
-                lines.append("  \(text.ago(entry.at))  \(entry.event.rawValue)  \(EscapedText.escaped(what.joined(separator: " ")))")
+                lines.append("  \(text.ago(entry.at))  \(entry.event.rawValue)  \(TerminalText.escaped(what.joined(separator: " ")))")
             }
         }
         return lines.joined(separator: "\n")
@@ -76,7 +78,7 @@ enum TreeListing {
         if depth >= 0 {
             let counts = node.counts
             let worst = node.worstStatus.map { " " + text.word($0) } ?? ""
-            lines.append(String(repeating: "  ", count: depth) + EscapedText.escaped(node.name) + worst
+            lines.append(String(repeating: "  ", count: depth) + TerminalText.escaped(node.name) + worst
                 + "  running \(counts.running), lost \(counts.lost), failed \(counts.failed), stopped \(counts.stopped)")
         } else if node.children.isEmpty {
             lines.append("No workers have reported yet.")
