@@ -6,6 +6,7 @@ import Registry
 ///
 /// Validation errors are 400; a full disk is 507 and an unreachable store 503 (retry later); any other
 /// failure is logged and answers a 500 that says no more than that.
+/// Ours: Hummingbird answers an `HTTPError` without a message, and any other error, with an empty body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
