@@ -61,9 +61,9 @@ func openStore(_ configuration: ServerConfiguration, logger: Logger) async throw
     return try await PostgresStore.open(settings: settings, logger: logger)
 }
 
-/// The routes, with JSON errors everywhere, gzip where the client allows it, and a key of the right role
-/// where one is required: `write` to report events, `admin` to deregister, `read` for reads when
-/// ``ServerConfiguration/readsRequireKey`` is set.
+/// The routes, with JSON errors everywhere (405 with `Allow` for a routed path's other methods), gzip where the
+/// client allows it, and a key of the right role where one is required: `write` to report events, `admin` to
+/// deregister, `read` for reads when ``ServerConfiguration/readsRequireKey`` is set.
 func buildRouter(
     registry: Registry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
 ) async throws -> Router<WokmanagerRequestContext> {
@@ -85,5 +85,6 @@ func buildRouter(
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
     PageRoutes(registry: registry, renderer: try await PageRenderer.load()).register(on: reads)
+    router.add(middleware: MethodNotAllowedMiddleware(routesOf: router))  // after the last route, as it reads them
     return router
 }

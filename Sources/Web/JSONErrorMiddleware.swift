@@ -42,7 +42,6 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func defaultMessage(for status: HTTPResponse.Status, request: Request) -> String {
         switch status {
         case .notFound: "no such resource: \(request.method) \(request.uri.path)"
-        case .methodNotAllowed: "\(request.method) is not allowed on \(request.uri.path)"
         case .contentTooLarge: "the request body is too large"
         default: status.reasonPhrase
         }
