@@ -40,11 +40,11 @@ public func buildApplication(
     )
 }
 
-/// HTTP/1.1 with the header limits and both timeouts of ``RequestLimits``.
+/// HTTP/1.1 with the header limits and both timeouts of ``RequestLimits``, and JSON errors for what the parser refuses.
 func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.Configuration {
     let readTimeout = TimeAmount(limits.readTimeout)
     return HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout, logger: logger)],
+        additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout, logger: logger), ParserErrorAnswer()],
         idleTimeout: TimeAmount(limits.idleTimeout),
         httpDecoderConfiguration: .init(
             maxHeaderFieldSize: RequestLimits.headerBytes, maxHeaderListSize: RequestLimits.headerBytes,

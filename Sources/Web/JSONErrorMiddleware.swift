@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import Registry
 
 /// Makes every failure answer with a JSON error body, and maps the registry's errors to statuses.
@@ -15,6 +16,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as EventValidationError {
             throw APIError(error)
+        } catch let error as HTTPParserError {
+            throw error  // answered at the connection, which is then closed (see ParserErrorAnswer)
         } catch let error as StoreError {
             context.logger.error("store failure", metadata: ["error": "\(EscapedText.escaped(error.message))"])
             if error.isStorageFull {
