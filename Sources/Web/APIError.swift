@@ -3,7 +3,9 @@ import Hummingbird
 import Registry
 
 /// An error a client can act on: a status and a JSON body `{"error": {"message": ..., "field": ...}}`.
+/// Ours rather than `HTTPError`: the documented body names the field that was wrong, which `HTTPError`'s cannot.
 public struct APIError: HTTPResponseError, Sendable {
+    /// The status answered.
     public let status: HTTPResponse.Status
     /// What was wrong.
     public let message: String
@@ -25,11 +27,24 @@ public struct APIError: HTTPResponseError, Sendable {
         self.init(.badRequest, error.message, field: error.field)
     }
 
+    /// The documented body, encoded by the context's response encoder.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: String] = ["message": field.map { "\($0): \(message)" } ?? message]
-        if let field { body["field"] = field }
-        var response = try JSONResponse.make(["error": body], status: status)
+        var response = try context.responseEncoder.encode(body, from: request, context: context)
+        response.status = status
         response.headers.append(contentsOf: headers)
         return response
+    }
+
+    /// `{"error": {"message": "field: what was wrong", "field": "field"}}`, without `field` when there is none.
+    var body: Body {
+        Body(error: .init(message: field.map { "\($0): \(message)" } ?? message, field: field))
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var message: String
+            var field: String?
+        }
+        var error: Detail
     }
 }

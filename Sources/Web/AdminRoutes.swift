@@ -9,16 +9,16 @@ struct AdminRoutes<Context: RequestContext> {
         group.delete("/workers/{id}", use: deregister)
     }
 
-    struct Deleted: Encodable {
+    struct Deleted: ResponseEncodable {
         var id: String
         var deleted: Bool
     }
 
-    @Sendable func deregister(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func deregister(_ request: Request, context: Context) async throws -> Deleted {
         let id = try WorkerPath.id(in: context)
         guard try await registry.removeWorker(id: id) else {
             throw APIError(.notFound, "no worker with id '\(id)'", field: "id")
         }
-        return try JSONResponse.make(Deleted(id: id, deleted: true))
+        return Deleted(id: id, deleted: true)
     }
 }

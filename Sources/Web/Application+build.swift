@@ -42,20 +42,20 @@ public func buildApplication(
     )
 }
 
-/// HTTP/1.1 with the header limits and both timeouts of ``RequestLimits``.
+/// HTTP/1.1 with the header limits and both timeouts of ``RequestLimits``, and JSON errors for what the parser refuses.
 func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.Configuration {
     let readTimeout = TimeAmount(limits.readTimeout)
     return HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout, logger: logger)],
+        additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout, logger: logger), ParserErrorAnswer()],
         idleTimeout: TimeAmount(limits.idleTimeout),
         httpDecoderConfiguration: .init(
             maxHeaderFieldSize: RequestLimits.headerBytes, maxHeaderListSize: RequestLimits.headerBytes,
             maxHeaderFieldCount: RequestLimits.headerCount))
 }
 
-/// The routes, with JSON errors everywhere, gzip where the client allows it, and a key of the right role
-/// where one is required: `write` to report events, `admin` to deregister, `read` for reads when
-/// ``ServerConfiguration/readsRequireKey`` is set.
+/// The routes, with JSON errors everywhere (405 with `Allow` for a routed path's other methods), gzip where the
+/// client allows it, and a key of the right role where one is required: `write` to report events, `admin` to
+/// deregister, `read` for reads when ``ServerConfiguration/readsRequireKey`` is set.
 func buildRouter(
     registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
 ) async throws -> Router<WokmanagerRequestContext> {
@@ -77,5 +77,6 @@ func buildRouter(
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
     PageRoutes(registry: registry, renderer: try await PageRenderer.load()).register(on: reads)
+    router.add(middleware: MethodNotAllowedMiddleware(routesOf: router))  // after the last route, as it reads them
     return router
 }

@@ -21,7 +21,7 @@ struct EventRoutes<Context: AccessKeyContext> {
     }
 
     /// What a worker is told about its event.
-    struct StateAnswer: Encodable {
+    struct StateAnswer: ResponseEncodable {
         var id: String
         var group: String
         var event: EventKind
@@ -29,18 +29,17 @@ struct EventRoutes<Context: AccessKeyContext> {
         var late: Bool
     }
 
-    @Sendable func postState(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func postState(_ request: Request, context: Context) async throws -> StateAnswer {
         var request = request
         let body = try await request.collectBody(upTo: limits.eventBody)
         let event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
         if let refusal = try await scopeRefusals(of: [event], context: context)[0] { throw APIError(.forbidden, refusal.message, field: refusal.field) }
         let outcome = try await registry.record([event])[0]
-        return try JSONResponse.make(
-            StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late))
+        return StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late)
     }
 
     /// What a client is told about a batch.
-    struct BatchAnswer: Encodable {
+    struct BatchAnswer: ResponseEncodable {
         struct Rejection: Encodable {
             var index: Int
             var field: String
@@ -56,7 +55,7 @@ struct EventRoutes<Context: AccessKeyContext> {
         var error: Failure?
     }
 
-    @Sendable func postBatch(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func postBatch(_ request: Request, context: Context) async throws -> EditedResponse<BatchAnswer> {
         var request = request
         var body = try await request.collectBody(upTo: limits.batchBody)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
@@ -87,7 +86,7 @@ struct EventRoutes<Context: AccessKeyContext> {
         let failure = events.isEmpty
             ? BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body") : nil
         let answer = BatchAnswer(accepted: events.count, rejected: rejected, error: failure)
-        return try JSONResponse.make(answer, status: events.isEmpty ? .badRequest : .ok)
+        return EditedResponse(status: events.isEmpty ? .badRequest : .ok, response: answer)
     }
 
     /// For each event, why the request's key may not report it, or `nil` when it may. A key limited to

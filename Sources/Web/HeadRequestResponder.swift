@@ -2,6 +2,7 @@ import Hummingbird
 
 /// Answers `HEAD` like `GET`, before routing: the same status and headers (compression and
 /// `Content-Length` included), without the body.
+/// Ours, not the router's `autoGenerateHeadEndpoints`: with it, errors and 404s answer HEAD with a body and static files lose gzip.
 struct HeadRequestResponder<Inner: HTTPResponder>: HTTPResponder {
     let inner: Inner
 

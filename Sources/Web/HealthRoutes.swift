@@ -13,12 +13,12 @@ struct HealthRoutes<Context: RequestContext> {
         reads.get("/metrics", use: metrics)
     }
 
-    struct Health: Encodable {
+    struct Health: ResponseEncodable {
         var status: String
     }
 
-    @Sendable func health(_ request: Request, context: Context) async throws -> Response {
-        try JSONResponse.make(Health(status: "ok"))
+    @Sendable func health(_ request: Request, context: Context) async throws -> Health {
+        Health(status: "ok")
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {

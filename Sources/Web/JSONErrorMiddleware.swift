@@ -1,11 +1,13 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import Registry
 
 /// Makes every failure answer with a JSON error body, and maps the registry's errors to statuses.
 ///
 /// Validation errors are 400; a full disk is 507 and an unreachable store 503 (retry later); any other
 /// failure is logged and answers a 500 that says no more than that.
+/// Ours: Hummingbird answers an `HTTPError` without a message, and any other error, with an empty body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -14,6 +16,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as EventValidationError {
             throw APIError(error)
+        } catch let error as HTTPParserError {
+            throw error  // answered at the connection, which is then closed (see ParserErrorAnswer)
         } catch let error as StoreError {
             context.logger.error("store failure", metadata: ["error": "\(EscapedText.escaped(error.message))"])
             if error.isStorageFull {
@@ -41,7 +45,6 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func defaultMessage(for status: HTTPResponse.Status, request: Request) -> String {
         switch status {
         case .notFound: "no such resource: \(request.method) \(request.uri.path)"
-        case .methodNotAllowed: "\(request.method) is not allowed on \(request.uri.path)"
         case .contentTooLarge: "the request body is too large"
         default: status.reasonPhrase
         }

@@ -22,7 +22,7 @@ struct QueryRoutes<Context: RequestContext> {
             statuses: try parameters.statuses(),
             limit: try parameters.limit(default: 100, max: WorkerQuery.maxLimit),
             after: parameters.text("cursor"))
-        return try JSONResponse.make(try await registry.workers(query))
+        return try context.responseEncoder.encode(try await registry.workers(query), from: request, context: context)
     }
 
     @Sendable func showWorker(_ request: Request, context: Context) async throws -> Response {
@@ -30,32 +30,32 @@ struct QueryRoutes<Context: RequestContext> {
         guard let detail = try await registry.detail(ofWorker: id) else {
             throw APIError(.notFound, "no worker with id '\(id)'", field: "id")
         }
-        return try JSONResponse.make(detail)
+        return try context.responseEncoder.encode(detail, from: request, context: context)
     }
 
     @Sendable func domains(_ request: Request, context: Context) async throws -> Response {
-        try JSONResponse.make(try await registry.domainTree())
+        try context.responseEncoder.encode(try await registry.domainTree(), from: request, context: context)
     }
 
-    struct ErrorList: Encodable {
+    struct ErrorList: ResponseEncodable {
         var errors: [HistoryEntry]
     }
 
-    struct EventList: Encodable {
+    struct EventList: ResponseEncodable {
         var events: [HistoryEntry]
     }
 
-    @Sendable func errors(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func errors(_ request: Request, context: Context) async throws -> ErrorList {
         var query = try historyQuery(request)
         query.events = [.error]
-        return try JSONResponse.make(ErrorList(errors: try await registry.history(query)))
+        return ErrorList(errors: try await registry.history(query))
     }
 
-    @Sendable func events(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func events(_ request: Request, context: Context) async throws -> EventList {
         var query = try historyQuery(request)
         let parameters = QueryParameters(request, now: registry.clock.now())
         query.events = try parameters.historyEvents("event")
-        return try JSONResponse.make(EventList(events: try await registry.history(query)))
+        return EventList(events: try await registry.history(query))
     }
 
     private func historyQuery(_ request: Request) throws -> HistoryQuery {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import Registry
 import WokmanagerMetrics
 
@@ -28,6 +29,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as any HTTPResponseError {
             status = error.status
+            throw error
+        } catch let error as HTTPParserError {
+            status = APIError(error).status
             throw error
         }
     }

@@ -28,6 +28,7 @@ CHECKS = [
     "ignored_auth",                   # a write without the key must be refused
     "use_after_free",                 # a deleted worker stays gone
     "ensure_resource_availability",   # a reported worker can be read back
+    "unsupported_method",             # a method a path does not take answers 405 with Allow
 ]
 
 # Workers in every status, with every optional field, so the answers checked against the schemas are full.

@@ -25,6 +25,7 @@ enum CompressionPolicy {
 /// `gzip;q=0` refuses it), its type is text-like, and its body is at least
 /// ``CompressionPolicy/minimumSize`` bytes. Compressible responses always carry
 /// `Vary: Accept-Encoding` so caches keep the two forms apart.
+/// Ours: Hummingbird itself compresses nothing (that is the separate hummingbird-compression package, not among our dependencies).
 struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Registry
@@ -15,6 +16,8 @@ public struct WokmanagerRequestContext: AccessKeyContext {
     public var coreContext: CoreRequestContextStorage
     /// The key that authenticated the request; `nil` on open routes.
     public var accessKey: AccessKey?
+    /// The encoder of every JSON answer: one shared, preconfigured encoder, not one per request.
+    public var responseEncoder: JSONEncoder { .answers }
 
     /// A context for a request arriving on `source`.
     public init(source: ApplicationRequestContextSource) {
