@@ -24,9 +24,8 @@ struct SettingsReader {
 
     /// The text of `setting`, else its default value (which it must have).
     func text(_ setting: ServeSetting) -> String {
-        if let text = given(setting) { return text }
         guard case .value(let value) = setting.fallback else { preconditionFailure("\(setting.key) has no default value") }
-        return value
+        return reader.string(forKey: ConfigKey([setting.key]), isSecret: setting.isSecret, default: value)
     }
 
     /// A whole-number setting.
