@@ -26,12 +26,17 @@ struct SettingsReferenceTests {
         }
     }
 
-    @Test("every option of serve is a setting of the table")
+    @Test("every option of serve is a setting of the table, declared as its kind says")
     func everyOptionIsASetting() {
-        let flags = Set(Serve.helpMessage(columns: 10_000).split(separator: "\n").compactMap { line -> String? in
-            let word = line.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
-            return word.hasPrefix("--") ? word : nil
-        })
-        #expect(flags.subtracting(["--help", "--version"]) == Set(ServeSetting.all.map(\.flag)))
+        let usages = Serve.helpMessage(columns: 10_000).split(separator: "\n").compactMap { line -> (flag: String, value: String?)? in
+            let words = line.trimmingCharacters(in: .whitespaces).split(separator: " ").map(String.init)
+            guard let flag = words.first, flag.hasPrefix("--"), flag != "--help", flag != "--version" else { return nil }
+            return (flag, words.count > 1 && words[1].hasPrefix("<") ? words[1] : nil)
+        }
+        #expect(usages.map(\.flag) == ServeSetting.all.map(\.flag))
+        for (usage, setting) in zip(usages, ServeSetting.all) {
+            let value = setting.kind == .flag ? nil : "<\(setting.valueName ?? setting.flagName)>"
+            #expect(usage.value == value, "\(setting.flag)")
+        }
     }
 }

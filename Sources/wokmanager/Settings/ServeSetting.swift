@@ -70,6 +70,16 @@ struct ServeSetting: Sendable {
     var help: ArgumentHelp {
         let variableText = kind == .list ? "\(variable), comma-separated" : variable
         let repeatable = kind == .list ? "; repeat the flag for several" : ""
-        return ArgumentHelp("\(summary.prefix(1).uppercased())\(summary.dropFirst())\(repeatable) (\(variableText); default: \(defaultText)).")
+        let text = "\(summary.prefix(1).uppercased())\(summary.dropFirst())\(repeatable) (\(variableText); default: \(defaultText))."
+        return ArgumentHelp(text, valueName: valueName)
+    }
+
+    /// What the help calls the flag's value: its kind where that says more than the flag's name.
+    var valueName: String? {
+        switch kind {
+        case .duration: "duration"
+        case .integer: "number"
+        case .text, .flag, .list: nil
+        }
     }
 }
