@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= debug
 ARGS ?=
 
-.PHONY: run build test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke deps deps-test deps-bench clean
+.PHONY: run build test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke docs deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -68,6 +68,15 @@ bench: deps-bench
 bench-smoke: deps-bench
 	$(SWIFT) build --product wokmanager
 	python3 bench/run.py --smoke --binary .build/debug/wokmanager --output /tmp/wokmanager-bench-smoke.json
+
+# Rewrites the settings reference in docs/configuration.md (between its settings markers) from the table
+# in Sources/wokmanager/Settings (`wokmanager serve --help-markdown`); a test fails when it is out of date.
+docs: deps
+	$(SWIFT) build --product wokmanager
+	./.build/debug/wokmanager serve --help-markdown > .build/settings-reference.md
+	awk -v table=.build/settings-reference.md \
+	  '/<!-- settings:end/ { while ((getline line < table) > 0) print line } !skip { print } /<!-- settings:begin/ { skip = 1 } /<!-- settings:end/ { skip = 0; print }' \
+	  docs/configuration.md > .build/configuration.md && mv .build/configuration.md docs/configuration.md
 
 deps:
 	@scripts/deps.sh build

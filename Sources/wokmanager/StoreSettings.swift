@@ -12,6 +12,13 @@ struct StoreSettings {
     /// How SQLite syncs commits to disk.
     var synchronous: SQLiteDatabase.Synchronous
 
+    /// Settings with the documented defaults: `./data/wokmanager.sqlite`, fsync on every commit.
+    init(databasePath: String = "./data/wokmanager.sqlite", databaseURL: String? = nil, synchronous: SQLiteDatabase.Synchronous = .full) {
+        self.databasePath = databasePath
+        self.databaseURL = databaseURL
+        self.synchronous = synchronous
+    }
+
     /// Opens the store these settings name, with its schema brought up to date.
     func open(logger: Logger) async throws -> any WorkerStore {
         guard let databaseURL else {

@@ -1,0 +1,71 @@
+import Logging
+import Web
+
+/// Every setting of `wokmanager serve`. Defaults that the server's libraries define are taken from them.
+extension ServeSetting {
+    private static let defaults = ServerConfiguration(accessKeys: [])
+    private static let storeDefaults = StoreSettings()
+
+    static let host = ServeSetting(
+        "host", .text, .value(defaults.host), "address to listen on (`0.0.0.0` for all interfaces)")
+    static let port = ServeSetting(
+        "port", .integer, .value(String(defaults.port)), "port to listen on")
+    static let database = ServeSetting(
+        "database", .text, .value(storeDefaults.databasePath), "the SQLite file; its folder is created")
+    static let databaseURL = ServeSetting(
+        "database-url", .text, .none("unset"),
+        "`postgres://user:password@host:5432/db`: keep state in PostgreSQL so several replicas share it; the SQLite file is then unused",
+        isSecret: true)
+    static let apiKeys = ServeSetting(
+        "api-keys", flag: "api-key", .list, .none("one generated on the first start"), "admin keys: they may do everything",
+        isSecret: true)
+    static let writeKeys = ServeSetting(
+        "write-keys", flag: "write-key", .list, .none("none"), "keys that may only report events", isSecret: true)
+    static let readKeys = ServeSetting(
+        "read-keys", flag: "read-key", .list, .none("none"), "keys that may only read", isSecret: true)
+    static let keysFile = ServeSetting(
+        "keys-file", .text, .none("`wokmanager.keys` beside the database"),
+        "the keys file `wokmanager keys` manages (digests only), re-read within 2 s of a change")
+    static let requireKeyForReads = ServeSetting(
+        "require-key-for-reads", .flag, .none("off"), "reads need a key too")
+    static let defaultTTL = ServeSetting(
+        "default-ttl", .duration, .value(DurationText.text(seconds: defaults.registry.defaultTTL)),
+        "TTL of workers that send none; 0 = never lost")
+    static let retention = ServeSetting(
+        "retention", .duration, .value(DurationText.text(seconds: defaults.registry.retention.workers)),
+        "how long stopped, failed and lost workers stay listed")
+    static let historyRetention = ServeSetting(
+        "history-retention", .duration, .value(DurationText.text(seconds: defaults.registry.retention.history)),
+        "how long history, messages and errors are kept")
+    static let sweepInterval = ServeSetting(
+        "sweep-interval", .duration, .value(DurationText.text(defaults.registry.sweepInterval)),
+        "how often lost workers are recorded in their history; retention runs every 12th sweep")
+    static let historyLimit = ServeSetting(
+        "history-limit", .integer, .value(String(defaults.registry.retention.historyLimit)),
+        "most history entries kept; the oldest go first")
+    static let idleTimeout = ServeSetting(
+        "idle-timeout", .duration, .value(DurationText.text(defaults.limits.idleTimeout)),
+        "a connection with no complete request head, or silent between requests, is closed after this long")
+    static let readTimeout = ServeSetting(
+        "read-timeout", .duration, .value(DurationText.text(defaults.limits.readTimeout)),
+        "a request whose head and body take longer than this to arrive is dropped with its connection (a byte-by-byte sender cannot hold it)")
+    static let sqliteSynchronous = ServeSetting(
+        "sqlite-synchronous", .text, .value(storeDefaults.synchronous.rawValue.lowercased()),
+        "`full`: commits survive power loss; `normal`: they survive a crash of the process")
+    static let publicFolder = ServeSetting(
+        "public", .text, .value(defaults.publicFolder),
+        "the folder of static files (stylesheet, script, icon) served under `/static/`")
+    static let perWorkerMetrics = ServeSetting(
+        "per-worker-metrics", .flag, .none("off"),
+        "`/metrics` gets a last-seen series per worker (one series per worker: mind the cardinality)")
+    static let logLevel = ServeSetting(
+        "log-level", .text, .value(Logger.Level.info.rawValue),
+        "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`; `debug` logs every request (path, status, time)")
+
+    /// Every setting, in the order of `serve --help` and of docs/configuration.md.
+    static let all: [ServeSetting] = [
+        host, port, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
+        historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, sqliteSynchronous, publicFolder, perWorkerMetrics,
+        logLevel,
+    ]
+}

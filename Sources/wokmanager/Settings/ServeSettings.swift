@@ -1,0 +1,62 @@
+import ArgumentParser
+import Logging
+import Registry
+import SQLiteExecutor
+import Web
+
+/// What `wokmanager serve` runs with, read once from its settings (``SettingsReader``). Reading writes nothing:
+/// the first key, when none is configured anywhere, is a later step (``Serve/generateFirstKeyIfNone(_:)``).
+struct ServeSettings {
+    /// The server's configuration.
+    var configuration: ServerConfiguration
+    /// Where state is kept.
+    var store: StoreSettings
+    /// The level of the log on standard error.
+    var logLevel: Logger.Level
+
+    /// Reads every setting, converting and checking each.
+    init(reading settings: SettingsReader) throws {
+        let databasePath = settings.text(.database)
+        let synchronousName = settings.text(.sqliteSynchronous)
+        guard let synchronous = SQLiteDatabase.Synchronous(rawValue: synchronousName.uppercased()) else {
+            throw ValidationError("\(ServeSetting.sqliteSynchronous.flag) must be full or normal, not '\(synchronousName)'")
+        }
+        let levelName = settings.text(.logLevel)
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("log level '\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        let sweep = try settings.positiveDuration(.sweepInterval)
+        let registry = RegistrySettings(
+            defaultTTL: try settings.duration(.defaultTTL),
+            retention: RetentionPolicy(
+                workers: try settings.duration(.retention),
+                history: try settings.duration(.historyRetention),
+                historyLimit: try settings.integer(.historyLimit)),
+            sweepInterval: .milliseconds(Int64(sweep * 1000)),
+            pruneInterval: .milliseconds(Int64(sweep * 12_000)))
+        configuration = ServerConfiguration(
+            host: settings.text(.host),
+            port: try settings.integer(.port),
+            accessKeys: Self.accessKeys(settings),
+            keysFile: settings.given(.keysFile) ?? KeysFile.path(besideDatabase: databasePath),
+            readsRequireKey: try settings.flag(.requireKeyForReads),
+            registry: registry,
+            limits: RequestLimits(
+                idleTimeout: .milliseconds(Int64(try settings.positiveDuration(.idleTimeout) * 1000)),
+                readTimeout: .milliseconds(Int64(try settings.positiveDuration(.readTimeout) * 1000))),
+            publicFolder: settings.text(.publicFolder),
+            perWorkerMetrics: try settings.flag(.perWorkerMetrics))
+        store = StoreSettings(databasePath: databasePath, databaseURL: settings.given(.databaseURL), synchronous: synchronous)
+        logLevel = level
+    }
+
+    /// The keys given by flags or variables, named by role and position.
+    private static func accessKeys(_ settings: SettingsReader) -> [AccessKey] {
+        let roles: [(AccessRole, ServeSetting)] = [(.admin, .apiKeys), (.write, .writeKeys), (.read, .readKeys)]
+        return roles.flatMap { role, setting in
+            settings.list(setting).enumerated().map { index, secret in
+                AccessKey(name: "\(role.rawValue)-option-\(index + 1)", role: role, secret: secret)
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Configuration
+
+/// Reads ``ServeSetting``s through swift-configuration: the flags given first, then the `WOKMANAGER_*`
+/// variables (an empty one counts as unset), then each setting's default. Values are read as text and
+/// converted here, so that a value that does not convert stops the server with a message naming it,
+/// instead of falling back to the default. Reading changes nothing.
+struct SettingsReader {
+    private let reader: ConfigReader
+
+    /// A reader over the flags given on the command line and the variables in `environment`.
+    init(flags: Flags, environment: [String: String]) {
+        reader = ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flags.values),
+            EnvironmentVariablesProvider(environmentVariables: environment.filter { !$0.value.isEmpty })
+                .prefixKeys(with: ConfigKey(["wokmanager"])),
+        ])
+    }
+
+    /// The text of `setting` when it is given by a flag or a variable, else `nil`.
+    func given(_ setting: ServeSetting) -> String? {
+        reader.string(forKey: ConfigKey([setting.key]), isSecret: setting.isSecret)
+    }
+
+    /// The text of `setting`, else its default value (which it must have).
+    func text(_ setting: ServeSetting) -> String {
+        guard case .value(let value) = setting.fallback else { preconditionFailure("\(setting.key) has no default value") }
+        return reader.string(forKey: ConfigKey([setting.key]), isSecret: setting.isSecret, default: value)
+    }
+
+    /// A whole-number setting.
+    func integer(_ setting: ServeSetting) throws -> Int {
+        let text = text(setting)
+        guard let number = Int(text) else { throw ValidationError("\(setting.variable)='\(text)' is not a whole number") }
+        return number
+    }
+
+    /// A duration setting, in seconds.
+    func duration(_ setting: ServeSetting) throws -> Double {
+        let text = text(setting)
+        guard let seconds = DurationText.seconds(text) else {
+            throw ValidationError("'\(text)' (\(setting.variable)) is not a duration: use seconds or a number with s, m, h or d (30s, 5m, 7d)")
+        }
+        return seconds
+    }
+
+    /// A duration setting that must be from 1 ms to 365 days, in seconds.
+    func positiveDuration(_ setting: ServeSetting) throws -> Double {
+        let seconds = try duration(setting)
+        guard seconds >= 0.001, seconds <= 86_400 * 365 else { throw ValidationError("\(setting.flag) must be from 1ms to 365d") }
+        return seconds
+    }
+
+    /// A flag: on when given, else its variable's boolean (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`).
+    func flag(_ setting: ServeSetting) throws -> Bool {
+        switch given(setting)?.lowercased() {
+        case nil, "0", "false", "no", "off": return false
+        case "1", "true", "yes", "on": return true
+        case let other?: throw ValidationError("\(setting.variable)='\(other)' is not a boolean (true or false)")
+        }
+    }
+
+    /// A list: the flag's values when it was given, else the variable's comma-separated items; empty items dropped.
+    func list(_ setting: ServeSetting) -> [String] {
+        let items = reader.stringArray(forKey: ConfigKey([setting.key]), isSecret: setting.isSecret) ?? []
+        return items.filter { !$0.isEmpty }
+    }
+}
+
+extension SettingsReader {
+    /// The flags given on the command line, as the first of the reader's providers. Flags not given are left
+    /// out, so that the variables and defaults apply.
+    struct Flags {
+        fileprivate private(set) var values: [AbsoluteConfigKey: ConfigValue] = [:]
+
+        /// Adds a text, duration or number flag, when it was given.
+        mutating func add(_ setting: ServeSetting, _ text: String?) {
+            guard let text else { return }
+            values[AbsoluteConfigKey([setting.key])] = ConfigValue(.string(text), isSecret: setting.isSecret)
+        }
+
+        /// Adds a whole-number flag, when it was given.
+        mutating func add(_ setting: ServeSetting, _ number: Int?) {
+            add(setting, number.map(String.init))
+        }
+
+        /// Adds a flag without a value, when it was given.
+        mutating func add(_ setting: ServeSetting, _ isOn: Bool) {
+            add(setting, isOn ? "true" : nil)
+        }
+
+        /// Adds a repeatable flag, when it was given at least once.
+        mutating func add(_ setting: ServeSetting, _ items: [String]) {
+            guard !items.isEmpty else { return }
+            values[AbsoluteConfigKey([setting.key])] = ConfigValue(.stringArray(items), isSecret: setting.isSecret)
+        }
+    }
+}
