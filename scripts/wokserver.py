@@ -1,5 +1,5 @@
 """Starting `wokmanager serve` (or another HTTP server) and talking to it: the one copy that the end-to-end
-tests (Tests/EndToEnd/conftest.py) use. Standard library only (Python 3.9+).
+tests (Tests/EndToEnd/conftest.py) and the soak (scripts/soak.py) share. Standard library only (Python 3.9+).
 
     from wokserver import Server
     server = Server(folder, keys=["a-key"], args=["--log-level", "warning"]).start()
@@ -182,3 +182,90 @@ class Server(Process):
     def request(self, method, path, body=None, headers=None, key=None, timeout=10):
         """See `request`: (status, parsed body)."""
         return request(self.url(path), method, body, headers, key, timeout)
+
+
+class ConnectionFailure(Exception):
+    """A request of a KeepAliveClient got no answer; `__cause__` is the error underneath."""
+
+
+class KeepAliveClient:
+    """One persistent HTTP/1.1 keep-alive connection over a plain socket (http.client's header parsing costs
+    more CPU than the server's answer on a small machine). A failure closes it; the next request reconnects.
+    Like any pooling client it does not reuse a connection idle for IDLE_REUSE seconds or more, as the
+    server closes idle connections (--idle-timeout, 60 s by default). Answers are (status, raw bytes)."""
+
+    IDLE_REUSE = 30.0
+
+    def __init__(self, host, port, key, timeout=30):
+        self.host, self.port, self.key, self.timeout = host, port, key, timeout
+        self.sock = self.reader = None
+        self.opened = 0
+        self.last_used = 0.0
+
+    def request(self, method, path, body=None):
+        if self.sock is not None and time.monotonic() - self.last_used >= self.IDLE_REUSE:
+            self.close()
+        if self.sock is None:
+            try:
+                self.sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            except OSError as error:
+                raise ConnectionFailure(f"connect: {error}") from error
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.reader = self.sock.makefile("rb")
+            self.opened += 1
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nX-API-Key: {self.key}\r\n"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        try:
+            self.sock.sendall(head.encode() + b"\r\n" + (body or b""))
+            status_line = self.reader.readline(65537)
+            if not status_line:
+                raise ConnectionError("the server closed the connection")
+            version, code = status_line.split(None, 2)[:2]
+            if not version.startswith(b"HTTP/1."):
+                raise ValueError(f"not an HTTP answer: {status_line[:80]!r}")
+            length, chunked, close = None, False, version == b"HTTP/1.0"
+            while True:
+                line = self.reader.readline(65537)
+                if not line:
+                    raise ConnectionError("the server closed the connection in the headers")
+                if line in (b"\r\n", b"\n"):
+                    break
+                name, _, value = line.partition(b":")
+                name, value = name.strip().lower(), value.strip().lower()
+                if name == b"content-length":
+                    length = int(value)
+                elif name == b"transfer-encoding":
+                    chunked = b"chunked" in value
+                elif name == b"connection":
+                    close = value == b"close"
+            if chunked:
+                data = b""
+                while size := int(self.reader.readline(65537).split(b";")[0], 16):
+                    data += self.exactly(size)
+                    self.reader.readline(65537)
+                while self.reader.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass
+            elif length is not None:
+                data = self.exactly(length)
+            else:
+                data, close = self.reader.read(), True
+            self.last_used = time.monotonic()
+            if close:
+                self.close()
+            return int(code), data
+        except (OSError, ValueError) as error:
+            self.close()
+            raise ConnectionFailure(f"{type(error).__name__}: {error}") from error
+
+    def exactly(self, size):
+        data = self.reader.read(size)
+        if len(data) != size:
+            raise ConnectionError(f"the server closed the connection after {len(data)} of {size} bytes")
+        return data
+
+    def close(self):
+        if self.sock is not None:
+            self.reader.close()
+            self.sock.close()
+            self.sock = self.reader = None
