@@ -1,5 +1,6 @@
 """Starting `wokmanager serve` (or another HTTP server) and talking to it: the one copy that the end-to-end
-tests (Tests/EndToEnd/conftest.py), the benchmark (bench/run.py) and the soak (scripts/soak.py) share. Standard library only (Python 3.9+).
+tests (Tests/EndToEnd/conftest.py, crash_harness.py), the benchmark (bench/run.py) and the soak
+(scripts/soak.py) share. Standard library only (Python 3.9+).
 
     from wokserver import Server
     server = Server(folder, keys=["a-key"], args=["--log-level", "warning"]).start()
