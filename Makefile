@@ -3,8 +3,10 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 CONFIG ?= debug
 ARGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: run build test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke deps deps-test deps-bench clean
+.PHONY: run build install uninstall test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -12,6 +14,17 @@ run: deps
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
+
+# A release build installed by scripts/install.sh: PREFIX/bin/wokmanager (on PATH) starts the executable in
+# PREFIX/lib/wokmanager, beside its page templates, with the static files of PREFIX/share/wokmanager/Public.
+# DESTDIR is put in front of every path written, for packaging.
+install: deps
+	$(SWIFT) build -c release --product wokmanager
+	scripts/install.sh .build/release "$(PREFIX)" "$(DESTDIR)"
+
+uninstall:
+	rm -rf "$(DESTDIR)$(PREFIX)/lib/wokmanager" "$(DESTDIR)$(PREFIX)/share/wokmanager"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/wokmanager"
 
 # PostgreSQL tests run against a throwaway cluster (scripts/postgres.sh) when PostgreSQL is installed;
 # in CI a missing server is a failure, locally the SQLite tests still run and the missing part is named.

@@ -69,10 +69,10 @@ def proc_status_mib(pid, field):
 
 class Process:
     """A child process that serves HTTP: its output goes to `<folder>/<name>-<start>.log`, it is ready when
-    `ready_url` answers 200, and `stop` always ends it."""
+    `ready_url` answers 200, and `stop` always ends it. It runs in `cwd` (default: this process's)."""
 
-    def __init__(self, command, folder, ready_url, name="server", env=None):
-        self.command, self.ready_url, self.name, self.env = command, ready_url, name, env
+    def __init__(self, command, folder, ready_url, name="server", env=None, cwd=None):
+        self.command, self.ready_url, self.name, self.env, self.cwd = command, ready_url, name, env, cwd
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.process = self.log = None
@@ -101,7 +101,7 @@ class Process:
         self.killed = False
         self.log = open(self.log_path, "wb")
         started = time.monotonic()
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.cwd,
                                         env=None if env is None else {**os.environ, **env})
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
@@ -153,12 +153,12 @@ class Server(Process):
     too) and a log file per start. `keys` are given as --api-key flags, or as WOKMANAGER_* variables with
     `use_flags=False`; `args` are more flags of `serve`, `env` more environment variables."""
 
-    def __init__(self, folder, binary=BINARY, port=None, keys=(), args=(), env=None, use_flags=True):
+    def __init__(self, folder, binary=BINARY, port=None, keys=(), args=(), env=None, use_flags=True, cwd=None):
         self.binary = Path(binary)
         self.port = port or free_port()
         self.database = Path(folder) / "wokmanager.sqlite"
         self.keys, self.args, self.use_flags = keys, list(args), use_flags
-        super().__init__(None, folder, self.url("/healthz"), env=env)
+        super().__init__(None, folder, self.url("/healthz"), env=env, cwd=cwd)
 
     def invocation(self):
         """Built at each start from the attributes, so a test may move `database` before starting."""

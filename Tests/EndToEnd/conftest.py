@@ -18,8 +18,8 @@ class Server(wokserver.Server):
     """wokserver.Server with the tests' key, whose failures fail the test: a server that does not start,
     or does not exit within 30 s of SIGTERM (then it is killed: no test leaves a server behind)."""
 
-    def __init__(self, folder, port=None, keys=(KEY,), args=(), env=None, use_flags=True):
-        super().__init__(folder, BINARY, port, keys, args, env, use_flags)
+    def __init__(self, folder, port=None, keys=(KEY,), args=(), env=None, use_flags=True, binary=BINARY, cwd=None):
+        super().__init__(folder, binary, port, keys, args, env, use_flags, cwd)
 
     def start(self, timeout=30):
         try:
