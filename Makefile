@@ -6,7 +6,7 @@ ARGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: run build install uninstall test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke deps deps-test deps-bench clean
+.PHONY: run build install uninstall test test-swift test-e2e screenshots crash-test soak fuzz test-fuzz bench bench-smoke deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -42,6 +42,13 @@ test-swift:
 # End-to-end tests over real sockets against the built executable (run after test-swift has built it).
 test-e2e:
 	WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager python3 -m pytest -q Tests/EndToEnd
+
+# The README's picture of the status page, taken by the browser test in headless Chromium and written to docs/
+# (`make test` writes it to a temporary folder, so the tree stays clean).
+screenshots: deps-test
+	$(SWIFT) build --product wokmanager
+	WOKMANAGER_SCREENSHOT_DIR=$(CURDIR)/docs WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager \
+	  python3 -m pytest -q Tests/EndToEnd/test_browser.py -k screenshot
 
 # The crash test: SIGKILL at 20 random moments under load, then every acknowledged event stored in order
 # and PRAGMA integrity_check ok (make test runs 5 kills). SEED=n replays the kill moments of a run.
