@@ -28,11 +28,16 @@ uninstall:
 
 # PostgreSQL tests run against a throwaway cluster (scripts/postgres.sh) when PostgreSQL is installed;
 # in CI a missing server is a failure, locally the SQLite tests still run and the missing part is named.
+# A cluster this run started is stopped, and its folder deleted, however the run ends (passed, failed or
+# interrupted); one that was already running is left running.
 test: deps-test
-	@url=$$(scripts/postgres.sh start) || { \
+	@scripts/postgres.sh status 2>/dev/null && running=yes; \
+	url=$$(scripts/postgres.sh start) || { \
 	  if [ -n "$$CI" ]; then echo "CI needs PostgreSQL for the store tests" >&2; exit 1; fi; \
 	  echo "PostgreSQL tests skipped: install PostgreSQL (sudo apt-get install postgresql) to run them"; }; \
 	if [ -n "$$url" ]; then export WOKMANAGER_TEST_POSTGRES_URL=$$url; fi; \
+	if [ -n "$$url" ] && [ -z "$$running" ]; then \
+	  trap 'scripts/postgres.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; fi; \
 	$(MAKE) --no-print-directory test-swift test-e2e test-fuzz
 
 test-swift:
