@@ -40,9 +40,10 @@ test: deps-test
 	  trap 'scripts/postgres.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; fi; \
 	$(MAKE) --no-print-directory test-swift test-e2e test-fuzz
 
+# Every Swift suite uses Swift Testing: --disable-xctest spares the empty XCTest run ("Executed 0 tests").
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-xctest
 
 # End-to-end tests over real sockets against the built executable (run after test-swift has built it).
 test-e2e:
