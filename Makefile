@@ -3,8 +3,10 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 CONFIG ?= debug
 ARGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: run build test test-swift test-e2e crash-test soak fuzz test-fuzz bench bench-smoke docs deps deps-test deps-bench clean
+.PHONY: run build install uninstall test test-swift test-e2e screenshots crash-test soak fuzz test-fuzz bench bench-smoke docs deps deps-test deps-bench clean
 
 run: deps
 	$(SWIFT) build -c $(CONFIG) --product wokmanager
@@ -13,22 +15,46 @@ run: deps
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
+# A release build installed by scripts/install.sh: PREFIX/bin/wokmanager (on PATH) starts the executable in
+# PREFIX/lib/wokmanager, beside its page templates, with the static files of PREFIX/share/wokmanager/Public.
+# DESTDIR is put in front of every path written, for packaging.
+install: deps
+	$(SWIFT) build -c release --product wokmanager
+	scripts/install.sh .build/release "$(PREFIX)" "$(DESTDIR)"
+
+uninstall:
+	rm -rf "$(DESTDIR)$(PREFIX)/lib/wokmanager" "$(DESTDIR)$(PREFIX)/share/wokmanager"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/wokmanager"
+
 # PostgreSQL tests run against a throwaway cluster (scripts/postgres.sh) when PostgreSQL is installed;
 # in CI a missing server is a failure, locally the SQLite tests still run and the missing part is named.
+# A cluster this run started is stopped, and its folder deleted, however the run ends (passed, failed or
+# interrupted); one that was already running is left running.
 test: deps-test
-	@url=$$(scripts/postgres.sh start) || { \
+	@scripts/postgres.sh status 2>/dev/null && running=yes; \
+	url=$$(scripts/postgres.sh start) || { \
 	  if [ -n "$$CI" ]; then echo "CI needs PostgreSQL for the store tests" >&2; exit 1; fi; \
 	  echo "PostgreSQL tests skipped: install PostgreSQL (sudo apt-get install postgresql) to run them"; }; \
 	if [ -n "$$url" ]; then export WOKMANAGER_TEST_POSTGRES_URL=$$url; fi; \
+	if [ -n "$$url" ] && [ -z "$$running" ]; then \
+	  trap 'scripts/postgres.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; fi; \
 	$(MAKE) --no-print-directory test-swift test-e2e test-fuzz
 
+# Every Swift suite uses Swift Testing: --disable-xctest spares the empty XCTest run ("Executed 0 tests").
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-xctest
 
 # End-to-end tests over real sockets against the built executable (run after test-swift has built it).
 test-e2e:
 	WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager python3 -m pytest -q Tests/EndToEnd
+
+# The README's picture of the status page, taken by the browser test in headless Chromium and written to docs/
+# (`make test` writes it to a temporary folder, so the tree stays clean).
+screenshots: deps-test
+	$(SWIFT) build --product wokmanager
+	WOKMANAGER_SCREENSHOT_DIR=$(CURDIR)/docs WOKMANAGER_BIN=$(CURDIR)/.build/debug/wokmanager \
+	  python3 -m pytest -q Tests/EndToEnd/test_browser.py -k screenshot
 
 # The crash test: SIGKILL at 20 random moments under load, then every acknowledged event stored in order
 # and PRAGMA integrity_check ok (make test runs 5 kills). SEED=n replays the kill moments of a run.

@@ -16,69 +16,19 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from wokserver import Process, Server, free_port  # noqa: E402
+
 WRK = ROOT / "bench" / "wrk"
 KEY = "bench-key"
 GROUPS = 1000
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def http(method, url, body=None, headers=None, timeout=120):
-    request = urllib.request.Request(url, data=body, method=method, headers={"X-API-Key": KEY, **(headers or {})})
-    with urllib.request.urlopen(request, timeout=timeout) as answer:
-        return answer.status, answer.read()
-
-
-class Process:
-    """A server process that is always stopped."""
-
-    def __init__(self, command, log):
-        self.command, self.log = command, log
-        self.process = None
-
-    def start(self, ready_url, timeout=60):
-        started = time.monotonic()
-        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT)
-        while time.monotonic() - started < timeout:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.command[0]} exited with {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(ready_url, timeout=1) as answer:
-                    if answer.status == 200:
-                        return time.monotonic() - started
-            except OSError:
-                time.sleep(0.01)
-        raise RuntimeError(f"{self.command[0]} did not become ready in {timeout}s")
-
-    def peak_rss_mib(self):
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return None
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def wrk(url, seconds, connections, script=None, headers=(), env=None):
@@ -109,7 +59,7 @@ def parse_wrk(output):
     return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
 
 
-def fill(base, workers, start=0):
+def fill(server, workers, start=0):
     """Registers workers `start..<workers` in GROUPS groups: nine in ten running, the rest stopped or failed."""
     for first in range(start, workers, 500):
         lines = []
@@ -119,18 +69,19 @@ def fill(base, workers, start=0):
             if n % 10 == 7:
                 event = {**event, "event": "stopped", "exit_code": n % 3}
             lines.append(json.dumps(event))
-        status, _ = http("POST", f"{base}/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"})
-        assert status == 200
+        status, answer = server.request("POST", "/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"},
+                                        key=KEY, timeout=120)
+        assert status == 200, answer
 
 
-def fill_history(base, rows, workers):
+def fill_history(server, rows, workers):
     """Adds `rows` history entries (messages), 500 a request."""
     for first in range(0, rows, 500):
         lines = [json.dumps({"id": f"w{n % workers:06d}", "group": f"product.team{n % workers % GROUPS:03d}",
                              "event": "message", "message": f"processed batch {n}"}) for n in range(first, min(first + 500, rows))]
-        status, _ = http("POST", f"{base}/events", gzip.compress("\n".join(lines).encode()),
-                         {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"})
-        assert status == 200
+        status, answer = server.request("POST", "/events", gzip.compress("\n".join(lines).encode()),
+                                        {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"}, key=KEY, timeout=120)
+        assert status == 200, answer
 
 
 def folder_mib(path):
@@ -162,14 +113,10 @@ def main():
     results, notes = [], {}
 
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
-        log = cleanup.enter_context(open(Path(folder) / "server.log", "wb"))
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [options.binary, "serve", "--port", str(port), "--database", f"{folder}/bench.sqlite", "--api-key", KEY,
-                   "--log-level", "warning"]
-        server = Process(command, log)
+        server = Server(folder, binary=options.binary, keys=[KEY], args=["--log-level", "warning"])
         cleanup.callback(server.stop)
-        server.start(base + "/healthz")
+        server.start(timeout=60)
+        base = server.url("")
 
         def run(name, path, connections, workers, script=None, headers=(), per_request=1, env=None):
             measured = wrk(base + path, seconds, connections, script, headers, {"WORKERS": str(workers), "API_KEY": KEY, **(env or {})})
@@ -179,7 +126,7 @@ def main():
             return measured
 
         print(f"filling {small} workers", file=sys.stderr)
-        fill(base, small)
+        fill(server, small)
         run("baseline GET /healthz", "/healthz", 64, small)
         run("heartbeat ingest POST /worker/state", "/", 64, small, "heartbeat.lua")
         run("seed events started/stopped", "/", 64, small, "seed.lua")
@@ -188,7 +135,7 @@ def main():
         for population in (small, large):
             if population == large:
                 print(f"filling {large} workers", file=sys.stderr)
-                fill(base, large, start=small)
+                fill(server, large, start=small)
             label = f"{population // 1000}k"
             # Reads run with as many connections as the machine has cores: a scraper or a person asks one
             # request at a time, so p50 here is the time one request takes, not time spent queueing.
@@ -202,19 +149,18 @@ def main():
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
         print(f"adding {history_rows} history rows", file=sys.stderr)
-        fill_history(base, history_rows, large)
+        fill_history(server, history_rows, large)
         notes["database_mib"] = folder_mib(folder)
         server.stop()
-        restart = Process(command, log)
-        cleanup.callback(restart.stop)
-        notes["restart_seconds"] = restart.start(base + "/healthz")
+        notes["restart_seconds"] = server.start(timeout=60).ready_seconds
         notes["restart_workers"], notes["restart_history_rows"] = large, history_rows
-        restart.stop()
+        server.stop()
 
         peer_port = free_port()
-        peer = Process(["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{peer_port}"], log)
+        peer = Process(["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{peer_port}"], folder,
+                       f"http://127.0.0.1:{peer_port}/-/ready", name="pushgateway")
         cleanup.callback(peer.stop)
-        peer.start(f"http://127.0.0.1:{peer_port}/-/ready")
+        peer.start(timeout=60)
         measured = wrk(f"http://127.0.0.1:{peer_port}/", seconds, 64, "pushgateway.lua", env={"WORKERS": str(small)})
         measured.update(name="peer: Pushgateway PUT per heartbeat", workers=small, connections=64, per_request=1)
         results.append(measured)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests, on a spare port, owned by the postgres user when run as root.
 #   scripts/postgres.sh start    # prints the URL to put in WOKMANAGER_TEST_POSTGRES_URL
-#   scripts/postgres.sh stop
+#   scripts/postgres.sh stop     # stops it, if it runs, and deletes its folder
+#   scripts/postgres.sh status   # exits 0 when it runs
 #   scripts/postgres.sh restart  # for the replica tests: the database goes away and comes back
+# WOKMANAGER_PG_DIR (default /tmp/wokmanager-test-pg) and WOKMANAGER_PG_PORT (default 55432) choose another cluster.
 # Needs Debian's `postgresql` package; says so when it is missing.
 set -euo pipefail
 action=${1:-start}
@@ -33,7 +35,11 @@ case $action in
     fi
     echo "postgres://postgres@127.0.0.1:$port/wokmanager_test?sslmode=disable"
     ;;
-  stop) pg_ctl_ -w -m fast stop >/dev/null ;;
+  stop)
+    if pg_ctl_ status >/dev/null 2>&1; then pg_ctl_ -w -m fast stop >/dev/null; fi
+    rm -rf "$dir"
+    ;;
+  status) pg_ctl_ status >/dev/null 2>&1 ;;
   restart) pg_ctl_ -w -m fast restart -l "$dir/server.log" >/dev/null ;;
-  *) echo "usage: $0 start|stop|restart" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
 esac

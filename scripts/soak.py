@@ -48,8 +48,6 @@ import os
 import random
 import re
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -58,7 +56,8 @@ import urllib.parse
 from collections import Counter, deque
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from wokserver import BINARY, ConnectionFailure, KeepAliveClient, Server, proc_status_mib
+
 STATUSES = ("running", "lost", "stopped", "failed")
 KINDS = ("started", "heartbeat", "message", "error", "stopped")
 JOIN_SHARE = 0.9        # share of a thread's slots that are first joins, until all its workers joined
@@ -67,93 +66,6 @@ FAIL_EVERY = 10         # one stop in ten has exit_code 1
 VANISH_EVERY = 100      # one worker in a hundred joins with the short TTL and goes silent
 MIN_RING = 20           # a thread stops workers only while it has at least this many running
 MIN_REST = 30.0         # seconds a stopped worker rests before it may start again
-
-
-class ConnectionFailure(Exception):
-    pass
-
-
-class Client:
-    """One persistent HTTP/1.1 keep-alive connection over a plain socket (http.client's header parsing costs
-    more CPU than the server's answer on a small machine). A failure closes it; the next request reconnects.
-    Like any pooling client it does not reuse a connection idle for IDLE_REUSE seconds or more, as the
-    server closes idle connections (--idle-timeout, 60 s by default); the writers are never idle that long."""
-
-    IDLE_REUSE = 30.0
-
-    def __init__(self, host, port, key):
-        self.host, self.port, self.key = host, port, key
-        self.sock = self.reader = None
-        self.opened = 0
-        self.last_used = 0.0
-
-    def request(self, method, path, body=None):
-        if self.sock is not None and time.monotonic() - self.last_used >= self.IDLE_REUSE:
-            self.close()
-        if self.sock is None:
-            try:
-                self.sock = socket.create_connection((self.host, self.port), timeout=30)
-            except OSError as error:
-                raise ConnectionFailure(f"connect: {error}") from error
-            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.reader = self.sock.makefile("rb")
-            self.opened += 1
-        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nX-API-Key: {self.key}\r\n"
-        if body is not None:
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        try:
-            self.sock.sendall(head.encode() + b"\r\n" + (body or b""))
-            status_line = self.reader.readline(65537)
-            if not status_line:
-                raise ConnectionError("the server closed the connection")
-            version, code = status_line.split(None, 2)[:2]
-            if not version.startswith(b"HTTP/1."):
-                raise ValueError(f"not an HTTP answer: {status_line[:80]!r}")
-            length, chunked, close = None, False, version == b"HTTP/1.0"
-            while True:
-                line = self.reader.readline(65537)
-                if not line:
-                    raise ConnectionError("the server closed the connection in the headers")
-                if line in (b"\r\n", b"\n"):
-                    break
-                name, _, value = line.partition(b":")
-                name, value = name.strip().lower(), value.strip().lower()
-                if name == b"content-length":
-                    length = int(value)
-                elif name == b"transfer-encoding":
-                    chunked = b"chunked" in value
-                elif name == b"connection":
-                    close = value == b"close"
-            if chunked:
-                data = b""
-                while size := int(self.reader.readline(65537).split(b";")[0], 16):
-                    data += self.exactly(size)
-                    self.reader.readline(65537)
-                while self.reader.readline(65537) not in (b"\r\n", b"\n", b""):
-                    pass
-            elif length is not None:
-                data = self.exactly(length)
-            else:
-                data, close = self.reader.read(), True
-            self.last_used = time.monotonic()
-            if close:
-                self.close()
-            return int(code), data
-        except (OSError, ValueError) as error:
-            self.close()
-            raise ConnectionFailure(f"{type(error).__name__}: {error}") from error
-
-    def exactly(self, size):
-        data = self.reader.read(size)
-        if len(data) != size:
-            raise ConnectionError(f"the server closed the connection after {len(data)} of {size} bytes")
-        return data
-
-    def close(self):
-        if self.sock is not None:
-            self.reader.close()
-            self.sock.close()
-            self.sock = self.reader = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -246,76 +158,11 @@ def slope(points):
 # ---------------------------------------------------------------------------------------------------
 # The server
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """`wokmanager serve` on a temporary database; always stopped."""
-
-    def __init__(self, binary, folder, key):
-        self.port = free_port()
-        self.folder = Path(folder)
-        self.log_path = self.folder / "server.log"
-        self.command = [str(binary), "serve", "--port", str(self.port), "--database", str(self.folder / "soak.sqlite"),
-                        "--api-key", key, "--log-level", "warning"]
-        self.process = None
-        self.exit_code = None
-
-    def start(self, timeout=60):
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
-                    probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n")
-                    if probe.recv(64).startswith(b"HTTP/1.1 200"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"the server did not answer /healthz within {timeout} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines=30):
-        try:
-            self.log.flush()
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except (OSError, ValueError):
-            return ""
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                self.exit_code = "killed after 30 s"
-        if self.exit_code is None:
-            self.exit_code = self.process.returncode
-        self.log.close()
-
-
 def cpu_seconds(pid):
     """User plus system CPU time of a process, from /proc/<pid>/stat."""
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def read_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise OSError(f"no VmRSS for pid {pid}")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -357,7 +204,7 @@ class Soak:
         rng.shuffle(mine)
         never, ring, resting = deque(mine), deque(), deque()
         joined = 0
-        client = Client(self.host, self.port, self.key)
+        client = KeepAliveClient(self.host, self.port, self.key)
         interval = o.threads / o.rate
         for slot in range(self.slots[t]):
             if self.stop.is_set():
@@ -468,13 +315,13 @@ class Soak:
     def sample_rss(self):
         while not self.stop.wait(max(0.0, 1.0 - (time.monotonic() - self.t0) % 1.0)):
             try:
-                self.rss.append((time.monotonic() - self.t0, read_rss_mib(self.pid)))
+                self.rss.append((time.monotonic() - self.t0, proc_status_mib(self.pid, "VmRSS")))
             except OSError as error:
                 self.read_failures.append(f"RSS: {error}")
                 return
 
     def scrape(self):
-        client = Client(self.host, self.port, self.key)
+        client = KeepAliveClient(self.host, self.port, self.key)
         lost_query = "/workers?" + urllib.parse.urlencode({"group": self.root, "status": "lost", "limit": 100})
         while not self.stop.wait(self.o.scrape_interval):
             for path in ("/metrics", lost_query):
@@ -515,9 +362,9 @@ class Soak:
 
     def run(self):
         o = self.o
-        reader = Client(self.host, self.port, self.key)
+        reader = KeepAliveClient(self.host, self.port, self.key)
         before = self.metrics(reader)
-        self.rss_idle = read_rss_mib(self.pid) if self.pid else None
+        self.rss_idle = proc_status_mib(self.pid, "VmRSS") if self.pid else None
         server_cpu, client_cpu = cpu_seconds(self.pid) if self.pid else None, time.process_time()
         self.t0 = time.monotonic() + 0.2
         threads = [threading.Thread(target=self.drive, args=(t,), daemon=True) for t in range(o.threads)]
@@ -706,7 +553,7 @@ def print_report(report):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--binary", default=os.environ.get("WOKMANAGER_BIN", str(ROOT / ".build" / "debug" / "wokmanager")),
+    parser.add_argument("--binary", default=str(BINARY),
                         help="the wokmanager executable to start (default $WOKMANAGER_BIN or .build/debug/wokmanager)")
     parser.add_argument("--url", help="use this running server instead of starting one")
     parser.add_argument("--api-key", help="the key for --url")
@@ -742,20 +589,20 @@ def main(argv=None):
                 host, port, key, pid = parts.hostname, parts.port or 80, o.api_key, o.pid
             else:
                 key = f"soak-{os.urandom(8).hex()}"
-                server = Server(o.binary, folder, key)
-                server.start()
-                host, port, pid = "127.0.0.1", server.port, server.process.pid
+                server = Server(folder, binary=o.binary, keys=[key], args=["--log-level", "warning"])
+                server.start(timeout=60)
+                host, port, pid = "127.0.0.1", server.port, server.pid
             soak = Soak(o, host, port, key, pid)
             report = soak.run()
             if server is not None:
                 if server.process.poll() is not None:
                     report["ok"] = False
                     report["failures"].append(f"the server exited during the run with {server.process.returncode}")
-                server.stop()
-                report["run"]["server_exit"] = server.exit_code
-                if server.exit_code != 0:
+                exit_code = server.stop()
+                report["run"]["server_exit"] = "killed after 30 s" if server.killed else exit_code
+                if server.killed or exit_code != 0:
                     report["ok"] = False
-                    report["failures"].append(f"the server did not exit cleanly on SIGTERM: {server.exit_code}")
+                    report["failures"].append(f"the server did not exit cleanly on SIGTERM: {report['run']['server_exit']}")
                 log = server.log_path.read_text(errors="replace").strip()
                 report["run"]["server_log_lines"] = len(log.splitlines()) if log else 0
                 if log:

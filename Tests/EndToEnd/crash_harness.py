@@ -18,7 +18,6 @@ the server must exit 0 on SIGTERM. The seed fixes the delays; thread timing stil
 """
 import argparse
 import bisect
-import http.client
 import json
 import random
 import shutil
@@ -34,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KEY, Server
+from wokserver import ConnectionFailure, KeepAliveClient
 
 BATCH = 25
 """Events per `POST /events` request of a batch writer."""
@@ -67,36 +67,32 @@ class Writer:
     acknowledged_events: int = 0
 
     def run(self, stop):
-        connection, number = None, 0
+        client, number = KeepAliveClient("127.0.0.1", self.port, KEY, timeout=10), 0
         while not stop.is_set():
             texts = [f"{self.worker}-{number + i}" for i in range(self.batch)]
             number += self.batch
             attempt = Attempt(texts, time.monotonic())
             self.attempts.append(attempt)
             try:
-                connection = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-                attempt.status, attempt.problem = self.send(connection, texts)
+                attempt.status, attempt.problem = self.send(client, texts)
                 attempt.finished = time.monotonic()
                 if attempt.acknowledged:
                     self.acknowledged_events += len(texts)
-            except (OSError, http.client.HTTPException) as error:
-                attempt.finished, attempt.error = time.monotonic(), error
-                connection.close()
-                connection = None
+            except ConnectionFailure as failure:
+                attempt.finished, attempt.error = time.monotonic(), failure.__cause__
                 stop.wait(0.01)
+        client.close()
 
-    def send(self, connection, texts):
+    def send(self, client, texts):
         """Posts `texts`; returns the status and what was wrong with a 2xx answer, if anything."""
         events = [{"id": self.worker, "group": "crash.test", "event": "message", "message": text} for text in texts]
         path, body = ("/worker/state", events[0]) if self.batch == 1 else ("/events", events)
-        connection.request("POST", path, json.dumps(body), {"X-API-Key": KEY, "Content-Type": "application/json"})
-        answer = connection.getresponse()
-        raw = answer.read()
-        if not 200 <= answer.status < 300:
-            return answer.status, None
+        status, raw = client.request("POST", path, json.dumps(body).encode())
+        if not 200 <= status < 300:
+            return status, None
         if self.batch > 1 and decode(raw) != {"accepted": len(texts), "rejected": []}:
-            return answer.status, f"answer {raw[:200]!r} to a batch of {len(texts)} valid events"
-        return answer.status, None
+            return status, f"answer {raw[:200]!r} to a batch of {len(texts)} valid events"
+        return status, None
 
     def acknowledged(self):
         """The messages answered 2xx, in the order they were sent."""

@@ -86,15 +86,18 @@ def test_a_database_restart_under_load_loses_no_acknowledged_event(replicas):
                 connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
             number += 1
 
-    threads = [threading.Thread(target=send, args=(c, replicas[c % 2])) for c in range(4)]
+    # Daemons, stopped however the test ends: an interrupted run must not wait for them forever.
+    threads = [threading.Thread(target=send, args=(c, replicas[c % 2]), daemon=True) for c in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(1)
-    subprocess.run([str(REPO / "scripts" / "postgres.sh"), "restart"], check=True, timeout=120)
-    time.sleep(2)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=30)
+    try:
+        time.sleep(1)
+        subprocess.run([str(REPO / "scripts" / "postgres.sh"), "restart"], check=True, timeout=120)
+        time.sleep(2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
 
     assert all(status in (503, 507) for _, _, status in refused), refused[:5]
     # Both replicas recovered by themselves.
