@@ -61,7 +61,7 @@ struct TerminalTextTests {
         silent.exitCode = 9
         let running = worker("ok", .running, seenAgo: 1, message: "importing")
         func error(_ id: String, _ message: String) -> HistoryEntry {
-            HistoryEntry(workerID: id, group: "product.importer", event: "error", status: nil, at: now, receivedAt: now, message: message, action: "aborted")
+            HistoryEntry(workerID: id, group: "product.importer", event: .error, status: nil, at: now, receivedAt: now, message: message, action: "aborted")
         }
         let table = WorkerListing.table(
             [exited, aborted, silent, running], failures: ["job-3": error("job-3", "sh exited with status 3:\nboom"), "py": error("py", "ValueError: bad")],

@@ -89,7 +89,7 @@ struct WorkerTransitionTests {
         #expect(worker?.exitCode == stop.exitCode)
         #expect(worker?.message == "done")
         #expect(worker?.errorCount == 2)
-        #expect(entries.map(\.event) == ["started", "stopped", "message", "error", "error"])
+        #expect(entries.map(\.event) == [.started, .stopped, .message, .error, .error])
         #expect(entries.compactMap(\.status) == [.running, ended])
         #expect(outcomes.dropFirst().map(\.status) == [ended, ended, ended, ended])
     }
