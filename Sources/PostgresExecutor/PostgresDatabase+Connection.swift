@@ -18,7 +18,7 @@ extension PostgresDatabase {
             return try await rows(counting) { try $0.int("n") }.first ?? 0
         }
 
-        public func rows<T>(_ statement: SQLStatement, _ map: (Row) throws -> T) async throws -> [T] {
+        public func rows<T>(_ statement: SQLStatement, _ map: (any SQLRow) throws -> T) async throws -> [T] {
             var result: [T] = []
             for try await row in try await connection.query(PostgresQuery(statement), logger: logger) {
                 result.append(try map(Row(row: row.makeRandomAccess())))

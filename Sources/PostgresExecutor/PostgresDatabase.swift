@@ -43,7 +43,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// In one transaction; retried (up to 3 times) when it lost a deadlock or serialisation race with another replica.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         let (client, logger) = (client, logger)
         var attempt = 0
         while true {
@@ -60,7 +60,7 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         let (client, logger) = (client, logger)
         return try await bounded {
             try await client.withConnection { connection in

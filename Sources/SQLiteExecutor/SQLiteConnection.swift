@@ -189,8 +189,8 @@ extension SQLiteConnection: SQLConnection {
         try perform(statement)
     }
 
-    public func rows<T>(_ statement: SQLStatement, _ map: (SQLiteStatement) throws -> T) async throws -> [T] {
-        try select(statement, map)
+    public func rows<T>(_ statement: SQLStatement, _ map: (any SQLRow) throws -> T) async throws -> [T] {
+        try select(statement) { try map($0) }
     }
 }
 

@@ -69,7 +69,7 @@ public final class SQLiteDatabase: SQLDatabase {
     /// On the writer thread, in `BEGIN IMMEDIATE` ... `COMMIT`. The store's code under it never suspends
     /// (every call it makes here is synchronous underneath), so one transaction runs as one job of the
     /// single writer thread, and transactions cannot interleave.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try checkOpen()
         return try await withTaskExecutorPreference(writerExecutor) {
             try await self.mappingErrors {
@@ -88,7 +88,7 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     /// On a reader thread, with a read-only connection checked out of the pool for the call.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try checkOpen()
         return try await withTaskExecutorPreference(readerExecutor) {
             try await self.mappingErrors {

@@ -6,13 +6,13 @@ import ServiceLifecycle
 /// ```swift
 /// let store = SQLStore(database: try await SQLiteDatabase.open(path: "data/wokmanager.sqlite"))
 /// ```
-public final class SQLStore<Database: SQLDatabase>: WorkerStore {
+public final class SQLStore: WorkerStore {
     /// What runs the SQL.
-    public let database: Database
+    public let database: any SQLDatabase
     private let sql: WorkerSQL
 
     /// A store over `database`, whose schema the executor has brought up to date.
-    public init(database: Database) {
+    public init(database: any SQLDatabase) {
         self.database = database
         self.sql = WorkerSQL(dialect: database.dialect)
     }

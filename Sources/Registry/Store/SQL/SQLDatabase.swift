@@ -4,19 +4,21 @@ import ServiceLifecycle
 ///
 /// The store holds every statement and every rule; an executor only runs them. `SQLiteExecutor` and
 /// `PostgresExecutor` are the two, each in its own target, so this module links no database driver.
+///
+/// The protocols have no associated types: the store calls them through existentials, so its code (in this
+/// module, used by the executable's) needs no generic specialisation; generic code left unspecialised across
+/// modules asks the runtime for type metadata on every call, which cost a tenth of ingest throughput.
 public protocol SQLDatabase: Sendable {
-    associatedtype Connection: SQLConnection
-
     /// How this database spells what differs between SQLite and PostgreSQL.
     var dialect: SQLDialect { get }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. An
     /// executor may run `body` again after a lost race with another writer, so `body` must only talk to
     /// the database.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
 
     /// Runs `body` with a connection for reading; reads never wait for writes.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Connection) async throws -> T) async throws -> T
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
 
     /// `true` when this server should run the periodic work (sweep, retention): always for a database of
     /// one server; for a shared one, on one replica at a time.
@@ -32,8 +34,6 @@ public protocol SQLDatabase: Sendable {
 
 /// One connection of an ``SQLDatabase``, inside ``SQLDatabase/write(_:)`` or ``SQLDatabase/read(_:)``.
 public protocol SQLConnection {
-    associatedtype Row: SQLRow
-
     /// Runs a statement that returns no rows.
     func run(_ statement: SQLStatement) async throws
 
@@ -41,5 +41,5 @@ public protocol SQLConnection {
     func count(_ statement: SQLStatement) async throws -> Int
 
     /// Runs a query and maps each row as it is read.
-    func rows<T>(_ statement: SQLStatement, _ map: (Row) throws -> T) async throws -> [T]
+    func rows<T>(_ statement: SQLStatement, _ map: (any SQLRow) throws -> T) async throws -> [T]
 }

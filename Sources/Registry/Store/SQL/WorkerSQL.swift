@@ -197,7 +197,7 @@ struct WorkerSQL: Sendable {
     // MARK: Rows
 
     /// A worker row, with its status read from `statusColumn`: `status` as stored, or `live_status` as shown now.
-    static func worker(from row: some SQLRow, statusColumn: String = "status") throws -> Worker {
+    static func worker(from row: any SQLRow, statusColumn: String = "status") throws -> Worker {
         Worker(
             id: try row.text("id"), group: try row.text("grp"), status: try status(row, statusColumn),
             statusSince: try row.date("status_since"), runStartedAt: try row.date("run_started_at"), lastSeen: try row.date("last_seen"),
@@ -207,7 +207,7 @@ struct WorkerSQL: Sendable {
             errorCount: try row.int("error_count"), exitCode: try row.optionalInt("exit_code"))
     }
 
-    static func historyEntry(from row: some SQLRow) throws -> HistoryEntry {
+    static func historyEntry(from row: any SQLRow) throws -> HistoryEntry {
         let eventName = try row.text("event")
         guard let event = HistoryEvent(rawValue: eventName) else { throw StoreError.badColumn("event", "'\(eventName)'", expected: "an event name") }
         return HistoryEntry(
@@ -218,7 +218,7 @@ struct WorkerSQL: Sendable {
     }
 
     /// One row of ``groupCounts(liveness:)``: a stored status's count and how many of those expired.
-    static func storedCount(from row: some SQLRow) throws -> (count: GroupCount, expired: Int) {
+    static func storedCount(from row: any SQLRow) throws -> (count: GroupCount, expired: Int) {
         (GroupCount(group: try row.text("grp"), status: try status(row, "status"), count: try row.int("n")), try row.int("expired"))
     }
 
@@ -234,16 +234,16 @@ struct WorkerSQL: Sendable {
         }
     }
 
-    static func lastSeen(from row: some SQLRow) throws -> WorkerLastSeen {
+    static func lastSeen(from row: any SQLRow) throws -> WorkerLastSeen {
         WorkerLastSeen(id: try row.text("id"), group: try row.text("grp"), lastSeen: try row.date("last_seen"))
     }
 
     /// A counter row: which counter (`events` or `errors`), its label and its value.
-    static func counter(from row: some SQLRow) throws -> (String, String, Int) {
+    static func counter(from row: any SQLRow) throws -> (String, String, Int) {
         (try row.text("name"), try row.text("label"), try row.int("value"))
     }
 
-    private static func status(_ row: some SQLRow, _ column: String) throws -> WorkerStatus {
+    private static func status(_ row: any SQLRow, _ column: String) throws -> WorkerStatus {
         let text = try row.text(column)
         guard let status = WorkerStatus(rawValue: text) else { throw StoreError.badColumn(column, "'\(text)'", expected: "a worker status") }
         return status
