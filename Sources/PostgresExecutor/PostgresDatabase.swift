@@ -115,7 +115,8 @@ public final class PostgresDatabase: SQLDatabase {
                     throw Self.storeError(error)
                 }
             }
-            throw StoreError.closed
+            // The stream ends early only when this task is cancelled (a graceful shutdown).
+            throw CancellationError()
         }
     }
 

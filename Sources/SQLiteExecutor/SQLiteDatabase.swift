@@ -28,6 +28,7 @@ public final class SQLiteDatabase: SQLDatabase {
     private let writer: Mutex<SQLiteConnection?>
     private let readers = Mutex<[SQLiteConnection]>([])
     private let isClosed = Mutex(false)
+    private let inTransaction = Atomic(false)
 
     private init(path: String, writer: SQLiteConnection, writerThread: NIOThreadPool, readerThreads: NIOThreadPool) {
         self.path = path
@@ -68,12 +69,16 @@ public final class SQLiteDatabase: SQLDatabase {
 
     /// On the writer thread, in `BEGIN IMMEDIATE` ... `COMMIT`. The store's code under it never suspends
     /// (every call it makes here is synchronous underneath), so one transaction runs as one job of the
-    /// single writer thread, and transactions cannot interleave.
+    /// single writer thread, and transactions cannot interleave; a transaction begun inside another
+    /// (which a real suspension in `body` would allow) stops the process rather than share one.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try checkOpen()
         return try await withTaskExecutorPreference(writerExecutor) {
             try await self.mappingErrors {
+                try self.checkOpen()
                 guard let connection = self.writer.withLock({ $0 }) else { throw StoreError.closed }
+                precondition(!self.inTransaction.exchange(true, ordering: .relaxed), "SQLite transactions overlapped on the writer")
+                defer { self.inTransaction.store(false, ordering: .relaxed) }
                 try connection.execute("BEGIN IMMEDIATE")
                 do {
                     let result = try await body(connection)
@@ -92,8 +97,9 @@ public final class SQLiteDatabase: SQLDatabase {
         try checkOpen()
         return try await withTaskExecutorPreference(readerExecutor) {
             try await self.mappingErrors {
+                try self.checkOpen()
                 let connection = try self.readers.withLock { $0.popLast() } ?? self.openReader()
-                defer { self.readers.withLock { $0.append(connection) } }
+                defer { if !self.isClosed.withLock({ $0 }) { self.readers.withLock { $0.append(connection) } } }
                 return try await body(connection)
             }
         }

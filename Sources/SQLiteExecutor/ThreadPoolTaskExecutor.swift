@@ -14,8 +14,8 @@ final class ThreadPoolTaskExecutor: TaskExecutor {
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        // A job must run even if the pool has stopped (its task would hang otherwise): the pool then
-        // calls this at once, on the submitting thread, with a `cancelled` state.
+        // A job must run even if the pool has stopped (its task would hang otherwise): NIO then runs the
+        // closure with a `cancelled` state, off the pool; the database checks it is open before any call.
         pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

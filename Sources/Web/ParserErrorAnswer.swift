@@ -27,7 +27,10 @@ final class ParserErrorAnswer: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head) where refusal != nil && head.status == .badRequest && head.headerFields[.connection] == "close":
+        // Hummingbird's bare answer: 400, `Connection: close`, no content type and an empty body.
+        case .head(let head)
+        where refusal != nil && head.status == .badRequest && head.headerFields[.connection] == "close"
+            && head.headerFields[.contentType] == nil && (head.headerFields[.contentLength] ?? "0") == "0":
             guard let refusal, let json = try? JSONEncoder.answers.encode(refusal.body) else { break }
             self.refusal = nil
             body = context.channel.allocator.buffer(bytes: json)
@@ -35,6 +38,10 @@ final class ParserErrorAnswer: ChannelDuplexHandler, RemovableChannelHandler {
                 .contentType: "application/json; charset=utf-8", .contentLength: String(json.count), .connection: "close",
             ]
             context.write(wrapOutboundOut(.head(HTTPResponse(status: refusal.status, headerFields: headers))), promise: promise)
+            return
+        case .body where body != nil:
+            // The replaced answer's own body (none for the bare answer) would break the new framing.
+            promise?.succeed()
             return
         case .end(let trailers):
             guard let body else { break }

@@ -84,7 +84,13 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger(level: settings.logLevel)
         try generateFirstKeyIfNone(settings)
         let store = try await settings.store.open(logger: logger)
-        let app = try await buildApplication(settings.configuration, store: store, logger: logger)
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(settings.configuration, store: store, logger: logger)
+        } catch {
+            try? await store.close()
+            throw error
+        }
         logger.info("wokmanager listening", metadata: ["address": "\(settings.configuration.host):\(settings.configuration.port)"])
         try await app.runService()
     }

@@ -14,7 +14,8 @@ enum FailureReasons {
         return try await withThrowingTaskGroup(of: (String, HistoryEntry?).self) { group in
             func askNext() {
                 guard let worker = waiting.popFirst() else { return }
-                group.addTask { (worker.id, try await endingError(of: worker, client: client)) }
+                // A reason that cannot be fetched leaves the worker's own message: the listing stands.
+                group.addTask { (worker.id, try? await endingError(of: worker, client: client)) }
             }
             for _ in 0..<concurrentRequests { askNext() }
             var found: [String: HistoryEntry] = [:]
