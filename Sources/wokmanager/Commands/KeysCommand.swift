@@ -22,8 +22,8 @@ struct Keys: ParsableCommand {
         /// The file's absolute path, so that messages name exactly the file that was read.
         var path: String {
             let setting = Setting()
-            let file = setting.value(keysFile, "WOKMANAGER_KEYS_FILE")
-                ?? KeysFile.path(besideDatabase: setting.value(databasePath, "WOKMANAGER_DATABASE") ?? "./data/wokmanager.sqlite")
+            let file = setting.value(keysFile, ServeSetting.keysFile.variable)
+                ?? KeysFile.path(besideDatabase: setting.value(databasePath, ServeSetting.database.variable) ?? StoreSettings().databasePath)
             return URL(fileURLWithPath: file).standardizedFileURL.path
         }
     }
