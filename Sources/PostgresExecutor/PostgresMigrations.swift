@@ -110,6 +110,85 @@ enum PostgresMigrations {
         CREATE INDEX workers_expiry_default ON workers (last_received_at) WHERE status = 'running' AND ttl IS NULL;
         DROP INDEX workers_liveness;
         """,
+        // Attention: expectations, problems, silences, webhooks, and the outbox of notifications written in the
+        // same transaction as the problem change they tell of, with a log of every delivery attempt.
+        """
+        CREATE TABLE expectations (
+            scope TEXT NOT NULL,
+            subject TEXT COLLATE "C" NOT NULL,
+            min_running BIGINT,
+            max_running BIGINT,
+            cron TEXT,
+            time_zone TEXT,
+            every DOUBLE PRECISION,
+            grace DOUBLE PRECISION NOT NULL,
+            max_runtime DOUBLE PRECISION,
+            resolve_after DOUBLE PRECISION,
+            failures BIGINT,
+            failures_window DOUBLE PRECISION,
+            source TEXT NOT NULL,
+            since DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (scope, subject)
+        );
+        CREATE TABLE problems (
+            id BIGSERIAL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            subject TEXT COLLATE "C" NOT NULL,
+            grp TEXT COLLATE "C" NOT NULL,
+            opened_at DOUBLE PRECISION NOT NULL,
+            resolved_at DOUBLE PRECISION,
+            resolution TEXT,
+            acknowledged_by TEXT,
+            acknowledged_at DOUBLE PRECISION,
+            note TEXT,
+            detail TEXT
+        );
+        CREATE UNIQUE INDEX problems_open ON problems (scope, subject, kind) WHERE resolved_at IS NULL;
+        CREATE INDEX problems_by_resolved ON problems (resolved_at);
+        CREATE TABLE silences (
+            id BIGSERIAL PRIMARY KEY,
+            scope TEXT NOT NULL,
+            subject TEXT COLLATE "C" NOT NULL,
+            until DOUBLE PRECISION NOT NULL,
+            note TEXT,
+            author TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL
+        );
+        CREATE TABLE webhooks (
+            name TEXT COLLATE "C" PRIMARY KEY,
+            url TEXT NOT NULL,
+            format TEXT NOT NULL,
+            grp TEXT COLLATE "C",
+            kinds TEXT NOT NULL,
+            secret TEXT,
+            created_at DOUBLE PRECISION NOT NULL
+        );
+        CREATE TABLE notifications (
+            id BIGSERIAL PRIMARY KEY,
+            webhook TEXT NOT NULL,
+            problem_id BIGINT NOT NULL,
+            change TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            attempts BIGINT NOT NULL DEFAULT 0,
+            next_attempt_at DOUBLE PRECISION NOT NULL,
+            delivered_at DOUBLE PRECISION,
+            given_up_at DOUBLE PRECISION
+        );
+        CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+        CREATE INDEX notifications_by_created ON notifications (created_at);
+        CREATE TABLE deliveries (
+            id BIGSERIAL PRIMARY KEY,
+            webhook TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL,
+            notifications TEXT NOT NULL,
+            status_code BIGINT,
+            error TEXT,
+            duration DOUBLE PRECISION NOT NULL
+        );
+        CREATE INDEX deliveries_by_webhook ON deliveries (webhook, id);
+        """,
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

@@ -95,6 +95,85 @@ enum SQLiteMigrations {
         CREATE INDEX workers_expiry_default ON workers (last_received_at) WHERE status = 'running' AND ttl IS NULL;
         DROP INDEX workers_liveness;
         """,
+        // Attention: expectations, problems, silences, webhooks, and the outbox of notifications written in the
+        // same transaction as the problem change they tell of, with a log of every delivery attempt.
+        """
+        CREATE TABLE expectations (
+            scope TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            min_running INTEGER,
+            max_running INTEGER,
+            cron TEXT,
+            time_zone TEXT,
+            every REAL,
+            grace REAL NOT NULL,
+            max_runtime REAL,
+            resolve_after REAL,
+            failures INTEGER,
+            failures_window REAL,
+            source TEXT NOT NULL,
+            since REAL NOT NULL,
+            PRIMARY KEY (scope, subject)
+        ) WITHOUT ROWID;
+        CREATE TABLE problems (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            opened_at REAL NOT NULL,
+            resolved_at REAL,
+            resolution TEXT,
+            acknowledged_by TEXT,
+            acknowledged_at REAL,
+            note TEXT,
+            detail TEXT
+        );
+        CREATE UNIQUE INDEX problems_open ON problems (scope, subject, kind) WHERE resolved_at IS NULL;
+        CREATE INDEX problems_by_resolved ON problems (resolved_at);
+        CREATE TABLE silences (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            scope TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            until REAL NOT NULL,
+            note TEXT,
+            author TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE webhooks (
+            name TEXT PRIMARY KEY NOT NULL,
+            url TEXT NOT NULL,
+            format TEXT NOT NULL,
+            grp TEXT,
+            kinds TEXT NOT NULL,
+            secret TEXT,
+            created_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            webhook TEXT NOT NULL,
+            problem_id INTEGER NOT NULL,
+            change TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            delivered_at REAL,
+            given_up_at REAL
+        );
+        CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+        CREATE INDEX notifications_by_created ON notifications (created_at);
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            webhook TEXT NOT NULL,
+            at REAL NOT NULL,
+            notifications TEXT NOT NULL,
+            status_code INTEGER,
+            error TEXT,
+            duration REAL NOT NULL
+        );
+        CREATE INDEX deliveries_by_webhook ON deliveries (webhook, id);
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Registry
 import Testing
 
 @testable import wokmanager

@@ -1,4 +1,5 @@
 import Logging
+import Registry
 import Web
 
 /// Every setting of `wokmanager serve`. Defaults that the server's libraries define are taken from them.

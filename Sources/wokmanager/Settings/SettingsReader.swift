@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Registry
 
 /// Reads ``ServeSetting``s through swift-configuration: the flags given first, then the `WOKMANAGER_*`
 /// variables (an empty one counts as unset), then each setting's default. Values are read as text and
