@@ -53,7 +53,7 @@ struct GroupCountTests {
                 let lost = try await store.recordLostWorkers(liveness: judged())
                 done = "sweep (\(lost) lost)"
             case 82..<87:
-                _ = try await store.removeWorker(id: id)
+                _ = try await store.removeWorker(id: id, now: Date(timeIntervalSince1970: now))
                 done = "deregister \(id)"
             case 87..<92:
                 let report = try await store.prune(RetentionPolicy(workers: 30, history: 3600, historyLimit: 50), now: t0.addingTimeInterval(now))

@@ -197,8 +197,8 @@ struct StoreTests {
     func removes(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             _ = try await store.apply([event(.started), event(.message, at: 1, message: "x")], liveness: now)
-            #expect(try await store.removeWorker(id: "Importer01"))
-            #expect(try await store.removeWorker(id: "Importer01") == false)
+            #expect(try await store.removeWorker(id: "Importer01", now: now.now))
+            #expect(try await store.removeWorker(id: "Importer01", now: now.now) == false)
             #expect(try await store.worker(id: "Importer01", liveness: now) == nil)
             #expect(try await store.history(HistoryQuery(workerID: "Importer01")).isEmpty)
         }

@@ -60,3 +60,13 @@ public enum Subject: Sendable, Hashable, Comparable {
 
     public static func < (lhs: Subject, rhs: Subject) -> Bool { (lhs.scope, lhs.name) < (rhs.scope, rhs.name) }
 }
+
+extension Subject {
+    /// `true` when this subject covers `problem`: a worker's problem by its id or its group, a group's problem by its group.
+    public func covers(_ problem: Problem) -> Bool {
+        switch problem.subject {
+        case .worker(let id): covers(worker: id, inGroup: problem.group)
+        case .group(let path): if case .group(let mine) = self { Self.group(mine, contains: path) } else { false }
+        }
+    }
+}

@@ -1,4 +1,5 @@
-/// The domain tree: groups split at their dots (`product` -> `importer`), with counts per status at every node.
+/// The domain tree: groups split at their dots (`product` -> `importer`), with counts per status and of
+/// open problems at every node.
 public struct DomainNode: Sendable, Equatable, Codable {
     /// The last segment of the path (`importer`); empty for the root.
     public var name: String
@@ -6,22 +7,25 @@ public struct DomainNode: Sendable, Equatable, Codable {
     public var path: String
     /// Workers at this node and below, per status.
     public var counts: StatusCounts
-    /// Child nodes, those needing attention first (failed, then lost), then by name.
+    /// Open problems at this node and below; the tree is coloured by the unacknowledged ones.
+    public var problems: ProblemTally
+    /// Child nodes, those with unacknowledged problems first, then by name.
     public var children: [DomainNode]
 
     /// The worst status present at or below this node, if it has any worker.
     public var worstStatus: WorkerStatus? { counts.worst }
 
     enum CodingKeys: String, CodingKey {
-        case name, path, counts, children
+        case name, path, counts, children, problems
         case worstStatus = "worst_status"
     }
 
     /// Creates a node.
-    public init(name: String, path: String, counts: StatusCounts, children: [DomainNode]) {
+    public init(name: String, path: String, counts: StatusCounts, problems: ProblemTally = ProblemTally(), children: [DomainNode]) {
         self.name = name
         self.path = path
         self.counts = counts
+        self.problems = problems
         self.children = children
     }
 
@@ -30,6 +34,7 @@ public struct DomainNode: Sendable, Equatable, Codable {
         name = try container.decode(String.self, forKey: .name)
         path = try container.decode(String.self, forKey: .path)
         counts = try container.decode(StatusCounts.self, forKey: .counts)
+        problems = try container.decodeIfPresent(ProblemTally.self, forKey: .problems) ?? ProblemTally()
         children = try container.decode([DomainNode].self, forKey: .children)
     }
 
@@ -39,14 +44,22 @@ public struct DomainNode: Sendable, Equatable, Codable {
         try container.encode(path, forKey: .path)
         try container.encode(counts, forKey: .counts)
         try container.encodeIfPresent(worstStatus, forKey: .worstStatus)
+        try container.encode(problems, forKey: .problems)
         try container.encode(children, forKey: .children)
     }
 
-    /// Builds the tree from per-group counts.
-    public static func tree(from counts: [GroupCount]) -> DomainNode {
+    /// Builds the tree from per-group counts and open problems; a group with problems but no worker (one
+    /// expected to run that never reported) gets its node too.
+    public static func tree(from counts: [GroupCount], problems: [ProblemCount] = []) -> DomainNode {
         var root = Builder(name: "", path: "")
         for count in counts {
-            root.add(count, segments: count.group.split(separator: ".").map(String.init)[...])
+            root.add(segments: count.group.split(separator: ".").map(String.init)[...]) { $0.counts[count.status] += count.count }
+        }
+        for count in problems {
+            root.add(segments: count.group.split(separator: ".").map(String.init)[...]) {
+                $0.problems.open += count.open
+                $0.problems.acknowledged += count.acknowledged
+            }
         }
         var tree = root.node
         tree.sortChildren()
@@ -59,6 +72,7 @@ public struct DomainNode: Sendable, Equatable, Codable {
         let name: String
         let path: String
         var counts = StatusCounts()
+        var problems = ProblemTally()
         var children: [Builder] = []
         var childIndex: [String: Int] = [:]
 
@@ -67,8 +81,9 @@ public struct DomainNode: Sendable, Equatable, Codable {
             self.path = path
         }
 
-        mutating func add(_ count: GroupCount, segments: ArraySlice<String>) {
-            counts[count.status] += count.count
+        /// Applies `change` to this node and every node down to the group of `segments`, creating them as needed.
+        mutating func add(segments: ArraySlice<String>, _ change: (inout Builder) -> Void) {
+            change(&self)
             guard let first = segments.first else { return }
             let index: Int
             if let known = childIndex[first] {
@@ -78,19 +93,19 @@ public struct DomainNode: Sendable, Equatable, Codable {
                 childIndex[first] = index
                 children.append(Builder(name: first, path: path.isEmpty ? first : path + "." + first))
             }
-            children[index].add(count, segments: segments.dropFirst())
+            children[index].add(segments: segments.dropFirst(), change)
         }
 
         var node: DomainNode {
-            DomainNode(name: name, path: path, counts: counts, children: children.map(\.node))
+            DomainNode(name: name, path: path, counts: counts, problems: problems, children: children.map(\.node))
         }
     }
 
     private mutating func sortChildren() {
         for index in children.indices { children[index].sortChildren() }
         children.sort { lhs, rhs in
-            let left = lhs.counts.attention, right = rhs.counts.attention
-            return left != right ? left > right : lhs.name < rhs.name
+            let left = lhs.problems.open > 0, right = rhs.problems.open > 0
+            return left != right ? left : lhs.name < rhs.name
         }
     }
 }
@@ -132,7 +147,26 @@ public struct StatusCounts: Sendable, Equatable, Codable {
     public var worst: WorkerStatus? {
         WorkerStatus.allCases.filter { self[$0] > 0 }.max()
     }
+}
 
-    /// Sort key: nodes with failed workers first, then lost.
-    var attention: Int { (failed > 0 ? 2 : 0) + (lost > 0 ? 1 : 0) }
+/// Open problems at a node of the tree and below.
+public struct ProblemTally: Sendable, Equatable, Codable {
+    /// Not acknowledged: these need someone, and colour the node.
+    public var open = 0
+    public var acknowledged = 0
+
+    /// Creates an empty tally.
+    public init() {}
+}
+
+extension DomainNode {
+    /// The node of a group path (`product.importer`) below this one; `nil` when no worker is there.
+    public func node(at path: String) -> DomainNode? {
+        var node = self
+        for segment in path.split(separator: ".") {
+            guard let child = node.children.first(where: { $0.name == segment }) else { return nil }
+            node = child
+        }
+        return node
+    }
 }

@@ -3,7 +3,7 @@ import ServiceLifecycle
 
 /// Runs the registry's background work, and closes it last on shutdown.
 ///
-/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers; every
+/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers and checks the expectations; every
 /// ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
 /// writes what is still queued and closes the store, after the HTTP server has stopped.
 public struct RegistryService: Service {
@@ -33,6 +33,8 @@ public struct RegistryService: Service {
             do {
                 let lost = try await registry.recordLostWorkers()
                 if lost > 0 { logger.info("workers lost", metadata: ["count": "\(lost)"]) }
+                let changed = try await registry.checkExpectations()
+                if changed > 0 { logger.info("problems changed by expectations", metadata: ["count": "\(changed)"]) }
                 if clock.now >= nextPrune {
                     nextPrune = clock.now.advanced(by: registry.settings.pruneInterval)
                     let report = try await registry.prune()

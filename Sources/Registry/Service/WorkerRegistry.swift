@@ -99,9 +99,9 @@ public final class WorkerRegistry: Sendable {
         return WorkerDetail(worker: worker, messages: messages, errors: errors, history: changes)
     }
 
-    /// The domain tree with counts per status at every node.
+    /// The domain tree with counts per status and open problems at every node.
     public func domainTree() async throws -> DomainNode {
-        DomainNode.tree(from: try await store.groupCounts(liveness: liveness()))
+        DomainNode.tree(from: try await store.groupCounts(liveness: liveness()), problems: try await store.openProblemCounts())
     }
 
     /// When the newest event was received; `nil` before the first one.
@@ -121,12 +121,17 @@ public final class WorkerRegistry: Sendable {
 
     /// Deregisters a worker and deletes its history; `false` when it was unknown.
     public func removeWorker(id: String) async throws -> Bool {
-        try await store.removeWorker(id: id)
+        try await store.removeWorker(id: id, now: clock.now())
     }
 
     /// Records lost workers in their history; returns how many were newly lost.
     public func recordLostWorkers() async throws -> Int {
         try await store.recordLostWorkers(liveness: liveness())
+    }
+
+    /// Opens and resolves what the expectations call for now; returns how many problems changed.
+    public func checkExpectations() async throws -> Int {
+        try await store.checkExpectations(liveness: liveness())
     }
 
     /// Removes what the retention policy no longer keeps.

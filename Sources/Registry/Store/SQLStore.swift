@@ -9,22 +9,26 @@ import ServiceLifecycle
 public final class SQLStore: WorkerStore {
     /// What runs the SQL.
     public let database: any SQLDatabase
-    private let sql: WorkerSQL
+    /// How queued notifications are grouped (the window new ones wait for).
+    public let notificationPolicy: NotificationPolicy
+    let sql: WorkerSQL
 
     /// A store over `database`, whose schema the executor has brought up to date.
-    public init(database: any SQLDatabase) {
+    public init(database: any SQLDatabase, notificationPolicy: NotificationPolicy = NotificationPolicy()) {
         self.database = database
+        self.notificationPolicy = notificationPolicy
         self.sql = WorkerSQL(dialect: database.dialect)
     }
 
     public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
-        let sql = sql
+        let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
             if let lock = sql.dialect.lockWorkers {
                 try await connection.run(lock(Array(Set(events.map(\.id))).sorted()))
             }
             var outcomes: [EventOutcome] = []
             outcomes.reserveCapacity(events.count)
+            var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
             for event in events {
                 let existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
                 let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
@@ -32,6 +36,7 @@ public final class SQLStore: WorkerStore {
                 for entry in transition.entries {
                     try await connection.run(sql.append(entry))
                 }
+                try await Self.updateProblems(after: transition, before: existing, event: event, &ledger)
                 outcomes.append(transition.outcome)
             }
             for statement in sql.record(BatchTally(events)) {
@@ -90,22 +95,28 @@ public final class SQLStore: WorkerStore {
         }
     }
 
-    public func removeWorker(id: String) async throws -> Bool {
-        let sql = sql
+    public func removeWorker(id: String, now: Date) async throws -> Bool {
+        let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
+            var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: now)
+            try await ledger.resolve(.worker(id), kinds: Set(ProblemKind.allCases), resolution: "the worker was deregistered")
             try await connection.run(sql.deleteHistory(ofWorker: id))
             return try await connection.count(sql.deleteWorker(id: id)) > 0
         }
     }
 
     public func recordLostWorkers(liveness: Liveness) async throws -> Int {
-        let sql = sql
+        let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
             let expired = try await connection.rows(sql.expired(liveness: liveness)) { try WorkerSQL.worker(from: $0) }
+            var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
             for worker in expired {
                 guard let deadline = liveness.deadline(of: worker) else { continue }
                 try await connection.run(sql.markLost(worker, at: deadline))
                 try await connection.run(sql.append(HistoryEntry(lostWorker: worker, at: deadline, receivedAt: liveness.now)))
+                try await ledger.open(Problem(
+                    kind: .lost, subject: .worker(worker.id), group: worker.group, openedAt: liveness.now,
+                    detail: "no sign of life since \(RFC3339.format(worker.lastReceivedAt)) (TTL \(DurationText.text(seconds: liveness.ttl(of: worker))))"))
             }
             return expired.count
         }
@@ -120,6 +131,9 @@ public final class SQLStore: WorkerStore {
             let overLimit = try await connection.count(sql.pruneHistory(keepingNewest: policy.historyLimit))
             try await connection.run(sql.pruneGroups(lastEventBefore: workerCutoff))
             try await connection.run(WorkerSQL.pruneErrorCounters)
+            let problemSQL = ProblemSQL(dialect: sql.dialect), historyCutoff = now.addingTimeInterval(-policy.history)
+            try await connection.run(problemSQL.pruneProblems(resolvedBefore: historyCutoff))
+            try await connection.run(problemSQL.pruneSilences(endedBefore: historyCutoff))
             return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
         }
     }

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// ``SQLStore`` is the one implementation, over SQLite (the default) or PostgreSQL. It applies events
 /// with ``WorkerTransition`` so the rules are the same everywhere, and answers with the status as shown
 /// now (`lost` derived through ``Liveness``).
-public protocol WorkerStore: AnyObject, Sendable {
+public protocol WorkerStore: AttentionStore {
     /// Applies events in one transaction, in the given order; returns once it is committed.
     func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
     /// One page of workers matching `query`.
@@ -23,12 +23,13 @@ public protocol WorkerStore: AnyObject, Sendable {
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
     /// Counts, counters and known groups for a Prometheus scrape; per-worker last-seen times when `includeWorkers`.
     func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot
-    /// Deletes a worker and its history; `false` when there was none.
-    func removeWorker(id: String) async throws -> Bool
+    /// Deletes a worker and its history, resolving its problems at `now`; `false` when there was none.
+    func removeWorker(id: String, now: Date) async throws -> Bool
     /// Records a `lost` state change for every running worker past its deadline; returns how many.
     func recordLostWorkers(liveness: Liveness) async throws -> Int
-    /// Removes what `policy` no longer keeps: old stopped workers, old history, and groups with no
-    /// worker left whose last event is older than the worker retention (with their error counters).
+    /// Removes what `policy` no longer keeps: old stopped workers, old history, groups with no worker left
+    /// whose last event is older than the worker retention (with their error counters), and problems resolved
+    /// and silences ended longer ago than the history retention.
     func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport
     /// `true` when this server should run the periodic work (sweep, retention): always for a store of
     /// one server; for a shared store, on one replica at a time.

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Opens, resolves and acknowledges problems inside a store transaction, and queues their notifications in
+/// the same transaction: once it commits, every webhook that hears of a change will be told, even if the
+/// server dies the next moment.
+///
+/// A change is not queued for a problem under an active silence, nor after the problem was acknowledged
+/// (the acknowledgement itself is the last notification). Notifications to one webhook join the batch
+/// still waiting for its window, so a burst of changes goes out as one message.
+struct ProblemLedger {
+    let connection: any SQLConnection
+    let sql: ProblemSQL
+    let outbox: OutboxSQL
+    let policy: NotificationPolicy
+    let now: Date
+    /// Read once per transaction, at the first change.
+    private var interests: [WebhookInterest]?
+
+    init(connection: any SQLConnection, dialect: SQLDialect, policy: NotificationPolicy, now: Date) {
+        self.connection = connection
+        self.sql = ProblemSQL(dialect: dialect)
+        self.outbox = OutboxSQL(dialect: dialect)
+        self.policy = policy
+        self.now = now
+    }
+
+    /// Opens `problem` unless one of its kind is already open for its subject; `true` when it opened.
+    @discardableResult
+    mutating func open(_ problem: Problem) async throws -> Bool {
+        guard let id = try await connection.rows(sql.open(problem), { try $0.int("id") }).first else { return false }
+        var opened = problem
+        opened.id = Int64(id)
+        try await notify(.opened, opened)
+        return true
+    }
+
+    /// Resolves the open problems of `kinds` about `subject` (or any of `subjects`); returns how many.
+    @discardableResult
+    mutating func resolve(_ subject: Subject, kinds: Set<ProblemKind>, resolution: String) async throws -> Int {
+        try await resolve([subject], kinds: kinds, resolution: resolution)
+    }
+
+    @discardableResult
+    mutating func resolve(_ subjects: [Subject], kinds: Set<ProblemKind>, resolution: String) async throws -> Int {
+        guard !kinds.isEmpty, !subjects.isEmpty else { return 0 }
+        let resolved = try await connection.rows(sql.resolve(subjects, kinds: kinds, at: now, resolution: resolution), ProblemSQL.problem)
+        for problem in resolved { try await notify(.resolved, problem) }
+        return resolved.count
+    }
+
+    /// Resolves one open problem; `true` when it was open.
+    @discardableResult
+    mutating func resolve(id: Int64, resolution: String) async throws -> Bool {
+        guard let problem = try await connection.rows(sql.resolve(id: id, at: now, resolution: resolution), ProblemSQL.problem).first else { return false }
+        try await notify(.resolved, problem)
+        return true
+    }
+
+    /// Acknowledges an open problem; acknowledging again only changes the note. `nil` when it is not open.
+    mutating func acknowledge(id: Int64, _ acknowledgement: Acknowledgement) async throws -> Problem? {
+        let wasAcknowledged = try await connection.rows(sql.problem(id: id), ProblemSQL.problem).first?.acknowledgement != nil
+        guard let problem = try await connection.rows(sql.acknowledge(id: id, acknowledgement), ProblemSQL.problem).first else { return nil }
+        if !wasAcknowledged { try await notify(.acknowledged, problem, evenIfAcknowledged: true) }
+        return problem
+    }
+
+    private mutating func notify(_ change: ProblemChange, _ problem: Problem, evenIfAcknowledged: Bool = false) async throws {
+        guard evenIfAcknowledged || problem.acknowledgement == nil else { return }
+        if interests == nil {
+            interests = try await connection.rows(ProblemSQL.webhookInterests, WebhookInterest.init)
+        }
+        let listeners = interests?.filter { $0.hears(of: problem) } ?? []
+        guard !listeners.isEmpty else { return }
+        let workerID: String? = if case .worker(let id) = problem.subject { id } else { nil }
+        let silence = try await connection.rows(sql.silence(coveringWorker: workerID, inGroup: problem.group, at: now)) { try $0.int("id") }.first
+        guard silence == nil else { return }
+        for listener in listeners {
+            let batch = try await connection.rows(sql.openBatch(ofWebhook: listener.name, at: now)) { try $0.optionalDate("due") }.first ?? nil
+            let notification = ProblemNotification(webhook: listener.name, change: change, problem: problem, createdAt: now)
+            try await connection.run(try outbox.enqueue(notification, dueAt: batch ?? now.addingTimeInterval(policy.groupWindow)))
+        }
+    }
+}
+
+/// What a webhook hears of, as far as queueing needs to know.
+struct WebhookInterest {
+    let name: String
+    let group: String?
+    let kinds: Set<ProblemKind>
+
+    init(row: any SQLRow) throws {
+        name = try row.text("name")
+        group = try row.optionalText("grp")
+        kinds = Set(try row.text("kinds").split(separator: ",").compactMap { ProblemKind(rawValue: String($0)) })
+    }
+
+    func hears(of problem: Problem) -> Bool {
+        (kinds.isEmpty || kinds.contains(problem.kind)) && (group.map { Subject.group($0, contains: problem.group) } ?? true)
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// The statements of problems, expectations and silences, and the decoding of their rows.
+struct ProblemSQL: Sendable {
+    let dialect: SQLDialect
+
+    static let problemColumns = "id, kind, scope, subject, grp, opened_at, resolved_at, resolution, acknowledged_by, acknowledged_at, note, detail"
+
+    // MARK: Problems
+
+    /// Opens `problem` unless the same kind is already open for its subject; returns its id when it opened.
+    func open(_ problem: Problem) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "INSERT INTO problems (kind, scope, subject, grp, opened_at, detail) VALUES (\((1...6).map(p).joined(separator: ", "))) "
+                + "ON CONFLICT (scope, subject, kind) WHERE resolved_at IS NULL DO NOTHING RETURNING id",
+            [.text(problem.kind.rawValue), .text(problem.subject.scope), .text(problem.subject.name), .text(problem.group),
+             .real(problem.openedAt.timeIntervalSince1970), .text(problem.detail)])
+    }
+
+    /// Resolves the open problems of `kinds` about any of `subjects` (one or more); returns them as resolved.
+    func resolve(_ subjects: [Subject], kinds: Set<ProblemKind>, at now: Date, resolution: String) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let set = "resolved_at = \(builder.parameter(.real(now.timeIntervalSince1970))), resolution = \(builder.parameter(.text(resolution)))"
+        builder.add("resolved_at IS NULL")
+        let matches = subjects.map { "(scope = \(builder.parameter(.text($0.scope))) AND subject = \(builder.parameter(.text($0.name))))" }
+        builder.add("(\(matches.joined(separator: " OR ")))")
+        builder.add("kind IN (\(kinds.sorted().map { builder.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
+        return SQLStatement("UPDATE problems SET \(set) \(builder.whereClause) RETURNING \(Self.problemColumns)", builder.values)
+    }
+
+    /// Resolves one open problem by id; returns it as resolved.
+    func resolve(id: Int64, at now: Date, resolution: String) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "UPDATE problems SET resolved_at = \(p(1)), resolution = \(p(2)) WHERE id = \(p(3)) AND resolved_at IS NULL RETURNING \(Self.problemColumns)",
+            [.real(now.timeIntervalSince1970), .text(resolution), .integer(id)])
+    }
+
+    /// Acknowledges an open problem (or changes the note of an acknowledged one); returns it with whether it was already acknowledged.
+    func acknowledge(id: Int64, _ acknowledgement: Acknowledgement) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "UPDATE problems SET acknowledged_by = COALESCE(acknowledged_by, \(p(1))), acknowledged_at = COALESCE(acknowledged_at, \(p(2))), "
+                + "note = \(p(3)) WHERE id = \(p(4)) AND resolved_at IS NULL RETURNING \(Self.problemColumns)",
+            [.text(acknowledgement.by), .real(acknowledgement.at.timeIntervalSince1970), .text(acknowledgement.note), .integer(id)])
+    }
+
+    func problem(id: Int64) -> SQLStatement {
+        SQLStatement("SELECT \(Self.problemColumns) FROM problems WHERE id = \(dialect.placeholder(1))", [.integer(id)])
+    }
+
+    /// Open problems of `kinds`, oldest first.
+    func openProblems(kinds: Set<ProblemKind>) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        builder.add("resolved_at IS NULL")
+        builder.add("kind IN (\(kinds.sorted().map { builder.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
+        return SQLStatement("SELECT \(Self.problemColumns) FROM problems \(builder.whereClause) ORDER BY id", builder.values)
+    }
+
+    /// Problems matching `query`: unacknowledged before acknowledged, newest first; resolved ones after open ones.
+    func problems(_ query: ProblemQuery) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        if !query.kinds.isEmpty {
+            builder.add("kind IN (\(query.kinds.sorted().map { builder.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
+        }
+        builder.addGroup(query.group)
+        var states: [String] = []
+        if query.states.contains(.open) { states.append("(resolved_at IS NULL AND acknowledged_by IS NULL)") }
+        if query.states.contains(.acknowledged) { states.append("(resolved_at IS NULL AND acknowledged_by IS NOT NULL)") }
+        if query.states.contains(.resolved) { states.append("resolved_at IS NOT NULL") }
+        if !states.isEmpty && states.count < ProblemState.allCases.count { builder.add("(\(states.joined(separator: " OR ")))") }
+        if let since = query.since {
+            let at = builder.parameter(.real(since.timeIntervalSince1970))
+            builder.add("(opened_at >= \(at) OR resolved_at >= \(at))")
+        }
+        let limit = builder.parameter(.integer(query.limit))
+        return SQLStatement(
+            "SELECT \(Self.problemColumns) FROM problems \(builder.whereClause) "
+                + "ORDER BY CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END, CASE WHEN acknowledged_by IS NULL THEN 0 ELSE 1 END, opened_at DESC, id DESC LIMIT \(limit)",
+            builder.values)
+    }
+
+    /// Open problems per group, kind and whether acknowledged.
+    static let openCounts = SQLStatement(
+        "SELECT grp, kind, acknowledged, COUNT(*) AS n FROM (SELECT grp, kind, CASE WHEN acknowledged_by IS NULL THEN 0 ELSE 1 END AS acknowledged "
+            + "FROM problems WHERE resolved_at IS NULL) AS open GROUP BY grp, kind, acknowledged")
+
+    /// Failed runs of a worker at or after `since`.
+    func failedRuns(ofWorker id: String, since: Date) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement("SELECT COUNT(*) AS n FROM history WHERE worker_id = \(p(1)) AND status = 'failed' AND at >= \(p(2))",
+                            [.text(id), .real(since.timeIntervalSince1970)])
+    }
+
+    func pruneProblems(resolvedBefore cutoff: Date) -> SQLStatement {
+        SQLStatement("DELETE FROM problems WHERE resolved_at < \(dialect.placeholder(1))", [.real(cutoff.timeIntervalSince1970)])
+    }
+
+    // MARK: Silences
+
+    /// The newest active silence covering a worker `id` in `group` (`id` nil for a group's problem).
+    func silence(coveringWorker id: String?, inGroup group: String, at now: Date) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let until = builder.parameter(.real(now.timeIntervalSince1970))
+        let groups = Subject.groupAndAncestors(group).map { builder.parameter(.text($0)) }.joined(separator: ", ")
+        var covers = "(scope = 'group' AND subject IN (\(groups)))"
+        if let id { covers += " OR (scope = 'worker' AND subject = \(builder.parameter(.text(id))))" }
+        return SQLStatement("SELECT id FROM silences WHERE until > \(until) AND (\(covers)) ORDER BY id DESC LIMIT 1", builder.values)
+    }
+
+    func insert(_ silence: Silence) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "INSERT INTO silences (scope, subject, until, note, author, created_at) VALUES (\((1...6).map(p).joined(separator: ", "))) RETURNING id",
+            [.text(silence.subject.scope), .text(silence.subject.name), .real(silence.until.timeIntervalSince1970), .text(silence.note),
+             .text(silence.author), .real(silence.createdAt.timeIntervalSince1970)])
+    }
+
+    /// Ends a silence now (it stays listed as ended).
+    func endSilence(id: Int64, at now: Date) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement("UPDATE silences SET until = \(p(1)) WHERE id = \(p(2)) AND until > \(p(1))", [.real(now.timeIntervalSince1970), .integer(id)])
+    }
+
+    func silences(activeAt now: Date?) -> SQLStatement {
+        guard let now else { return SQLStatement("SELECT id, scope, subject, until, note, author, created_at FROM silences ORDER BY id DESC") }
+        return SQLStatement("SELECT id, scope, subject, until, note, author, created_at FROM silences WHERE until > \(dialect.placeholder(1)) ORDER BY id DESC",
+                            [.real(now.timeIntervalSince1970)])
+    }
+
+    func pruneSilences(endedBefore cutoff: Date) -> SQLStatement {
+        SQLStatement("DELETE FROM silences WHERE until < \(dialect.placeholder(1))", [.real(cutoff.timeIntervalSince1970)])
+    }
+
+    // MARK: Webhooks heard in the transaction
+
+    /// Name, subtree and kinds of every webhook: what deciding who hears of a change needs.
+    static let webhookInterests = SQLStatement("SELECT name, grp, kinds FROM webhooks ORDER BY name")
+
+    /// The due time of the batch a new notification to `webhook` joins: the earliest not yet sent, not yet tried one
+    /// still waiting for its window; none when there is no such batch.
+    func openBatch(ofWebhook webhook: String, at now: Date) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "SELECT MIN(next_attempt_at) AS due FROM notifications WHERE webhook = \(p(1)) AND delivered_at IS NULL AND given_up_at IS NULL "
+                + "AND attempts = 0 AND next_attempt_at > \(p(2))",
+            [.text(webhook), .real(now.timeIntervalSince1970)])
+    }
+
+    // MARK: Rows
+
+    static func problem(from row: any SQLRow) throws -> Problem {
+        let kindName = try row.text("kind")
+        guard let kind = ProblemKind(rawValue: kindName) else { throw StoreError.badColumn("kind", "'\(kindName)'", expected: "a problem kind") }
+        let acknowledgement = try row.optionalText("acknowledged_by").map { by in
+            Acknowledgement(by: by, at: try row.optionalDate("acknowledged_at") ?? Date(timeIntervalSince1970: 0), note: try row.optionalText("note"))
+        }
+        return Problem(
+            id: Int64(try row.int("id")), kind: kind, subject: try subject(from: row), group: try row.text("grp"), openedAt: try row.date("opened_at"),
+            resolvedAt: try row.optionalDate("resolved_at"), resolution: try row.optionalText("resolution"), acknowledgement: acknowledgement,
+            detail: try row.optionalText("detail"))
+    }
+
+    static func silence(from row: any SQLRow) throws -> Silence {
+        Silence(id: Int64(try row.int("id")), subject: try subject(from: row), until: try row.date("until"), note: try row.optionalText("note"),
+                author: try row.text("author"), createdAt: try row.date("created_at"))
+    }
+
+    /// The `scope` and `subject` columns as a ``Subject``.
+    static func subject(from row: any SQLRow) throws -> Subject {
+        let scope = try row.text("scope"), name = try row.text("subject")
+        switch scope {
+        case "group": return .group(name)
+        case "worker": return .worker(name)
+        default: throw StoreError.badColumn("scope", "'\(scope)'", expected: "'group' or 'worker'")
+        }
+    }
+}
