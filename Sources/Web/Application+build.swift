@@ -70,9 +70,13 @@ func buildRouter(
     }
 
     EventRoutes(registry: registry, limits: configuration.limits).register(on: router.group().add(middleware: requiring(.write)))
-    AdminRoutes(registry: registry).register(on: router.group().add(middleware: requiring(.admin)))
+    let admin = router.group().add(middleware: requiring(.admin))
+    AdminRoutes(registry: registry).register(on: admin)
 
     let reads = configuration.readsRequireKey ? router.group().add(middleware: requiring(.read)) : router.group()
+    ProblemRoutes(registry: registry).register(reads: reads, admin: admin)
+    ExpectationRoutes(registry: registry).register(reads: reads, admin: admin)
+    SilenceRoutes(registry: registry).register(reads: reads, admin: admin)
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)

@@ -5,7 +5,7 @@ import Registry
 
 /// Makes every failure answer with a JSON error body, and maps the registry's errors to statuses.
 ///
-/// Validation errors are 400; a full disk is 507 and an unreachable store 503 (retry later); any other
+/// Validation errors are 400, a refused attention change 409; a full disk is 507 and an unreachable store 503 (retry later); any other
 /// failure is logged and answers a 500 that says no more than that.
 /// Ours: Hummingbird answers an `HTTPError` without a message, and any other error, with an empty body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -16,6 +16,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as EventValidationError {
             throw APIError(error)
+        } catch let error as AttentionError {
+            throw APIError(.conflict, error.message)
         } catch let error as HTTPParserError {
             throw error  // answered at the connection, which is then closed (see ParserErrorAnswer)
         } catch let error as StoreError {
