@@ -39,7 +39,7 @@ struct RunProblems: Equatable {
             changes.resolution = "a run stopped cleanly"
         case .failed:
             changes.resolveKinds = [.lost, .overrun]
-            changes.resolution = "the run failed"
+            changes.resolution = "the worker reported its run failed"
             if failureRule.opensProblem {
                 changes.open = Problem(kind: .failed, subject: .worker(after.id), group: after.group, openedAt: now, detail: failureDetail(event))
             }
