@@ -120,27 +120,28 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// The registry's view of a failure from postgres-nio.
-    static func storeError(_ error: any Error) -> StoreError {
+    /// The registry's view of a failure from postgres-nio; a rule's refusal inside a transaction stays as it is.
+    static func storeError(_ error: any Error) -> any Error {
         if let error = error as? StoreError { return error }
         if let transaction = error as? PostgresTransactionError {
             if let commit = transaction.commitError {
-                return .unavailable("the commit's outcome is unknown (\(storeError(commit).message)); retry the request")
+                return StoreError.unavailable("the commit's outcome is unknown (\(storeError(commit))); retry the request")
             }
+            if let refusal = transaction.closureError as? AttentionError { return refusal }
             return storeError(transaction.beginError ?? transaction.closureError ?? transaction.rollbackError ?? CancellationError())
         }
         guard let error = error as? PSQLError else {
-            return .unavailable("the database cannot be reached: \(String(describing: error))")
+            return StoreError.unavailable("the database cannot be reached: \(String(describing: error))")
         }
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = error.serverInfo?[.message] ?? "\(error.code)"
         switch state {
-        case "40001", "40P01": return .conflict(message)
-        case "53100": return .storageFull("the database disk is full: \(message)")
+        case "40001", "40P01": return StoreError.conflict(message)
+        case "53100": return StoreError.storageFull("the database disk is full: \(message)")
         case _ where state.hasPrefix("53") || state.hasPrefix("57") || state.hasPrefix("08"):
-            return .unavailable("the database is unavailable: \(message)")
-        case "": return .unavailable("the database cannot be reached: \(error.code)")
-        default: return .failed("database error \(state): \(message)")
+            return StoreError.unavailable("the database is unavailable: \(message)")
+        case "": return StoreError.unavailable("the database cannot be reached: \(error.code)")
+        default: return StoreError.failed("database error \(state): \(message)")
         }
     }
 }
