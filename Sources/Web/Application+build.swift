@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Notifications
 import Registry
 import WokmanagerMetrics
 
@@ -32,12 +33,17 @@ public func buildApplication(
     let registry = WorkerRegistry(store: store, settings: configuration.registry, clock: clock) { events, duration in
         metrics.recordCommit(events: events, duration: duration)
     }
-    let router = try await buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics)
+    let notifications = (store as? any NotificationOutbox).map { outbox in
+        NotificationDispatcher(
+            outbox: outbox, pageURL: configuration.pageURL, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() }, logger: logger)
+    }
+    let router = try await buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics, notifications: notifications)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
-        services: store.services + [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)],
+        services: store.services + [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)]
+            + (notifications.map { [$0] } ?? []),
         logger: logger
     )
 }
@@ -57,7 +63,7 @@ func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.
 /// client allows it, and a key of the right role where one is required: `write` to report events, `admin` to
 /// deregister, `read` for reads when ``ServerConfiguration/readsRequireKey`` is set.
 func buildRouter(
-    registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
+    registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics, notifications: NotificationDispatcher?
 ) async throws -> Router<WokmanagerRequestContext> {
     let router = Router(context: WokmanagerRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
@@ -71,6 +77,9 @@ func buildRouter(
 
     EventRoutes(registry: registry, limits: configuration.limits).register(on: router.group().add(middleware: requiring(.write)))
     AdminRoutes(registry: registry).register(on: router.group().add(middleware: requiring(.admin)))
+    if let notifications {
+        WebhookRoutes(outbox: notifications.outbox, dispatcher: notifications, clock: registry.clock).register(on: router.group().add(middleware: requiring(.admin)))
+    }
 
     let reads = configuration.readsRequireKey ? router.group().add(middleware: requiring(.read)) : router.group()
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
