@@ -62,10 +62,10 @@ public final class NotificationDispatcher: Service, Sendable {
         self.holdsLease = holdsLease
         self.now = now
         self.logger = logger
-        let timeout = TimeAmount(requestTimeout)
-        client = HTTPClient(
-            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout)),
-            backgroundActivityLogger: logger)
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: TimeAmount(requestTimeout), read: TimeAmount(requestTimeout))
+        client = HTTPClient(configuration: configuration, backgroundActivityLogger: logger)
     }
 
     /// Delivers every tick until graceful shutdown, then shuts the HTTP client down.

@@ -191,7 +191,7 @@ struct DispatcherTests {
                 let record = await dispatcher.sendTest(to: hook)
                 #expect(record.delivered)
                 #expect(record.notifications.isEmpty)
-                let entry = try #require(try (receiver.received.last?.json["notifications"] as? [[String: Any]])?.first)
+                let entry = try #require((receiver.received.last?.json["notifications"] as? [[String: Any]])?.first)
                 #expect(entry["id"] as? String == "test.\(Int(t0.timeIntervalSince1970))")
                 #expect(entry["worker"] as? String == "wokmanager-test")
                 #expect(entry["group"] as? String == "wokmanager.test")

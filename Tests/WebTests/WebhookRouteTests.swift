@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -62,7 +63,7 @@ struct WebhookRouteTests {
     @Test("every webhook route needs an admin key")
     func needsAdmin() async throws {
         let keys = [AccessKey(name: "test", role: .admin, secret: testKey), AccessKey(name: "viewer", role: .read, secret: "read-key-0123456789")]
-        try await withApp(keys: keys) { client, _ in
+        try await withApp(keys: keys) { client, _ async throws in
             #expect(try await client.statusCode(.get, "/webhooks") == 401)
             #expect(try await client.statusCode(.get, "/webhooks?api-key=read-key-0123456789") == 403)
             #expect(try await put(client, "x", #"{"url": "https://example.com"}"#, key: nil).status == .unauthorized)
