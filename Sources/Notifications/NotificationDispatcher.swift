@@ -64,6 +64,8 @@ public final class NotificationDispatcher: Service, Sendable {
         self.logger = logger
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        // A refused connection fails the attempt at once; the policy's backoff retries it, not the pool.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: TimeAmount(requestTimeout), read: TimeAmount(requestTimeout))
         client = HTTPClient(configuration: configuration, backgroundActivityLogger: logger)
     }

@@ -41,13 +41,15 @@ final class WebhookReceiver: Sendable {
 func withReceiver(failing: Int = 0, _ body: @Sendable (WebhookReceiver, URL) async throws -> Void) async throws {
     let receiver = WebhookReceiver(failing: failing)
     let router = Router()
-    router.post("**") { request, _ -> Response in
+    let record: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
         var request = request
         let bytes = try await request.collectBody(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         return Response(status: receiver.take(.init(path: request.uri.path, headers: headers, body: Data(bytes.readableBytesView))))
     }
+    router.post("/", use: record)
+    router.post("**", use: record)
     let (ports, port) = AsyncStream.makeStream(of: Int.self)
     let logger = Logger(label: "webhook-receiver")
     let app = Application(
