@@ -57,7 +57,8 @@ struct Webhooks: AsyncParsableCommand {
 
         @OptionGroup var server: ClientOptions
         @Argument(help: "The webhook's name (letters, digits, '-', '_', '.'), e.g. oncall-slack.") var name: String
-        @Option(help: "Where messages are POSTed; for alertmanager, Alertmanager's base URL.") var url: String
+        @Option(name: .customLong("webhook-url"), help: "Where messages are POSTed; for alertmanager, Alertmanager's base URL. (--url is the server's.)")
+        var webhookURL: String
         @Option(help: "json, slack or alertmanager.") var format: WebhookFormat = .json
         @Option(help: "Only problems at or below this group.") var group: String?
         @Option(help: "Only these kinds (repeat: --kind lost --kind failed); all by default.") var kind: [ProblemKind] = []
@@ -72,7 +73,7 @@ struct Webhooks: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let body = Body(url: url, format: format, group: group, kinds: kind, secret: secret)
+            let body = Body(url: webhookURL, format: format, group: group, kinds: kind, secret: secret)
             let hook = try await failing { try await server.client().put(Webhooks.path(name), json: body, as: Entry.self) }
             print("set \(TerminalText.escaped(hook.name)): \(hook.format.rawValue) to \(TerminalText.escaped(hook.url))" + (hook.signed ? ", signed" : ""))
         }
