@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SQLiteExecutor", targets: ["SQLiteExecutor"]),
         .library(name: "PostgresExecutor", targets: ["PostgresExecutor"]),
         .library(name: "Web", targets: ["Web"]),
+        .library(name: "Notifications", targets: ["Notifications"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Already in the graph through Hummingbird, with the same (no) traits.
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
     ],
@@ -80,10 +82,24 @@ let package = Package(
             path: "Sources/Metrics",
             swiftSettings: strictSettings
         ),
+        // Delivers the outbox's notifications to webhooks (JSON, Slack, Alertmanager) over one HTTP client.
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Registry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Web",
             dependencies: [
                 "Registry",
+                "Notifications",
                 "WokmanagerMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -130,6 +146,17 @@ let package = Package(
         .testTarget(
             name: "MetricsTests",
             dependencies: ["WokmanagerMetrics", "Registry"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: [
+                "Notifications", "Registry", "SQLiteExecutor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Notifications
 import Registry
 import WokmanagerMetrics
 
@@ -32,12 +33,17 @@ public func buildApplication(
     let registry = WorkerRegistry(store: store, settings: configuration.registry, clock: clock) { events, duration in
         metrics.recordCommit(events: events, duration: duration)
     }
-    let router = try await buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics)
+    let renderer = try await PageRenderer.load()
+    // Made last: its HTTP client must be shut down by the service group, which only a built application has.
+    let notifications = NotificationDispatcher(
+        outbox: store, pageURL: configuration.pageURL, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() }, logger: logger)
+    let router = buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
-        services: store.services + [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)],
+        services: store.services + [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)]
+            + [notifications],
         logger: logger
     )
 }
@@ -57,8 +63,9 @@ func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.
 /// client allows it, and a key of the right role where one is required: `write` to report events, `admin` to
 /// deregister, `read` for reads when ``ServerConfiguration/readsRequireKey`` is set.
 func buildRouter(
-    registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics
-) async throws -> Router<WokmanagerRequestContext> {
+    registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics, renderer: PageRenderer,
+    notifications: NotificationDispatcher
+) -> Router<WokmanagerRequestContext> {
     let router = Router(context: WokmanagerRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ResponseCompressionMiddleware())
@@ -70,8 +77,9 @@ func buildRouter(
     }
 
     EventRoutes(registry: registry, limits: configuration.limits).register(on: router.group().add(middleware: requiring(.write)))
-    let admin = router.group().add(middleware: requiring(.admin))
+let admin = router.group().add(middleware: requiring(.admin))
     AdminRoutes(registry: registry).register(on: admin)
+    WebhookRoutes(outbox: registry.store, dispatcher: notifications, clock: registry.clock).register(on: admin)
 
     let reads = configuration.readsRequireKey ? router.group().add(middleware: requiring(.read)) : router.group()
     ProblemRoutes(registry: registry).register(reads: reads, admin: admin)
@@ -80,7 +88,7 @@ func buildRouter(
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
-    PageRoutes(registry: registry, renderer: try await PageRenderer.load()).register(on: reads)
+    PageRoutes(registry: registry, renderer: renderer).register(on: reads)
     router.add(middleware: MethodNotAllowedMiddleware(routesOf: router))  // after the last route, as it reads them
     return router
 }

@@ -72,7 +72,7 @@ struct ExpectationSweep {
     func resolveEphemeral(_ ledger: inout ProblemLedger, _ problemSQL: ProblemSQL) async throws -> Int {
         guard expectations.contains(where: { $0.resolveAfter != nil }) else { return 0 }
         var resolved = 0
-        for problem in try await connection.rows(problemSQL.openProblems(kinds: [.lost, .failed]), ProblemSQL.problem) {
+        for problem in try await connection.rows(problemSQL.openProblems(kinds: [.lost, .failed]), { try ProblemRow.problem(from: $0) }) {
             guard case .worker(let id) = problem.subject,
                 let after = index.nearest(toWorker: id, inGroup: problem.group, setting: { $0.resolveAfter != nil })?.resolveAfter,
                 liveness.now.timeIntervalSince(problem.openedAt) >= after

@@ -43,7 +43,7 @@ struct ProblemLedger {
     @discardableResult
     mutating func resolve(_ subjects: [Subject], kinds: Set<ProblemKind>, resolution: String) async throws -> Int {
         guard !kinds.isEmpty, !subjects.isEmpty else { return 0 }
-        let resolved = try await connection.rows(sql.resolve(subjects, kinds: kinds, at: now, resolution: resolution), ProblemSQL.problem)
+        let resolved = try await connection.rows(sql.resolve(subjects, kinds: kinds, at: now, resolution: resolution), { try ProblemRow.problem(from: $0) })
         for problem in resolved { try await notify(.resolved, problem) }
         return resolved.count
     }
@@ -51,15 +51,15 @@ struct ProblemLedger {
     /// Resolves one open problem; `true` when it was open.
     @discardableResult
     mutating func resolve(id: Int64, resolution: String) async throws -> Bool {
-        guard let problem = try await connection.rows(sql.resolve(id: id, at: now, resolution: resolution), ProblemSQL.problem).first else { return false }
+        guard let problem = try await connection.rows(sql.resolve(id: id, at: now, resolution: resolution), { try ProblemRow.problem(from: $0) }).first else { return false }
         try await notify(.resolved, problem)
         return true
     }
 
     /// Acknowledges an open problem; acknowledging again only changes the note. `nil` when it is not open.
     mutating func acknowledge(id: Int64, _ acknowledgement: Acknowledgement) async throws -> Problem? {
-        let wasAcknowledged = try await connection.rows(sql.problem(id: id), ProblemSQL.problem).first?.acknowledgement != nil
-        guard let problem = try await connection.rows(sql.acknowledge(id: id, acknowledgement), ProblemSQL.problem).first else { return nil }
+        let wasAcknowledged = try await connection.rows(sql.problem(id: id), { try ProblemRow.problem(from: $0) }).first?.acknowledgement != nil
+        guard let problem = try await connection.rows(sql.acknowledge(id: id, acknowledgement), { try ProblemRow.problem(from: $0) }).first else { return nil }
         if !wasAcknowledged { try await notify(.acknowledged, problem, evenIfAcknowledged: true) }
         return problem
     }

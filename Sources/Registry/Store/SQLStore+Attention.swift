@@ -5,14 +5,14 @@ extension SQLStore {
     public func problems(_ query: ProblemQuery, now: Date) async throws -> [Problem] {
         let sql = ProblemSQL(dialect: database.dialect)
         return try await database.read { connection in
-            try await Self.withSilences(try await connection.rows(sql.problems(query), ProblemSQL.problem), now: now, connection, sql)
+            try await Self.withSilences(try await connection.rows(sql.problems(query), { try ProblemRow.problem(from: $0) }), now: now, connection, sql)
         }
     }
 
     public func problem(id: Int64, now: Date) async throws -> Problem? {
         let sql = ProblemSQL(dialect: database.dialect)
         return try await database.read { connection in
-            try await Self.withSilences(try await connection.rows(sql.problem(id: id), ProblemSQL.problem), now: now, connection, sql).first
+            try await Self.withSilences(try await connection.rows(sql.problem(id: id), { try ProblemRow.problem(from: $0) }), now: now, connection, sql).first
         }
     }
 
@@ -105,7 +105,7 @@ extension SQLStore {
             let called = try await check.problemsCalledFor()
             var changed = 0
             let sql = ProblemSQL(dialect: dialect)
-            for open in try await connection.rows(sql.openProblems(kinds: ExpectedProblems.kinds), ProblemSQL.problem) {
+            for open in try await connection.rows(sql.openProblems(kinds: ExpectedProblems.kinds), { try ProblemRow.problem(from: $0) }) {
                 if called[ProblemKey(open)] == nil {
                     let stillExpected = check.stillExpects(open)
                     if try await ledger.resolve(id: open.id, resolution: stillExpected ? ExpectedProblems.resolution(of: open.kind) : "the expectation changed") {

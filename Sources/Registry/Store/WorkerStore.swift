@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// ``SQLStore`` is the one implementation, over SQLite (the default) or PostgreSQL. It applies events
 /// with ``WorkerTransition`` so the rules are the same everywhere, and answers with the status as shown
 /// now (`lost` derived through ``Liveness``).
-public protocol WorkerStore: AttentionStore {
+public protocol WorkerStore: AttentionStore, NotificationOutbox {
     /// Applies events in one transaction, in the given order; returns once it is committed.
     func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
     /// One page of workers matching `query`.

@@ -35,7 +35,8 @@ struct APIClient: Sendable {
         let late: Bool
     }
 
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
+    /// Sends one request and answers the body of a 2xx; any other answer, or none, is a ``ClientError``.
+    func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
         guard let url = URL(string: path, relativeTo: base) else { throw ClientError(description: "bad path \(path)", isConnectionFailure: false) }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
@@ -63,7 +64,7 @@ struct APIClient: Sendable {
         let error: Detail
     }
 
-    private static var decoder: JSONDecoder {
+    static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)

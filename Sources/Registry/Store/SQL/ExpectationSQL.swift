@@ -92,7 +92,7 @@ struct ExpectationSQL: Sendable {
         guard let source = ExpectationSource(rawValue: sourceName) else { throw StoreError.badColumn("source", "'\(sourceName)'", expected: "'api' or 'file'") }
         let failures = try row.optionalInt("failures").map { FailureThreshold(count: $0, window: try row.optionalDouble("failures_window") ?? 0) }
         return Expectation(
-            subject: try ProblemSQL.subject(from: row), minRunning: try row.optionalInt("min_running"), maxRunning: try row.optionalInt("max_running"),
+            subject: try ProblemRow.subject(row), minRunning: try row.optionalInt("min_running"), maxRunning: try row.optionalInt("max_running"),
             schedule: schedule, grace: try row.double("grace"), maxRuntime: try row.optionalDouble("max_runtime"),
             resolveAfter: try row.optionalDouble("resolve_after"), failures: failures, source: source, since: try row.date("since"))
     }

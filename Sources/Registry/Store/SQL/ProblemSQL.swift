@@ -4,8 +4,6 @@ import Foundation
 struct ProblemSQL: Sendable {
     let dialect: SQLDialect
 
-    static let problemColumns = "id, kind, scope, subject, grp, opened_at, resolved_at, resolution, acknowledged_by, acknowledged_at, note, detail"
-
     // MARK: Problems
 
     /// Opens `problem` unless the same kind is already open for its subject; returns its id when it opened.
@@ -26,14 +24,14 @@ struct ProblemSQL: Sendable {
         let matches = subjects.map { "(scope = \(builder.parameter(.text($0.scope))) AND subject = \(builder.parameter(.text($0.name))))" }
         builder.add("(\(matches.joined(separator: " OR ")))")
         builder.add("kind IN (\(kinds.sorted().map { builder.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
-        return SQLStatement("UPDATE problems SET \(set) \(builder.whereClause) RETURNING \(Self.problemColumns)", builder.values)
+        return SQLStatement("UPDATE problems SET \(set) \(builder.whereClause) RETURNING \(ProblemRow.columns)", builder.values)
     }
 
     /// Resolves one open problem by id; returns it as resolved.
     func resolve(id: Int64, at now: Date, resolution: String) -> SQLStatement {
         let p = dialect.placeholder
         return SQLStatement(
-            "UPDATE problems SET resolved_at = \(p(1)), resolution = \(p(2)) WHERE id = \(p(3)) AND resolved_at IS NULL RETURNING \(Self.problemColumns)",
+            "UPDATE problems SET resolved_at = \(p(1)), resolution = \(p(2)) WHERE id = \(p(3)) AND resolved_at IS NULL RETURNING \(ProblemRow.columns)",
             [.real(now.timeIntervalSince1970), .text(resolution), .integer(id)])
     }
 
@@ -42,12 +40,12 @@ struct ProblemSQL: Sendable {
         let p = dialect.placeholder
         return SQLStatement(
             "UPDATE problems SET acknowledged_by = COALESCE(acknowledged_by, \(p(1))), acknowledged_at = COALESCE(acknowledged_at, \(p(2))), "
-                + "note = \(p(3)) WHERE id = \(p(4)) AND resolved_at IS NULL RETURNING \(Self.problemColumns)",
+                + "note = \(p(3)) WHERE id = \(p(4)) AND resolved_at IS NULL RETURNING \(ProblemRow.columns)",
             [.text(acknowledgement.by), .real(acknowledgement.at.timeIntervalSince1970), .text(acknowledgement.note), .integer(id)])
     }
 
     func problem(id: Int64) -> SQLStatement {
-        SQLStatement("SELECT \(Self.problemColumns) FROM problems WHERE id = \(dialect.placeholder(1))", [.integer(id)])
+        SQLStatement("SELECT \(ProblemRow.columns) FROM problems WHERE id = \(dialect.placeholder(1))", [.integer(id)])
     }
 
     /// Open problems of `kinds`, oldest first.
@@ -55,7 +53,7 @@ struct ProblemSQL: Sendable {
         var builder = SQLQueryBuilder(dialect)
         builder.add("resolved_at IS NULL")
         builder.add("kind IN (\(kinds.sorted().map { builder.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
-        return SQLStatement("SELECT \(Self.problemColumns) FROM problems \(builder.whereClause) ORDER BY id", builder.values)
+        return SQLStatement("SELECT \(ProblemRow.columns) FROM problems \(builder.whereClause) ORDER BY id", builder.values)
     }
 
     /// Problems matching `query`: unacknowledged before acknowledged, newest first; resolved ones after open ones.
@@ -76,7 +74,7 @@ struct ProblemSQL: Sendable {
         }
         let limit = builder.parameter(.integer(query.limit))
         return SQLStatement(
-            "SELECT \(Self.problemColumns) FROM problems \(builder.whereClause) "
+            "SELECT \(ProblemRow.columns) FROM problems \(builder.whereClause) "
                 + "ORDER BY CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END, CASE WHEN acknowledged_by IS NULL THEN 0 ELSE 1 END, opened_at DESC, id DESC LIMIT \(limit)",
             builder.values)
     }
@@ -150,30 +148,8 @@ struct ProblemSQL: Sendable {
 
     // MARK: Rows
 
-    static func problem(from row: any SQLRow) throws -> Problem {
-        let kindName = try row.text("kind")
-        guard let kind = ProblemKind(rawValue: kindName) else { throw StoreError.badColumn("kind", "'\(kindName)'", expected: "a problem kind") }
-        let acknowledgement = try row.optionalText("acknowledged_by").map { by in
-            Acknowledgement(by: by, at: try row.optionalDate("acknowledged_at") ?? Date(timeIntervalSince1970: 0), note: try row.optionalText("note"))
-        }
-        return Problem(
-            id: Int64(try row.int("id")), kind: kind, subject: try subject(from: row), group: try row.text("grp"), openedAt: try row.date("opened_at"),
-            resolvedAt: try row.optionalDate("resolved_at"), resolution: try row.optionalText("resolution"), acknowledgement: acknowledgement,
-            detail: try row.optionalText("detail"))
-    }
-
     static func silence(from row: any SQLRow) throws -> Silence {
-        Silence(id: Int64(try row.int("id")), subject: try subject(from: row), until: try row.date("until"), note: try row.optionalText("note"),
+        Silence(id: Int64(try row.int("id")), subject: try ProblemRow.subject(row), until: try row.date("until"), note: try row.optionalText("note"),
                 author: try row.text("author"), createdAt: try row.date("created_at"))
-    }
-
-    /// The `scope` and `subject` columns as a ``Subject``.
-    static func subject(from row: any SQLRow) throws -> Subject {
-        let scope = try row.text("scope"), name = try row.text("subject")
-        switch scope {
-        case "group": return .group(name)
-        case "worker": return .worker(name)
-        default: throw StoreError.badColumn("scope", "'\(scope)'", expected: "'group' or 'worker'")
-        }
     }
 }

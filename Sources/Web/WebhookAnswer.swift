@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// A webhook as the API shows it: everything but the secret, which is only said to exist (`signed`).
+struct WebhookAnswer: ResponseEncodable, Equatable {
+    var name: String
+    var url: String
+    var format: WebhookFormat
+    var group: String?
+    var kinds: [ProblemKind]
+    var signed: Bool
+    var createdAt: Date
+
+    init(_ webhook: Webhook) {
+        name = webhook.name
+        url = webhook.url.absoluteString
+        format = webhook.format
+        group = webhook.group
+        kinds = webhook.kinds.sorted()
+        signed = webhook.secret != nil
+        createdAt = webhook.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, url, format, group, kinds, signed
+        case createdAt = "created_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(url, forKey: .url)
+        try container.encode(format, forKey: .format)
+        try container.encode(group, forKey: .group)
+        try container.encode(kinds, forKey: .kinds)
+        try container.encode(signed, forKey: .signed)
+        try container.encode(createdAt, forKey: .createdAt)
+    }
+}
