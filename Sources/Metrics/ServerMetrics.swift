@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import Synchronization
 
@@ -13,6 +14,8 @@ public final class ServerMetrics: Sendable {
 
     private let commitDuration: DurationHistogram
     private let commitBatchSize: ValueHistogram
+    private let expectationsReloadSucceeded: Gauge
+    private let expectationsReloadTime: Gauge
 
     private struct RequestKey: Hashable {
         let route: String
@@ -39,7 +42,20 @@ public final class ServerMetrics: Sendable {
             descriptor: Self.name("build", unit: "info", help: "The running wokmanager's version; always 1."),
             labels: [("version", version)]
         ).set(to: 1)
+        expectationsReloadSucceeded = registry.makeGauge(
+            descriptor: Self.name("expectations_file_reload", unit: "successful", help: "1 when the last read of the expectations file succeeded, 0 when it failed."),
+            labels: [])
+        expectationsReloadSucceeded.set(to: 1)
+        expectationsReloadTime = registry.makeGauge(
+            descriptor: Self.name("expectations_file_reload_time", unit: "seconds", help: "When the expectations file was last read successfully (Unix time)."),
+            labels: [])
         for reason in ["missing", "invalid", "forbidden"] { _ = authFailures(reason) }
+    }
+
+    /// Records one read of the expectations file, as Prometheus reports its own rule files.
+    public func recordExpectationsReload(succeeded: Bool) {
+        expectationsReloadSucceeded.set(to: succeeded ? 1 : 0)
+        if succeeded { expectationsReloadTime.set(to: Date().timeIntervalSince1970) }
     }
 
     /// Records one answered request. `route` is the route's pattern (`/workers/{id}`), never the raw path,

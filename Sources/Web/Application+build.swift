@@ -36,14 +36,19 @@ public func buildApplication(
     let renderer = try await PageRenderer.load()
     // Made last: its HTTP client must be shut down by the service group, which only a built application has.
     let notifications = NotificationDispatcher(
-        outbox: store, pageURL: configuration.pageURL, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() }, logger: logger)
+        outbox: store, pageURL: configuration.pageURL, policy: configuration.notifications, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() }, logger: logger)
     let router = buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
-        services: store.services + [RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger)]
-            + [notifications],
+        services: store.services + [
+            RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger),
+            ExpectationsFileWatcher(registry: registry, path: configuration.expectationsFile, interval: .seconds(2), logger: logger) { loaded in
+                metrics.recordExpectationsReload(succeeded: loaded)
+            },
+            notifications,
+        ],
         logger: logger
     )
 }

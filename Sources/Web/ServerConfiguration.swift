@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 
 /// What the web server is configured with (flags and `WOKMANAGER_*` variables, see docs/configuration.md); the
@@ -21,12 +22,19 @@ public struct ServerConfiguration: Sendable {
     public var publicFolder: String
     /// When `true`, `/metrics` has a last-seen series per worker (one series per worker: mind the cardinality).
     public var perWorkerMetrics: Bool
+    /// The address people reach the server at (`https://wok.example.com`), for links in notifications; `nil`
+    /// links to the listening address.
+    public var publicURL: URL?
+    /// How notifications are grouped, retried and given up.
+    public var notifications: NotificationPolicy
+    /// The declarative expectations file, re-read when it changes; `nil` for none.
+    public var expectationsFile: String?
 
     /// Creates a configuration with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 5000, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
-        perWorkerMetrics: Bool = false
+        perWorkerMetrics: Bool = false, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -37,6 +45,9 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.publicFolder = publicFolder
         self.perWorkerMetrics = perWorkerMetrics
+        self.publicURL = publicURL
+        self.notifications = notifications
+        self.expectationsFile = expectationsFile
     }
 }
 

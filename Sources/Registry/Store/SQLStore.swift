@@ -134,6 +134,9 @@ public final class SQLStore: WorkerStore {
             let problemSQL = ProblemSQL(dialect: sql.dialect), historyCutoff = now.addingTimeInterval(-policy.history)
             try await connection.run(problemSQL.pruneProblems(resolvedBefore: historyCutoff))
             try await connection.run(problemSQL.pruneSilences(endedBefore: historyCutoff))
+            let outboxSQL = OutboxSQL(dialect: sql.dialect)
+            try await connection.run(outboxSQL.pruneNotifications(before: historyCutoff))
+            try await connection.run(outboxSQL.pruneDeliveries(before: historyCutoff))
             return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
         }
     }

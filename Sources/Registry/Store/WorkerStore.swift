@@ -29,7 +29,7 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox {
     func recordLostWorkers(liveness: Liveness) async throws -> Int
     /// Removes what `policy` no longer keeps: old stopped workers, old history, groups with no worker left
     /// whose last event is older than the worker retention (with their error counters), and problems resolved
-    /// and silences ended longer ago than the history retention.
+    /// silences ended, and notifications sent or given up (with their delivery log) longer ago than the history retention.
     func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport
     /// `true` when this server should run the periodic work (sweep, retention): always for a store of
     /// one server; for a shared store, on one replica at a time.

@@ -12,7 +12,7 @@ public final class KeyRing: Sendable {
     public init(configured: [AccessKey], file: String?) throws {
         self.configured = configured
         self.file = file
-        let stamp = file.flatMap(Self.stamp(of:))  // before reading: a change in between is read next time
+        let stamp = file.flatMap(FileStamp.of)  // before reading: a change in between is read next time
         let fileKeys = try file.map(KeysFile.load(at:)) ?? []
         state = Mutex((configured + fileKeys, stamp))
     }
@@ -37,7 +37,7 @@ public final class KeyRing: Sendable {
     /// version of the file is not reported again.
     public func reloadIfChanged() throws -> Int? {
         guard let file else { return nil }
-        let stamp = Self.stamp(of: file)
+        let stamp = FileStamp.of(file)
         guard stamp != state.withLock({ $0.fileStamp }) else { return nil }
         do {
             let keys = configured + (try KeysFile.load(at: file))
@@ -47,20 +47,6 @@ public final class KeyRing: Sendable {
             state.withLock { $0.fileStamp = stamp }
             throw error
         }
-    }
-
-    /// What tells one version of the file from the next. The modification time alone is not enough:
-    /// its clock ticks every few milliseconds. The file is replaced by rename, so its inode changes too.
-    private struct FileStamp: Equatable {
-        let inode: Int?
-        let modified: Date?
-        let size: Int?
-    }
-
-    private static func stamp(of path: String) -> FileStamp? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        return FileStamp(
-            inode: attributes[.systemFileNumber] as? Int, modified: attributes[.modificationDate] as? Date, size: attributes[.size] as? Int)
     }
 
     private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

@@ -59,6 +59,21 @@ extension ServeSetting {
     static let perWorkerMetrics = ServeSetting(
         "per-worker-metrics", .flag, .none("off"),
         "`/metrics` gets a last-seen series per worker (one series per worker: mind the cardinality)")
+    static let publicURL = ServeSetting(
+        "public-url", .text, .none("the listening address"),
+        "the address people open the status page at (`https://wok.example.com`), for links in notifications")
+    static let expectationsFile = ServeSetting(
+        "expectations-file", .text, .none("none"),
+        "a YAML file of expectations (docs/attention.md), re-read within 2 s of a change; one that does not parse is reported and the previous expectations stay")
+    static let notifyWindow = ServeSetting(
+        "notify-window", .duration, .value(DurationText.text(seconds: defaults.notifications.groupWindow)),
+        "changes to one webhook within this long of the first go out as one message")
+    static let notifyRetryMax = ServeSetting(
+        "notify-retry-max", .duration, .value(DurationText.text(seconds: defaults.notifications.maxRetryDelay)),
+        "longest wait between two attempts of a failed delivery (the first waits 5s, each next one twice as long)")
+    static let notifyGiveUp = ServeSetting(
+        "notify-give-up", .duration, .value(DurationText.text(seconds: defaults.notifications.giveUpAfter)),
+        "a notification not delivered this long after its change is given up (and logged)")
     static let logLevel = ServeSetting(
         "log-level", .text, .value(Logger.Level.info.rawValue),
         "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`; `debug` logs every request (path, status, time)")
@@ -67,6 +82,6 @@ extension ServeSetting {
     static let all: [ServeSetting] = [
         host, port, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
         historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, sqliteSynchronous, publicFolder, perWorkerMetrics,
-        logLevel,
+        publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Registry
 import SQLiteExecutor
@@ -45,9 +46,25 @@ struct ServeSettings {
                 idleTimeout: .milliseconds(Int64(try settings.positiveDuration(.idleTimeout) * 1000)),
                 readTimeout: .milliseconds(Int64(try settings.positiveDuration(.readTimeout) * 1000))),
             publicFolder: settings.text(.publicFolder),
-            perWorkerMetrics: try settings.flag(.perWorkerMetrics))
-        store = StoreSettings(databasePath: databasePath, databaseURL: settings.given(.databaseURL), synchronous: synchronous)
+            perWorkerMetrics: try settings.flag(.perWorkerMetrics),
+            publicURL: try Self.publicURL(settings),
+            notifications: NotificationPolicy(
+                groupWindow: try settings.duration(.notifyWindow), maxRetryDelay: try settings.positiveDuration(.notifyRetryMax),
+                giveUpAfter: try settings.positiveDuration(.notifyGiveUp)),
+            expectationsFile: settings.given(.expectationsFile))
+        store = StoreSettings(
+            databasePath: databasePath, databaseURL: settings.given(.databaseURL), synchronous: synchronous,
+            notificationPolicy: configuration.notifications)
         logLevel = level
+    }
+
+    /// An `http` or `https` URL with a host, without a trailing `/`.
+    private static func publicURL(_ settings: SettingsReader) throws -> URL? {
+        guard let text = settings.given(.publicURL) else { return nil }
+        guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("\(ServeSetting.publicURL.flag) must be an http or https URL like https://wok.example.com, not '\(text)'")
+        }
+        return url
     }
 
     /// The keys given by flags or variables, named by role and position.
