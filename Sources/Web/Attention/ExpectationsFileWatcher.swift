@@ -19,15 +19,16 @@ struct ExpectationsFileWatcher: Service {
             try await registry.store.replaceFileExpectations([])
             return
         }
-        var loaded: FileStamp?? = .none
         try? await cancelWhenGracefulShutdown {
+            var loaded = FileStamp.of(path)
+            await reload(path)
             while true {
+                try await Task.sleep(for: interval)
                 let stamp = FileStamp.of(path)
-                if loaded == .none || loaded != .some(stamp) {
-                    loaded = .some(stamp)
+                if stamp != loaded {
+                    loaded = stamp
                     await reload(path)
                 }
-                try await Task.sleep(for: interval)
             }
         }
     }
