@@ -28,6 +28,7 @@ if [[ $need == test ]]; then
   command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
   command -v chromium >/dev/null || missing_apt+=(chromium)
   command -v promtool >/dev/null || missing_apt+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null || missing_apt+=(prometheus-alertmanager)
   ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing_apt+=(postgresql)
 fi
 
