@@ -3,7 +3,7 @@ import Registry
 
 /// An expectation as `GET /expectations` writes it (``ExpectationSpec``'s fields with the subject, its source and
 /// since when), read back by the CLI.
-struct ExpectationEntry: Codable, Equatable {
+struct ExpectationEntry: Codable {
     var group: String?
     var worker: String?
     var minRunning: Int?

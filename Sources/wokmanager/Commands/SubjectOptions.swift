@@ -32,8 +32,3 @@ struct SubjectOptions: ParsableArguments {
         return prefix + "/" + subject.scope + "/" + APIClient.segment(subject.name)
     }
 }
-
-extension Subject {
-    /// `group product.importer` or `worker imp-1`, made safe for a terminal.
-    var described: String { scope + " " + TerminalText.escaped(name) }
-}
