@@ -114,8 +114,6 @@ def test_refusals_are_one_line_naming_the_field(server, arguments, message):
     assert done.stdout == ""
 
 
-@pytest.mark.xfail(strict=True, reason="Sources/Registry/Attention/Schedule.swift is a placeholder until wip-cron merges: "
-                                       "it accepts any cron text. Remove this mark then.")
 def test_a_bad_cron_expression_is_refused_naming_schedule(server):
     done = cli(server, "expect", "set", "--group", "ops", "--schedule", "61 * * * *")
     assert done.returncode == 1, done.stdout
