@@ -17,8 +17,8 @@ from conftest import KEY, REPO
 
 SPEC = REPO / "docs" / "openapi.yaml"
 SEED = 20261129
-EXAMPLES = 100  # per operation and phase: about 1,800 test cases, about 40 s against the debug build
-BUDGET_SECONDS = 170
+EXAMPLES = 60  # per operation and phase: about 28 operations, 3,000 test cases, 1 to 2 minutes against the debug build
+BUDGET_SECONDS = 300
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",

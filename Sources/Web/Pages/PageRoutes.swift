@@ -1,7 +1,7 @@
 import Hummingbird
 import Registry
 
-/// The HTML pages: `GET /` (status page) and `GET /ui/workers/{id}` (one worker).
+/// The HTML pages: `GET /` (status page), `GET /ui/workers/{id}` (one worker) and `GET /ui/webhooks` (the delivery log).
 struct PageRoutes<Context: RequestContext> {
     let registry: WorkerRegistry
     let renderer: PageRenderer
@@ -9,6 +9,7 @@ struct PageRoutes<Context: RequestContext> {
     func register(on group: RouterGroup<Context>) {
         group.get("/", use: statusPage)
         group.get("/ui/workers/{id}", use: workerPage)
+        group.get("/ui/webhooks", use: webhooksPage)
     }
 
     @Sendable func statusPage(_ request: Request, context: Context) async throws -> Response {
@@ -26,6 +27,10 @@ struct PageRoutes<Context: RequestContext> {
             return try renderer.page("not-found", NotFound(id: id), status: .notFound)
         }
         return try renderer.page("worker", WorkerPage(detail, liveness: registry.liveness()))
+    }
+
+    @Sendable func webhooksPage(_ request: Request, context: Context) async throws -> Response {
+        try renderer.page("webhooks", try await WebhooksPage.build(registry: registry))
     }
 
     struct NotFound: Sendable {

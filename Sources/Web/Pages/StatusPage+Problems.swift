@@ -44,9 +44,41 @@ extension StatusPage {
             silenceCommand: "wokmanager silence add \(silenceTarget) --for 2h --note '...'")
     }
 
+    /// An active silence, with the command that ends it.
+    struct SilenceLine: Sendable {
+        let id: Int64
+        let subject: String
+        let scope: String
+        let until: PageTime
+        let note: String?
+        let author: String
+        let endCommand: String
+    }
+
+    static func silenceLine(_ silence: Silence, now: Date) -> SilenceLine {
+        SilenceLine(
+            id: silence.id, subject: silence.subject.name, scope: silence.subject.scope, until: PageTime(silence.until, now: now),
+            note: silence.note, author: silence.author, endCommand: "wokmanager silence end \(silence.id)")
+    }
+
     /// `text` in single quotes for a POSIX shell.
     static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}
+
+extension StatusPage.SilenceLine: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "id": id
+        case "subject": subject
+        case "scope": scope
+        case "until": until
+        case "note": note
+        case "author": author
+        case "endCommand": endCommand
+        default: nil
+        }
     }
 }
 

@@ -46,6 +46,8 @@ struct StatusPage: Sendable {
     let summary: Summary
     /// Open problems, unacknowledged first, newest first.
     let problems: [ProblemLine]
+    /// Active silences, newest first.
+    let silences: [SilenceLine]
     /// The domain tree's list items as HTML, escaped already (see `treeHTML`); `nil` when no worker has reported.
     let tree: String?
     let selection: String
@@ -90,6 +92,7 @@ extension StatusPage {
         async let errors = registry.history(HistoryQuery(group: groupFilter, events: [.error], limit: errorCount))
         async let newest = registry.newestEventTime()
         async let problems = registry.problems(ProblemQuery(group: groupFilter, limit: problemCount))
+        async let silences = registry.silences()
 
         let root = try await tree
         let workers = try await page
@@ -98,6 +101,7 @@ extension StatusPage {
                 problems: root.problems.open, acknowledged: root.problems.acknowledged, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
             problems: try await problems.map { problemLine($0, now: now) },
+            silences: try await silences.map { silenceLine($0, now: now) },
             tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.group),
             selection: filters.group ?? "all groups",
             groupFilter: filters.group ?? "",
