@@ -7,7 +7,7 @@ import jsonschema
 import yaml
 from openapi_spec_validator import validate as validate_spec
 
-from conftest import KEY, REPO
+from conftest import KEY, REPO, free_port
 
 SPEC = yaml.safe_load((REPO / "docs" / "openapi.yaml").read_text())
 
@@ -88,6 +88,20 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("DELETE", "/expectations/{scope}/{name}", "/expectations/worker/nightly", **write)[0] == 200
     assert check.call("DELETE", "/workers/{id}", "/workers/Promo01", **write)[0] == 200
     assert check.call("GET", "/problems/{id}", f"/problems/{failed['id']}")[1]["state"] == "resolved"
+    # Webhooks: one signed with its group and kinds, one whose receiver's port is closed (a test send to it is
+    # a 200 that says it was not delivered, and is in the delivery log).
+    oncall = check.call("PUT", "/webhooks/{name}", "/webhooks/oncall", body={"url": "https://hooks.example.com/wok", "group": "product",
+                                                                           "kinds": ["lost", "failed"], "secret": "s3cret"}, **write)[1]
+    assert oncall["signed"] is True and "secret" not in oncall and oncall["kinds"] == ["failed", "lost"]
+    closed = f"http://127.0.0.1:{free_port()}/hook"
+    assert check.call("PUT", "/webhooks/{name}", "/webhooks/closed", body={"url": closed, "format": "json", "group": None}, **write)[1]["group"] is None
+    listed = check.call("GET", "/webhooks", **write)[1]["webhooks"]
+    assert [(webhook["name"], webhook["signed"]) for webhook in listed] == [("closed", False), ("oncall", True)]
+    sent = check.call("POST", "/webhooks/{name}/test", "/webhooks/closed/test", **write)[1]
+    assert (sent["delivered"], sent["status_code"], sent["webhook"], sent["notifications"]) == (False, None, "closed", []) and sent["error"]
+    [logged] = check.call("GET", "/webhooks/{name}/deliveries", "/webhooks/closed/deliveries?limit=5", **write)[1]["deliveries"]
+    assert (logged["delivered"], logged["error"], logged["at"]) == (False, sent["error"], sent["at"])
+    assert check.call("DELETE", "/webhooks/{name}", "/webhooks/closed", **write)[1] == {"name": "closed", "deleted": True}
 
     # What a client can get wrong answers as documented, too.
     assert check.call("POST", "/worker/state", body={"id": "x", "group": "g", "event": "nope"}, **write)[0] == 400
@@ -120,6 +134,15 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("POST", "/silences", body={"group": "price", "until": "2001-01-01T00:00:00Z"}, **write)[1]["error"]["field"] == "until"
     assert check.call("POST", "/silences", body={"group": "price", "until": "2h"})[0] == 401
     assert check.call("DELETE", "/silences/{id}", f"/silences/{silence['id']}", **write)[0] == 404
+    assert check.call("PUT", "/webhooks/{name}", "/webhooks/oncall", body={"url": "ftp://example.com/x"}, **write)[1]["error"]["field"] == "url"
+    assert check.call("PUT", "/webhooks/{name}", "/webhooks/oncall", body={"url": "https://example.com", "format": "xml"}, **write)[1]["error"]["field"] == "format"
+    assert check.call("PUT", "/webhooks/{name}", "/webhooks/bad%20name", body={"url": "https://example.com"}, **write)[1]["error"]["field"] == "name"
+    assert check.call("PUT", "/webhooks/{name}", "/webhooks/oncall", body={"url": "https://example.com"})[0] == 401
+    assert check.call("GET", "/webhooks")[0] == 401
+    assert check.call("GET", "/webhooks/{name}/deliveries", "/webhooks/oncall/deliveries?limit=0", **write)[1]["error"]["field"] == "limit"
+    for method, template in [("DELETE", "/webhooks/{name}"), ("GET", "/webhooks/{name}/deliveries"), ("POST", "/webhooks/{name}/test")]:
+        status, answer = check.call(method, template, template.replace("{name}", "closed"), **write)
+        assert (status, answer["error"]["field"]) == (404, "name"), (method, template, answer)
 
     documented = {(method, path) for path, item in SPEC["paths"].items() for method in item if method != "parameters"}
     assert check.called == documented
