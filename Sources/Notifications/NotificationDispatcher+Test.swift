@@ -24,7 +24,6 @@ extension NotificationDispatcher {
         }
         let record = result.record(webhook: webhook.name, at: now, notifications: [])
         logger.debug("test notification sent", metadata: ["webhook": "\(webhook.name)", "error": "\(record.error ?? "none")"])
-        await self.record(record, retryAt: nil)
-        return record
+        return await self.record(record, retryAt: nil)
     }
 }

@@ -146,12 +146,15 @@ public final class NotificationDispatcher: Service, Sendable {
         return { now.timeIntervalSince($0.createdAt) > giveUpAfter }
     }
 
-    /// Writes the attempt to the delivery log; a failure to write is logged, and the notifications stay due.
-    func record(_ record: DeliveryRecord, retryAt: Date?) async {
+    /// Writes the attempt to the delivery log and returns it with its id there; a failure to write is logged (the
+    /// record comes back with id 0), and the notifications stay due.
+    @discardableResult
+    func record(_ record: DeliveryRecord, retryAt: Date?) async -> DeliveryRecord {
         do {
-            try await outbox.recordDelivery(record, retryAt: retryAt)
+            return try await outbox.recordDelivery(record, retryAt: retryAt)
         } catch {
             logger.warning("delivery not recorded", metadata: ["webhook": "\(record.webhook)", "error": "\(error)"])
+            return record
         }
     }
 }

@@ -16,7 +16,9 @@ public protocol NotificationOutbox: Sendable {
     func dueNotifications(by now: Date, limit: Int) async throws -> [ProblemNotification]
     /// Records one delivery attempt of `record.notifications`: delivered when the record says so; otherwise
     /// each gets its attempt counted and its next attempt at `retryAt`, or is given up when `retryAt` is `nil`.
-    func recordDelivery(_ record: DeliveryRecord, retryAt: Date?) async throws
+    /// Returns the record with its id in the log.
+    @discardableResult
+    func recordDelivery(_ record: DeliveryRecord, retryAt: Date?) async throws -> DeliveryRecord
     /// The newest delivery attempts to `webhook`, newest first.
     func deliveries(toWebhook webhook: String, limit: Int) async throws -> [DeliveryRecord]
     /// Problems open now (acknowledged or not) with their silences, for receivers that want the whole

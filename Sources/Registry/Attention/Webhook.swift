@@ -36,8 +36,8 @@ public struct Webhook: Sendable, Equatable {
         let allowed = name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E
         }
-        guard !name.isEmpty, name.utf8.count <= 64, allowed else {
-            throw EventValidationError(field: "name", message: "must be 1 to 64 letters, digits, '-', '_' or '.'")
+        guard !name.isEmpty, name.utf8.count <= 64, allowed, name.utf8.contains(where: { $0 != UInt8(ascii: ".") }) else {
+            throw EventValidationError(field: "name", message: "must be 1 to 64 letters, digits, '-', '_' or '.', not dots alone")
         }
     }
 }

@@ -33,16 +33,21 @@ extension SQLStore {
         return try await database.read { connection in try await connection.rows(statement, OutboxSQL.notification) }
     }
 
-    public func recordDelivery(_ record: DeliveryRecord, retryAt: Date?) async throws {
+    @discardableResult
+    public func recordDelivery(_ record: DeliveryRecord, retryAt: Date?) async throws -> DeliveryRecord {
         let sql = outboxSQL
         let append = try sql.append(record)
         let mark: SQLStatement? = record.notifications.isEmpty ? nil
             : record.delivered ? sql.markDelivered(record.notifications, at: record.at)
             : retryAt.map { sql.markRetry(record.notifications, at: $0) } ?? sql.markGivenUp(record.notifications, at: record.at)
-        try await database.write { connection in
-            try await connection.run(append)
+        let id = try await database.write { connection in
+            let id = try await connection.rows(append) { try $0.int("id") }.first
             if let mark { try await connection.run(mark) }
+            return id
         }
+        var recorded = record
+        recorded.id = Int64(id ?? 0)
+        return recorded
     }
 
     public func deliveries(toWebhook webhook: String, limit: Int) async throws -> [DeliveryRecord] {

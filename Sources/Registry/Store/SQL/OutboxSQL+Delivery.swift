@@ -78,7 +78,7 @@ extension OutboxSQL {
     func append(_ record: DeliveryRecord) throws -> SQLStatement {
         let ids = String(decoding: try JSONEncoder().encode(record.notifications), as: UTF8.self)
         return SQLStatement(
-            "INSERT INTO deliveries (webhook, at, notifications, status_code, error, duration) VALUES (\((1...6).map(dialect.placeholder).joined(separator: ", ")))",
+            "INSERT INTO deliveries (webhook, at, notifications, status_code, error, duration) VALUES (\((1...6).map(dialect.placeholder).joined(separator: ", "))) RETURNING id",
             [.text(record.webhook), .real(record.at.timeIntervalSince1970), .text(ids), .integer(record.statusCode), .text(record.error),
              .real(record.duration)])
     }
