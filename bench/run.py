@@ -84,6 +84,27 @@ def fill_history(server, rows, workers):
         assert status == 200, answer
 
 
+def fill_attention(server, workers, exit_code):
+    """Runs workers a000000.. in 100 groups of `attention.*` once, ending with `exit_code`: 1 opens a failed problem each."""
+    for first in range(0, workers, 250):
+        lines = []
+        for n in range(first, min(first + 250, workers)):
+            worker = {"id": f"a{n:06d}", "group": f"attention.team{n % 100:02d}"}
+            lines += [json.dumps({**worker, "event": "started"}), json.dumps({**worker, "event": "stopped", "exit_code": exit_code})]
+        status, answer = server.request("POST", "/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"},
+                                        key=KEY, timeout=120)
+        assert status == 200, answer
+
+
+def expect(server, count):
+    """Declares `count` expectations on the product teams: met (each runs workers), but checked by every sweep."""
+    for n in range(count):
+        body = json.dumps({"min_running": 1, "every": "1d", "max_runtime": "7d", "failures": "3 in 1h"}).encode()
+        status, answer = server.request("PUT", f"/expectations/group/product.team{n % GROUPS:03d}", body,
+                                        {"Content-Type": "application/json"}, key=KEY)
+        assert status == 200, answer
+
+
 def folder_mib(path):
     return sum(f.stat().st_size for f in Path(path).glob("*") if f.is_file()) / (1 << 20)
 
@@ -146,6 +167,18 @@ def main():
             run(f"status page / ({label})", "/", readers, population)
             run(f"status page / gzip ({label})", "/", readers, population, headers=["Accept-Encoding: gzip"])
             run(f"filtered page /?group=product.team042 ({label})", "/?group=product.team042&status=running", readers, population)
+
+        attention_workers, expectations = (1_000, 100) if options.smoke else (10_000, 1_000)
+        print(f"adding {attention_workers} stopped workers, then {expectations} expectations and {attention_workers} open problems",
+              file=sys.stderr)
+        fill_attention(server, attention_workers, exit_code=0)
+        population = large + attention_workers
+        for phase in ("without problems", f"{expectations:,} expectations, {attention_workers:,} open problems"):
+            if phase != "without problems":
+                expect(server, expectations)
+                fill_attention(server, attention_workers, exit_code=1)
+            run(f"heartbeat ingest, {phase}", "/", 64, large, "heartbeat.lua")
+            run(f"status page /, {phase}", "/", os.cpu_count() or 2, population)
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
         print(f"adding {history_rows} history rows", file=sys.stderr)

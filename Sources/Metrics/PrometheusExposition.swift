@@ -42,6 +42,7 @@ public enum PrometheusExposition {
         for (group, label) in zip(groups, groupLabels) {
             sample(&text, "wokmanager_worker_errors_total", label, snapshot.errorTotals[group] ?? 0)
         }
+        renderAttention(&text, snapshot)
         if !snapshot.workers.isEmpty {
             family(&text, "wokmanager_worker_last_seen_timestamp_seconds", "gauge", "When each worker was last seen, in Unix seconds.")
             for worker in snapshot.workers {
@@ -50,6 +51,28 @@ public enum PrometheusExposition {
             }
         }
         return text
+    }
+
+    /// Open problems per group, kind and state (only those there are: an alert on them resolves when the series goes),
+    /// and the expected running counts per subject.
+    private static func renderAttention(_ text: inout String, _ snapshot: MetricsSnapshot) {
+        family(&text, "wokmanager_problems", "gauge", "Open problems per group and kind; state is open (unacknowledged) or acknowledged.")
+        for count in snapshot.problems {
+            let labels = "group=\"\(escapeLabelValue(count.group))\",kind=\"\(count.kind.rawValue)\""
+            if count.open > 0 { sample(&text, "wokmanager_problems", labels + ",state=\"open\"", count.open) }
+            if count.acknowledged > 0 { sample(&text, "wokmanager_problems", labels + ",state=\"acknowledged\"", count.acknowledged) }
+        }
+        let expected: [(name: String, help: String, value: (Expectation) -> Int?)] = [
+            ("wokmanager_expected_running_min", "The expectation's min_running, per group or worker.", \.minRunning),
+            ("wokmanager_expected_running_max", "The expectation's max_running, per group or worker.", \.maxRunning),
+        ]
+        for series in expected {
+            family(&text, series.name, "gauge", series.help)
+            for expectation in snapshot.expectations {
+                guard let value = series.value(expectation) else { continue }
+                sample(&text, series.name, "\(expectation.subject.scope)=\"\(escapeLabelValue(expectation.subject.name))\"", value)
+            }
+        }
     }
 
     /// Escapes a label value: backslash, double quote and line feed.

@@ -9,9 +9,12 @@ import Synchronization
 /// A service: until graceful shutdown it tries every second to take a session advisory lock, and once
 /// it has it, keeps it on one pooled connection, checking that connection every second. When that
 /// replica stops, dies or loses its connection, PostgreSQL releases the lock and another replica's
-/// next try takes it over.
+/// next try takes it over. The lock is the schema's: deployments in two schemas of one database each have their
+/// own lease (and their own notifications to send).
 final class PostgresMaintenanceLease: Service {
-    static let lockKey: Int64 = 0x776F_6B6D_0002
+    /// The advisory lock's first key; the second is the hash of the schema in use.
+    static let lockSpace: Int32 = 0x776F_6B6D
+    static let lockKeys = "\(lockSpace), hashtext(current_schema())"
 
     private let client: PostgresClient
     private let logger: Logger
@@ -41,7 +44,7 @@ final class PostgresMaintenanceLease: Service {
     /// Takes the lock if it is free and holds it until cancelled or until the connection fails.
     private func holdWhilePossible() async throws {
         try await client.withConnection { connection in
-            let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(Self.lockKey))", logger: logger)
+            let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(unescaped: Self.lockKeys))", logger: logger)
                 .decode(Bool.self).reduce(false) { $0 || $1 }
             guard acquired else { return }
             held.store(true, ordering: .relaxed)
@@ -55,7 +58,7 @@ final class PostgresMaintenanceLease: Service {
                 try await connection.query("SELECT 1", logger: logger)
             }
             if !connection.isClosed {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(unescaped: Self.lockKeys))", logger: logger)
             }
         }
     }

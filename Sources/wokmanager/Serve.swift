@@ -68,6 +68,21 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: ServeSetting.perWorkerMetrics.name, help: ServeSetting.perWorkerMetrics.help)
     var perWorkerMetrics = false
 
+    @Option(name: ServeSetting.publicURL.name, help: ServeSetting.publicURL.help)
+    var publicURL: String?
+
+    @Option(name: ServeSetting.expectationsFile.name, help: ServeSetting.expectationsFile.help)
+    var expectationsFile: String?
+
+    @Option(name: ServeSetting.notifyWindow.name, help: ServeSetting.notifyWindow.help)
+    var notifyWindow: String?
+
+    @Option(name: ServeSetting.notifyRetryMax.name, help: ServeSetting.notifyRetryMax.help)
+    var notifyRetryMax: String?
+
+    @Option(name: ServeSetting.notifyGiveUp.name, help: ServeSetting.notifyGiveUp.help)
+    var notifyGiveUp: String?
+
     @Option(name: ServeSetting.logLevel.name, help: ServeSetting.logLevel.help)
     var logLevel: String?
 
@@ -122,6 +137,11 @@ struct Serve: AsyncParsableCommand {
         flags.add(.sqliteSynchronous, sqliteSynchronous)
         flags.add(.publicFolder, publicFolder)
         flags.add(.perWorkerMetrics, perWorkerMetrics)
+        flags.add(.publicURL, publicURL)
+        flags.add(.expectationsFile, expectationsFile)
+        flags.add(.notifyWindow, notifyWindow)
+        flags.add(.notifyRetryMax, notifyRetryMax)
+        flags.add(.notifyGiveUp, notifyGiveUp)
         flags.add(.logLevel, logLevel)
         return flags
     }

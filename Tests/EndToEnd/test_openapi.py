@@ -68,7 +68,26 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("GET", "/", "/?group=product&status=running&q=Imp")[0] == 200
     assert check.call("GET", "/ui/workers/{id}", "/ui/workers/Importer01")[0] == 200
     assert check.call("GET", "/static/{file}", "/static/style.css")[0] == 200
+    # Promo01's failed stop opened a problem; it is acknowledged, and deregistering the worker resolves it.
+    [failed] = check.call("GET", "/problems", "/problems?kind=failed,lost&group=price&state=open&since=2000-01-01T00:00:00Z&limit=10")[1]["problems"]
+    assert check.call("GET", "/problems/{id}", f"/problems/{failed['id']}")[1]["worker"] == "Promo01"
+    acknowledged = check.call("POST", "/problems/{id}/acknowledge", f"/problems/{failed['id']}/acknowledge", body={"note": "on it"}, **write)[1]
+    assert acknowledged["state"] == "acknowledged"
+    assert check.call("PUT", "/expectations/{scope}/{name}", "/expectations/group/ops.backup",
+                      body={"min_running": 2, "max_running": 4, "grace": "10m", "max_runtime": 7200, "resolve_after": "1d",
+                            "failures": "3 in 1h"}, **write)[0] == 200
+    assert check.call("PUT", "/expectations/{scope}/{name}", "/expectations/worker/nightly", body={"every": "1h", "max_runtime": None}, **write)[0] == 200
+    assert len(check.call("GET", "/expectations")[1]["expectations"]) == 2
+    assert check.call("GET", "/expectations/{scope}/{name}", "/expectations/group/ops%2Ebackup")[1]["min_running"] == 2
+    silence = check.call("POST", "/silences", body={"group": "price", "until": "2h", "note": "upgrade"}, **write)[1]
+    check.call("POST", "/silences", body={"worker": "Importer01", "until": "2099-01-01T00:00:00Z"}, **write)
+    assert check.call("GET", "/problems", "/problems?state=all")[1]["problems"][0]["silenced_by"] == silence["id"]
+    assert check.call("DELETE", "/silences/{id}", f"/silences/{silence['id']}", **write)[0] == 200
+    assert len(check.call("GET", "/silences")[1]["silences"]) == 1
+    assert len(check.call("GET", "/silences", "/silences?all=true")[1]["silences"]) == 2
+    assert check.call("DELETE", "/expectations/{scope}/{name}", "/expectations/worker/nightly", **write)[0] == 200
     assert check.call("DELETE", "/workers/{id}", "/workers/Promo01", **write)[0] == 200
+    assert check.call("GET", "/problems/{id}", f"/problems/{failed['id']}")[1]["state"] == "resolved"
 
     # What a client can get wrong answers as documented, too.
     assert check.call("POST", "/worker/state", body={"id": "x", "group": "g", "event": "nope"}, **write)[0] == 400
@@ -85,6 +104,22 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("GET", "/", "/?status=sleeping")[0] == 400
     assert check.call("GET", "/ui/workers/{id}", "/ui/workers/nobody")[0] == 404
     assert check.call("GET", "/static/{file}", "/static/nope.css")[0] == 404
+    assert check.call("GET", "/problems", "/problems?kind=sleepy")[0] == 400
+    assert check.call("GET", "/problems/{id}", "/problems/abc")[0] == 400
+    assert check.call("GET", "/problems/{id}", "/problems/999999")[0] == 404
+    assert check.call("POST", "/problems/{id}/acknowledge", f"/problems/{failed['id']}/acknowledge", body={}, **write)[0] == 409
+    assert check.call("POST", "/problems/{id}/acknowledge", "/problems/999999/acknowledge", **write)[0] == 404
+    assert check.call("POST", "/problems/{id}/acknowledge", f"/problems/{failed['id']}/acknowledge", body={"note": 3}, **write)[0] == 400
+    assert check.call("POST", "/problems/{id}/acknowledge", f"/problems/{failed['id']}/acknowledge")[0] == 401
+    assert check.call("PUT", "/expectations/{scope}/{name}", "/expectations/group/ops", body={"failures": "three"}, **write)[1]["error"]["field"] == "failures"
+    assert check.call("PUT", "/expectations/{scope}/{name}", "/expectations/galaxy/ops", body={"min_running": 1}, **write)[0] == 400
+    assert check.call("PUT", "/expectations/{scope}/{name}", "/expectations/group/ops", body={"min_running": 1})[0] == 401
+    assert check.call("GET", "/expectations/{scope}/{name}", "/expectations/worker/nobody")[0] == 404
+    assert check.call("DELETE", "/expectations/{scope}/{name}", "/expectations/worker/nobody", **write)[0] == 404
+    assert check.call("GET", "/silences", "/silences?all=maybe")[0] == 400
+    assert check.call("POST", "/silences", body={"group": "price", "until": "2001-01-01T00:00:00Z"}, **write)[1]["error"]["field"] == "until"
+    assert check.call("POST", "/silences", body={"group": "price", "until": "2h"})[0] == 401
+    assert check.call("DELETE", "/silences/{id}", f"/silences/{silence['id']}", **write)[0] == 404
 
     documented = {(method, path) for path, item in SPEC["paths"].items() for method in item if method != "parameters"}
     assert check.called == documented

@@ -139,6 +139,42 @@ def test_refused_events_raise_with_the_field(server):
     assert unauthorized.value.status == 401
 
 
+def test_problems_are_listed_and_acknowledged(server):
+    client = wokmanager.Client(server.url(""), api_key=KEY)
+    client.send("stopped", "Py07", "python.jobs", exit_code=3)
+    [problem] = client.problems(kind="failed", group="python")
+    assert (problem["kind"], problem["worker"], problem["state"]) == ("failed", "Py07", "open")
+    assert client.problems(kind=["lost", "down"]) == [] and client.problems(group="other") == []
+    acknowledged = client.acknowledge(problem["id"], note="on it")
+    assert (acknowledged["state"], acknowledged["acknowledgement"]["note"]) == ("acknowledged", "on it")
+    assert client.problems(state="open") == []
+    assert [p["id"] for p in client.problems(state="acknowledged", since="2000-01-01T00:00:00Z")] == [problem["id"]]
+    client.send("started", "Py07", "python.jobs")
+    assert client.problems() == []
+    assert [p["resolution"] for p in client.problems(state="resolved")] == ["a new run started"]
+    with pytest.raises(wokmanager.WokmanagerError) as resolved:
+        client.acknowledge(problem["id"])
+    assert (resolved.value.status, resolved.value.field) == (409, "id")
+    with pytest.raises(wokmanager.WokmanagerError) as unknown:
+        client.acknowledge(999)
+    assert unknown.value.status == 404
+    with pytest.raises(wokmanager.WokmanagerError) as refused:
+        client.problems(state="closed")
+    assert (refused.value.status, refused.value.field) == (400, "state")
+
+
+def test_script_lists_problems(seeded):
+    assert seeded.request("POST", "/worker/state", {"id": "Job3", "group": "cron", "event": "stopped", "exit_code": 3}, key=KEY)[0] == 200
+    done = run_script(seeded, "--problems")
+    assert done.returncode == 0, done.stderr
+    [problem] = json.loads(run_script(seeded, "--problems", "--json").stdout)
+    assert done.stdout == (
+        "1 Problems open or acknowledged:\n"
+        f"Problem {problem['id']}: failed of worker Job3 ({problem['state']}): {problem['detail']}\n"
+    )
+    assert run_script(seeded, "--problems", "--group", "product").stdout == "0 Problems open or acknowledged:\n"
+
+
 def test_installable_with_pip(tmp_path):
     source, target = tmp_path / "source", tmp_path / "site"
     shutil.copytree(CLIENT_DIR, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))

@@ -5,11 +5,16 @@ import Testing
 
 @Suite("Domain tree HTML")
 struct TreeHTMLTests {
-    private func node(_ name: String, _ path: String, running: Int = 0, failed: Int = 0, children: [DomainNode] = []) -> DomainNode {
+    private func node(
+        _ name: String, _ path: String, running: Int = 0, failed: Int = 0, problems: Int = 0, acknowledged: Int = 0, children: [DomainNode] = []
+    ) -> DomainNode {
         var counts = StatusCounts()
         counts.running = running
         counts.failed = failed
-        return DomainNode(name: name, path: path, counts: counts, children: children)
+        var tally = ProblemTally()
+        tally.open = problems
+        tally.acknowledged = acknowledged
+        return DomainNode(name: name, path: path, counts: counts, problems: tally, children: children)
     }
 
     private func counts(_ running: Int, _ lost: Int, _ failed: Int, _ stopped: Int) -> String {
@@ -22,24 +27,24 @@ struct TreeHTMLTests {
         // A quote followed by a combining mark is one Swift Character, yet a browser still ends an attribute at it.
         let quoted = "\u{FC}\u{202E}\"\u{338}"
         let tree = [
-            node("<script>", "<script>", running: 1, failed: 1, children: [
-                node("\"q'&amp;", "<script>.\"q'&amp;", failed: 1),
+            node("<script>", "<script>", running: 1, failed: 1, problems: 1, children: [
+                node("\"q'&amp;", "<script>.\"q'&amp;", failed: 1, problems: 1),
                 node(quoted, "<script>." + quoted, running: 1),
             ]),
-            node("idle", "idle"),
+            node("idle", "idle", acknowledged: 2),
         ]
         let html = StatusPage.treeHTML(tree, selected: "<script>.\"q'&amp;")
         let expected = #"<li class="node"><details open data-path="&lt;script&gt;"><summary><a href="/?group=%3Cscript%3E">&lt;script&gt;</a> "#
-            + #"<span class="status failed">failed</span> \#(counts(1, 0, 1, 0))</summary>"# + "\n<ul>\n"
+            + #"<span class="attention open">1 problem</span> \#(counts(1, 0, 1, 0))</summary>"# + "\n<ul>\n"
             + #"<li class="node"><details open data-path="&lt;script&gt;.&quot;q&#39;&amp;amp;"><summary>"#
             + #"<a href="/?group=%3Cscript%3E.%22q&#39;%26amp%3B" aria-current="page">&quot;q&#39;&amp;amp;</a> "#
-            + #"<span class="status failed">failed</span> \#(counts(0, 0, 1, 0))</summary></details></li>"# + "\n"
+            + #"<span class="attention open">1 problem</span> \#(counts(0, 0, 1, 0))</summary></details></li>"# + "\n"
             + #"<li class="node"><details data-path="&lt;script&gt;.\#u{FC}\#u{202E}&quot;\#u{338}"><summary>"#
             + #"<a href="/?group=%3Cscript%3E.%C3%BC%E2%80%AE%22%CC%B8">\#u{FC}\#u{202E}&quot;\#u{338}</a> "#
-            + #"<span class="status running">running</span> \#(counts(1, 0, 0, 0))</summary></details></li>"# + "\n"
+            + #"<span class="attention ok">ok</span> \#(counts(1, 0, 0, 0))</summary></details></li>"# + "\n"
             + "</ul></details></li>\n"
             + #"<li class="node"><details open data-path="idle"><summary><a href="/?group=idle">idle</a> "#
-            + #"<span class="status empty">empty</span> \#(counts(0, 0, 0, 0))</summary></details></li>"# + "\n"
+            + #"<span class="attention acknowledged">2 acknowledged</span> \#(counts(0, 0, 0, 0))</summary></details></li>"# + "\n"
         #expect(html == expected)
     }
 

@@ -37,9 +37,10 @@ struct WireFormatTests {
 
             let (_, _, domains) = try await send(client, .get, "/domains")
             let counts = #"{"failed":0,"lost":0,"running":1,"stopped":0}"#
-            let importer = #"{"children":[],"counts":\#(counts),"name":"importer","path":"product.importer","worst_status":"running"}"#
-            let product = #"{"children":[\#(importer)],"counts":\#(counts),"name":"product","path":"product","worst_status":"running"}"#
-            #expect(domains == #"{"children":[\#(product)],"counts":\#(counts),"name":"","path":"","worst_status":"running"}"#)
+            let problems = #"{"acknowledged":0,"open":0}"#
+            let importer = #"{"children":[],"counts":\#(counts),"name":"importer","path":"product.importer","problems":\#(problems),"worst_status":"running"}"#
+            let product = #"{"children":[\#(importer)],"counts":\#(counts),"name":"product","path":"product","problems":\#(problems),"worst_status":"running"}"#
+            #expect(domains == #"{"children":[\#(product)],"counts":\#(counts),"name":"","path":"","problems":\#(problems),"worst_status":"running"}"#)
         }
     }
 

@@ -6,6 +6,7 @@ Standard library only, Python 3.9+. As a script it answers "which workers are ru
     ./wokmanager.py --id '*'            # every running worker
     ./wokmanager.py --id Importer01     # one worker, if it is running
     ./wokmanager.py --group product --status lost --json
+    ./wokmanager.py --problems          # open and acknowledged problems
 
 As a library it reports a worker's lifecycle:
 
@@ -78,7 +79,27 @@ class Client:
         """One worker with its recent messages, errors and history."""
         return self._request("GET", "/workers/" + urllib.parse.quote(id, safe=""))
 
+    def problems(self, kind=None, group=None, state=None, since=None, limit=100):
+        """Problems as dicts, open ones first, each newest first. `kind` is a name or a list (lost, failed, degraded,
+        down, late, missed, overrun); `state` is open, acknowledged, resolved or all (default: open and acknowledged);
+        `since` is a time (RFC 3339, Unix seconds or "now")."""
+        query = {"limit": str(limit)}
+        if kind:
+            query["kind"] = ",".join([kind] if isinstance(kind, str) else kind)
+        if group:
+            query["group"] = group
+        if state:
+            query["state"] = state
+        if since is not None:
+            query["since"] = str(since)
+        return self._request("GET", "/problems?" + urllib.parse.urlencode(query))["problems"]
+
     # Writing
+
+    def acknowledge(self, id, note=None):
+        """Acknowledges problem `id` (needs an admin key) and returns it; a resolved one raises (status 409)."""
+        body = {"note": note} if note is not None else {}
+        return self._request("POST", f"/problems/{int(id)}/acknowledge", body)
 
     def send(self, event, id, group, keep_trying=None, **fields):
         """Sends one event (`started`, `heartbeat`, `message`, `error`, `stopped`) and returns the server's answer.
@@ -196,7 +217,12 @@ def main(argv=None):
     parser.add_argument("--url", help=f"server address (WOKMANAGER_URL, default {DEFAULT_URL})")
     parser.add_argument("--api-key", help="API key, needed when reads require one (WOKMANAGER_API_KEY)")
     parser.add_argument("--json", action="store_true", help="print the workers as JSON")
+    parser.add_argument("--problems", action="store_true",
+                        help="list the open and acknowledged problems instead (of --group, when given)")
     options = parser.parse_args(argv)
+    client = Client(options.url, options.api_key)
+    if options.problems:
+        return _print_problems(client, options)
 
     criteria = {"id": options.id}
     if options.group:
@@ -204,7 +230,6 @@ def main(argv=None):
     if options.status:
         criteria["status"] = options.status
     statuses = options.status or ["running"]
-    client = Client(options.url, options.api_key)
     try:
         workers = client.workers(id=options.id, group=options.group, status=statuses)
     except WokmanagerError as error:
@@ -218,6 +243,25 @@ def main(argv=None):
     print(f"{len(workers)} Workers {label} with such a criteria:")
     for worker in workers:
         print(f"Id: {_printable(worker['id'])}, group: {_printable(worker['group'])}")
+    return 0
+
+
+def _print_problems(client, options):
+    try:
+        problems = client.problems(group=options.group)
+    except WokmanagerError as error:
+        print(f"wokmanager: {error}", file=sys.stderr)
+        return 1
+    if options.json:
+        print(json.dumps(problems, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(problems)} Problems open or acknowledged:")
+    for problem in problems:
+        subject = f"worker {problem['worker']}" if "worker" in problem else f"group {problem['group']}"
+        line = f"Problem {problem['id']}: {problem['kind']} of {subject} ({problem['state']})"
+        if problem.get("detail"):
+            line += f": {problem['detail']}"
+        print(_printable(line))
     return 0
 
 

@@ -45,13 +45,15 @@ public enum ExpectationSpec {
             }
         }
 
+        func given(_ name: String) -> Bool { object[name] != nil && object[name] != .null }
+
         let minimum = try count("min_running"), maximum = try count("max_running")
         if let minimum, let maximum, maximum < minimum {
             throw EventValidationError(field: prefix + "max_running", message: "must be at least min_running (\(minimum))")
         }
         var schedule: Schedule?
         if let cron = try text("schedule") {
-            if object["every"] != nil { throw EventValidationError(field: prefix + "every", message: "cannot be given with schedule; choose one") }
+            if given("every") { throw EventValidationError(field: prefix + "every", message: "cannot be given with schedule; choose one") }
             let zoneName = try text("time_zone") ?? "UTC"
             guard let zone = TimeZone(identifier: zoneName) else {
                 throw EventValidationError(field: prefix + "time_zone", message: "'\(EscapedText.escaped(zoneName))' is not a known time zone (like Europe/Paris or UTC)")
@@ -63,9 +65,9 @@ public enum ExpectationSpec {
             }
         } else if let every = try duration("every") {
             guard every >= 1 else { throw EventValidationError(field: prefix + "every", message: "must be at least 1s") }
-            if object["time_zone"] != nil { throw EventValidationError(field: prefix + "time_zone", message: "applies to schedule only") }
+            if given("time_zone") { throw EventValidationError(field: prefix + "time_zone", message: "applies to schedule only") }
             schedule = .every(seconds: every)
-        } else if object["time_zone"] != nil {
+        } else if given("time_zone") {
             throw EventValidationError(field: prefix + "time_zone", message: "applies to schedule only")
         }
         let failures: FailureThreshold?
@@ -135,7 +137,7 @@ extension Expectation: Encodable {
         switch schedule {
         case .cron(let expression, let zone)?:
             try container.encode(expression.text, forKey: .schedule)
-            try container.encode(zone.identifier, forKey: .timeZone)
+            try container.encode(zone.name, forKey: .timeZone)
         case .every(let seconds)?:
             try container.encode(DurationText.text(seconds: seconds), forKey: .every)
         case nil:

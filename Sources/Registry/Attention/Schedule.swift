@@ -58,7 +58,7 @@ public enum Schedule: Sendable, Equatable, CustomStringConvertible {
     /// The schedule for people: `every 15m`, `0 2 * * * Europe/Paris`.
     public var description: String {
         switch self {
-        case .cron(let expression, let timeZone): "\(expression.text) \(timeZone.identifier)"
+        case .cron(let expression, let timeZone): "\(expression.text) \(timeZone.name)"
         case .every(let seconds): "every \(Self.duration(seconds))"
         }
     }
@@ -74,4 +74,9 @@ public enum Schedule: Sendable, Equatable, CustomStringConvertible {
         }
         return text
     }
+}
+
+extension TimeZone {
+    /// The zone's IANA name as people write it: Foundation on Linux names `UTC` `GMT`, which reads as another zone.
+    public var name: String { identifier == "GMT" ? "UTC" : identifier }
 }

@@ -12,25 +12,37 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var errorTotals: [String: Int]
     /// Each worker's last-seen time, when per-worker series were asked for.
     public var workers: [WorkerLastSeen]
+    /// Open problems per group and kind.
+    public var problems: [ProblemCount]
+    /// Every expectation, for the expected counts.
+    public var expectations: [Expectation]
 
     /// Creates a snapshot.
-    public init(groupCounts: [GroupCount], groups: [String], eventTotals: [String: Int], errorTotals: [String: Int], workers: [WorkerLastSeen] = []) {
+    public init(
+        groupCounts: [GroupCount], groups: [String], eventTotals: [String: Int], errorTotals: [String: Int], workers: [WorkerLastSeen] = [],
+        problems: [ProblemCount] = [], expectations: [Expectation] = []
+    ) {
         self.groupCounts = groupCounts
         self.groups = groups
         self.eventTotals = eventTotals
         self.errorTotals = errorTotals
         self.workers = workers
+        self.problems = problems
+        self.expectations = expectations
     }
 }
 
 extension MetricsSnapshot {
     /// A snapshot from stored rows: `counters` holds (`events` or `errors`, label, value) triples.
-    init(groupCounts: [GroupCount], groups: [String], counters: [(String, String, Int)], workers: [WorkerLastSeen]) {
+    init(
+        groupCounts: [GroupCount], groups: [String], counters: [(String, String, Int)], workers: [WorkerLastSeen], problems: [ProblemCount],
+        expectations: [Expectation]
+    ) {
         self.init(
             groupCounts: groupCounts, groups: groups,
             eventTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "events" }.map { ($0.1, $0.2) }),
             errorTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "errors" }.map { ($0.1, $0.2) }),
-            workers: workers)
+            workers: workers, problems: problems, expectations: expectations)
     }
 }
 

@@ -25,20 +25,7 @@ extension SQLStore {
     }
 
     public func openProblemCounts() async throws -> [ProblemCount] {
-        let rows = try await database.read { connection in
-            try await connection.rows(ProblemSQL.openCounts) { row in
-                (group: try row.text("grp"), kind: try row.text("kind"), acknowledged: try row.int("acknowledged") != 0, count: try row.int("n"))
-            }
-        }
-        var counts: [String: ProblemCount] = [:]
-        for row in rows {
-            guard let kind = ProblemKind(rawValue: row.kind) else { throw StoreError.badColumn("kind", "'\(row.kind)'", expected: "a problem kind") }
-            let key = row.group + "\u{0}" + kind.rawValue
-            var count = counts[key] ?? ProblemCount(group: row.group, kind: kind, open: 0, acknowledged: 0)
-            if row.acknowledged { count.acknowledged += row.count } else { count.open += row.count }
-            counts[key] = count
-        }
-        return counts.values.sorted { ($0.group, $0.kind) < ($1.group, $1.kind) }
+        try await database.read { connection in try await ProblemSQL.openCounts(connection) }
     }
 
     public func expectations() async throws -> [Expectation] {

@@ -91,7 +91,9 @@ public final class SQLStore: WorkerStore {
                 groupCounts: WorkerSQL.liveCounts(connection.rows(countsStatement, WorkerSQL.storedCount)),
                 groups: connection.rows(WorkerSQL.knownGroups) { try $0.text("name") },
                 counters: connection.rows(WorkerSQL.counters, WorkerSQL.counter),
-                workers: includeWorkers ? connection.rows(WorkerSQL.lastSeen, WorkerSQL.lastSeen) : [])
+                workers: includeWorkers ? connection.rows(WorkerSQL.lastSeen, WorkerSQL.lastSeen) : [],
+                problems: ProblemSQL.openCounts(connection),
+                expectations: connection.rows(ExpectationSQL.all, ExpectationSQL.expectation))
         }
     }
 

@@ -17,6 +17,7 @@ struct ExpectationsFileWatcher: Service {
     func run() async throws {
         guard let path else {
             try await registry.store.replaceFileExpectations([])
+            try? await gracefulShutdown()  // a service that returns would end the whole group
             return
         }
         try? await cancelWhenGracefulShutdown {

@@ -7,8 +7,9 @@ import Registry
 
 extension StatusPage {
     /// The `<li>` items of the domain tree under the root's `children`, `selected` being the group the
-    /// page is filtered to. A node is open when it holds the selection, has failed or lost workers, or is
-    /// at the top.
+    /// page is filtered to. A node is open when it holds the selection, has unacknowledged problems, or is
+    /// at the top. Its badge counts those problems: a failed worker whose problem was acknowledged, or resolved
+    /// by `resolve_after`, no longer makes it red.
     static func treeHTML(_ nodes: [DomainNode], selected: String?) -> String {
         var html = ""
         html.reserveCapacity(400 * nodeCount(nodes))
@@ -23,8 +24,7 @@ extension StatusPage {
     private static func appendTreeNode(_ node: DomainNode, selected: String?, to html: inout String) {
         let onSelectedPath = selected.map { $0 == node.path || $0.hasPrefix(node.path + ".") } ?? false
         let top = !node.path.utf8.contains(UInt8(ascii: "."))
-        let open = onSelectedPath || node.counts.failed + node.counts.lost > 0 || top
-        let worst = node.worstStatus?.rawValue ?? "empty"
+        let open = onSelectedPath || node.problems.open > 0 || top
         html += open ? #"<li class="node"><details open data-path=""# : #"<li class="node"><details data-path=""#
         HTMLText.append(node.path, to: &html)
         html += #""><summary><a href=""#
@@ -32,11 +32,9 @@ extension StatusPage {
         html += selected == node.path ? #"" aria-current="page">"# : #"">"#
         HTMLText.append(node.name, to: &html)
         // Plain appends: string interpolation here took a third of the time.
-        html += #"</a> <span class="status "#
-        html += worst
-        html += #"">"#
-        html += worst
-        html += #"</span> <span class="counts"><span class="running" title="running">"#
+        html += "</a> "
+        appendAttention(node.problems, to: &html)
+        html += #" <span class="counts"><span class="running" title="running">"#
         html += String(node.counts.running)
         html += #"</span> / <span class="lost" title="lost">"#
         html += String(node.counts.lost)
@@ -51,5 +49,20 @@ extension StatusPage {
             html += "</ul>"
         }
         html += "</details></li>\n"
+    }
+
+    /// `3 problems` in red, `1 acknowledged` muted, or `ok`.
+    private static func appendAttention(_ problems: ProblemTally, to html: inout String) {
+        if problems.open > 0 {
+            html += #"<span class="attention open">"#
+            html += String(problems.open)
+            html += problems.open == 1 ? " problem</span>" : " problems</span>"
+        } else if problems.acknowledged > 0 {
+            html += #"<span class="attention acknowledged">"#
+            html += String(problems.acknowledged)
+            html += " acknowledged</span>"
+        } else {
+            html += #"<span class="attention ok">ok</span>"#
+        }
     }
 }

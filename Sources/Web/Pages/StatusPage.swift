@@ -4,6 +4,9 @@ import Registry
 /// What the status page shows: the summary, the domain tree, the selected workers and the recent errors.
 struct StatusPage: Sendable {
     struct Summary: Sendable {
+        /// Open, unacknowledged problems: what needs someone.
+        let problems: Int
+        let acknowledged: Int
         let running: Int
         let lost: Int
         let failed: Int
@@ -41,6 +44,8 @@ struct StatusPage: Sendable {
     }
 
     let summary: Summary
+    /// Open problems, unacknowledged first, newest first.
+    let problems: [ProblemLine]
     /// The domain tree's list items as HTML, escaped already (see `treeHTML`); `nil` when no worker has reported.
     let tree: String?
     let selection: String
@@ -84,13 +89,15 @@ extension StatusPage {
                         limit: pageSize, after: filters.cursor))
         async let errors = registry.history(HistoryQuery(group: groupFilter, events: [.error], limit: errorCount))
         async let newest = registry.newestEventTime()
+        async let problems = registry.problems(ProblemQuery(group: groupFilter, limit: problemCount))
 
         let root = try await tree
         let workers = try await page
         return StatusPage(
             summary: Summary(
-                running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
+                problems: root.problems.open, acknowledged: root.problems.acknowledged, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
+            problems: try await problems.map { problemLine($0, now: now) },
             tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.group),
             selection: filters.group ?? "all groups",
             groupFilter: filters.group ?? "",

@@ -22,6 +22,21 @@ struct APIClient: Sendable {
         try Self.decoder.decode(T.self, from: try await send("GET", path, body: nil))
     }
 
+    /// Sends `method` to `path` with `body` as JSON (no body when `nil`) and decodes the JSON answer.
+    func call<T: Decodable>(_ method: String, _ path: String, body: (any Encodable)? = nil, as type: T.Type) async throws -> T {
+        try Self.decoder.decode(T.self, from: try await send(method, path, body: try body.map { try JSONEncoder().encode($0) }))
+    }
+
+    /// Sends `method` to `path` with `body` as JSON; only a failure matters, not the answer.
+    func call(_ method: String, _ path: String, body: (any Encodable)? = nil) async throws {
+        _ = try await send(method, path, body: try body.map { try JSONEncoder().encode($0) })
+    }
+
+    /// `text` as one segment of a path: everything but letters and digits percent-encoded.
+    static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
     /// POSTs one event to `/worker/state` and returns the server's answer.
     func post(event: [String: JSONValue]) async throws -> StateAnswer {
         let body = try JSONEncoder().encode(event)
@@ -64,6 +79,7 @@ struct APIClient: Sendable {
         let error: Detail
     }
 
+    /// Reads the server's JSON, times as RFC 3339.
     static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in

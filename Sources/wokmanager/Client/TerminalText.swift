@@ -29,30 +29,49 @@ struct TerminalText {
         }.joined(separator: "\n")
     }
 
-    /// One cell: its text (already made safe) and, for statuses, its colour.
+    /// One cell: its text (already made safe) and how it is painted when colour is on.
     struct Cell {
         let text: String
-        let status: WorkerStatus?
+        let style: Style?
 
-        init(_ text: String, status: WorkerStatus? = nil) {
+        init(_ text: String, style: Style? = nil) {
             self.text = TerminalText.escaped(text)
-            self.status = status
+            self.style = style
         }
     }
 
-    func status(_ status: WorkerStatus) -> Cell { Cell(status.rawValue, status: status) }
+    /// How a cell stands out when colour is on.
+    enum Style {
+        /// A worker's status, in its colour.
+        case status(WorkerStatus)
+        /// Needs someone now: bold red.
+        case alarm
+        /// Seen to, or over: dim.
+        case quiet
+    }
+
+    func status(_ status: WorkerStatus) -> Cell { Cell(status.rawValue, style: .status(status)) }
 
     /// A status word on its own, coloured when colour is on.
     func word(_ status: WorkerStatus) -> String { paint(self.status(status)) }
 
     func ago(_ date: Date) -> String {
-        let seconds = Int(now.timeIntervalSince(date).rounded(.down))
-        if seconds < 1 { return "just now" }
-        let (days, hours, minutes) = (seconds / 86_400, seconds / 3600, seconds / 60)
-        if days > 0 { return "\(days)d ago" }
-        if hours > 0 { return "\(hours)h ago" }
-        if minutes > 0 { return "\(minutes)m ago" }
-        return "\(seconds)s ago"
+        let seconds = now.timeIntervalSince(date).rounded(.down)
+        return seconds < 1 ? "just now" : Self.span(seconds, .down) + " ago"
+    }
+
+    /// How long until `date`, to the nearest unit (`in 2h` just after a silence of two hours began); `ended 5m ago`
+    /// once it has passed.
+    func ahead(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince(now).rounded(.down)
+        return seconds < 1 ? "ended " + ago(date) : "in " + Self.span(seconds, .toNearestOrAwayFromZero)
+    }
+
+    /// `seconds` in the largest unit it reaches: `3d`, `2h`, `5m`, `12s`.
+    private static func span(_ seconds: Double, _ rounding: FloatingPointRoundingRule) -> String {
+        let units: [(String, Double)] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
+        let (unit, scale) = units.first { seconds >= $0.1 } ?? ("s", 1)
+        return "\(Int((seconds / scale).rounded(rounding)))\(unit)"
     }
 
     /// `text` with every character that could steer a terminal (``EscapedText/isUnsafe(_:)``: controls, format
@@ -80,13 +99,15 @@ struct TerminalText {
     }
 
     private func paint(_ cell: Cell) -> String {
-        guard colour, let status = cell.status else { return cell.text }
+        guard colour, let style = cell.style, !cell.text.isEmpty else { return cell.text }
         let code =
-            switch status {
-            case .running: "32"
-            case .lost: "33"
-            case .failed: "31"
-            case .stopped: "90"
+            switch style {
+            case .status(.running): "32"
+            case .status(.lost): "33"
+            case .status(.failed): "31"
+            case .status(.stopped): "90"
+            case .alarm: "1;31"
+            case .quiet: "2"
             }
         return "\u{1B}[\(code)m\(cell.text)\u{1B}[0m"
     }

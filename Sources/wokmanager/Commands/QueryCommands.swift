@@ -85,7 +85,7 @@ extension WokManager {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let path = "/workers/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
+            let path = "/workers/" + APIClient.segment(id)
             let detail = try await failing { try await server.client().get(path, as: WorkerDetail.self) }
             if json { return print(try JSONOutput.pretty(detail)) }
             print(WorkerListing.detail(detail, text: TerminalText(colour: TerminalText.wantsColour())))

@@ -28,7 +28,7 @@ struct Webhooks: AsyncParsableCommand {
 
     /// `/webhooks/NAME` and what follows, the name percent-encoded.
     static func path(_ name: String, _ rest: String = "") -> String {
-        "/webhooks/" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name) + rest
+        "/webhooks/" + APIClient.segment(name) + rest
     }
 
     struct List: AsyncParsableCommand {
@@ -74,7 +74,7 @@ struct Webhooks: AsyncParsableCommand {
 
         func run() async throws {
             let body = Body(url: webhookURL, format: format, group: group, kinds: kind, secret: secret)
-            let hook = try await failing { try await server.client().put(Webhooks.path(name), json: body, as: Entry.self) }
+            let hook = try await failing { try await server.client().call("PUT", Webhooks.path(name), body: body, as: Entry.self) }
             print("set \(TerminalText.escaped(hook.name)): \(hook.format.rawValue) to \(TerminalText.escaped(hook.url))" + (hook.signed ? ", signed" : ""))
         }
     }
@@ -88,7 +88,7 @@ struct Webhooks: AsyncParsableCommand {
         struct Answer: Codable { let name: String }
 
         func run() async throws {
-            let answer = try await failing { try await server.client().delete(Webhooks.path(name), as: Answer.self) }
+            let answer = try await failing { try await server.client().call("DELETE", Webhooks.path(name), as: Answer.self) }
             print("removed \(TerminalText.escaped(answer.name))")
         }
     }
@@ -126,7 +126,7 @@ struct Webhooks: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let record = try await failing { try await server.client().post(Webhooks.path(name, "/test"), as: DeliveryRecord.self) }
+            let record = try await failing { try await server.client().call("POST", Webhooks.path(name, "/test"), as: DeliveryRecord.self) }
             if json {
                 print(try JSONOutput.pretty(record))
             } else if record.delivered {
@@ -140,4 +140,3 @@ struct Webhooks: AsyncParsableCommand {
 }
 
 extension WebhookFormat: ExpressibleByArgument {}
-extension ProblemKind: ExpressibleByArgument {}

@@ -23,7 +23,7 @@ struct ExpectationSQL: Sendable {
         let updates = names.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         var cron: String?, timeZone: String?, every: Double?
         switch expectation.schedule {
-        case .cron(let expression, let zone)?: (cron, timeZone) = (expression.text, zone.identifier)
+        case .cron(let expression, let zone)?: (cron, timeZone) = (expression.text, zone.name)
         case .every(let seconds)?: every = seconds
         case nil: break
         }

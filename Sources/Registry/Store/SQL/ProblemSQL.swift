@@ -79,8 +79,23 @@ struct ProblemSQL: Sendable {
             builder.values)
     }
 
-    /// Open problems per group, kind and whether acknowledged.
-    static let openCounts = SQLStatement(
+    /// Open problems per group and kind, acknowledged or not.
+    static func openCounts(_ connection: any SQLConnection) async throws -> [ProblemCount] {
+        let rows = try await connection.rows(openCountsStatement) { row in
+            (group: try row.text("grp"), kind: try row.text("kind"), acknowledged: try row.int("acknowledged") != 0, count: try row.int("n"))
+        }
+        var counts: [String: ProblemCount] = [:]
+        for row in rows {
+            guard let kind = ProblemKind(rawValue: row.kind) else { throw StoreError.badColumn("kind", "'\(row.kind)'", expected: "a problem kind") }
+            let key = row.group + "\u{0}" + kind.rawValue
+            var count = counts[key] ?? ProblemCount(group: row.group, kind: kind, open: 0, acknowledged: 0)
+            if row.acknowledged { count.acknowledged += row.count } else { count.open += row.count }
+            counts[key] = count
+        }
+        return counts.values.sorted { ($0.group, $0.kind) < ($1.group, $1.kind) }
+    }
+
+    private static let openCountsStatement = SQLStatement(
         "SELECT grp, kind, acknowledged, COUNT(*) AS n FROM (SELECT grp, kind, CASE WHEN acknowledged_by IS NULL THEN 0 ELSE 1 END AS acknowledged "
             + "FROM problems WHERE resolved_at IS NULL) AS open GROUP BY grp, kind, acknowledged")
 
