@@ -6,20 +6,6 @@ import Testing
 /// Problems open and resolve with the state changes and the expectations that call for them, on SQLite and PostgreSQL.
 @Suite("Problems")
 struct ProblemStoreTests {
-    private func withStore(_ kind: StoreKind, _ body: (any WorkerStore) async throws -> Void) async throws {
-        let fixture = try await StoreFixture(kind)
-        let store = try await fixture.open()
-        do {
-            try await body(store)
-        } catch {
-            try? await store.close()
-            await fixture.remove()
-            throw error
-        }
-        try await store.close()
-        await fixture.remove()
-    }
-
     private func open(_ store: any WorkerStore, at seconds: Double = 0) async throws -> [Problem] {
         try await store.problems(ProblemQuery(), now: t0.addingTimeInterval(seconds))
     }

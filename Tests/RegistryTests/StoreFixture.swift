@@ -138,3 +138,18 @@ private final class RunningServices: Sendable {
         _ = await task.result
     }
 }
+
+/// Opens a fresh store of `kind`, runs `body`, closes the store and removes what it made.
+func withStore(_ kind: StoreKind, _ body: (any WorkerStore) async throws -> Void) async throws {
+    let fixture = try await StoreFixture(kind)
+    let store = try await fixture.open()
+    do {
+        try await body(store)
+    } catch {
+        try? await store.close()
+        await fixture.remove()
+        throw error
+    }
+    try await store.close()
+    await fixture.remove()
+}

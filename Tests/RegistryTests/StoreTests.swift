@@ -6,21 +6,6 @@ import Testing
 /// Every store behaves the same: these run against SQLite and PostgreSQL alike.
 @Suite("Stores")
 struct StoreTests {
-    /// Opens a fresh store of `kind`, runs `body`, closes the store and removes what it made.
-    private func withStore(_ kind: StoreKind, _ body: (any WorkerStore) async throws -> Void) async throws {
-        let fixture = try await StoreFixture(kind)
-        let store = try await fixture.open()
-        do {
-            try await body(store)
-        } catch {
-            try? await store.close()
-            await fixture.remove()
-            throw error
-        }
-        try await store.close()
-        await fixture.remove()
-    }
-
     private let now = liveness(at: 100)
 
     @Test("what was committed is there after closing and reopening", arguments: StoreKind.available)

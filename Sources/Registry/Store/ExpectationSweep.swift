@@ -1,6 +1,6 @@
 import Foundation
 
-/// One pass of the expectation rules inside the sweep's transaction: asks the store what the rules need
+/// One pass of the expectation rules, in a read: asks the store what the rules need
 /// (running counts from the tree, the newest start of each schedule's subject, long runs) and hands it to
 /// ``ExpectedProblems``.
 struct ExpectationSweep {
@@ -24,8 +24,33 @@ struct ExpectationSweep {
         self.liveness = liveness
     }
 
+    /// What the sweep should write: problems to resolve (by id, with why) and to open.
+    struct Changes {
+        var resolve: [(id: Int64, resolution: String)] = []
+        var open: [Problem] = []
+        var isEmpty: Bool { resolve.isEmpty && open.isEmpty }
+    }
+
+    /// The problems to open and resolve: those of ``ExpectedProblems/kinds`` called for now and not open yet, those
+    /// open and no longer called for, and ephemeral workers' problems past `resolve_after`.
+    mutating func changes() async throws -> Changes {
+        let called = try await problemsCalledFor()
+        let problemSQL = ProblemSQL(dialect: sql.dialect)
+        var changes = Changes()
+        var open: Set<ProblemKey> = []
+        for problem in try await connection.rows(problemSQL.openProblems(kinds: ExpectedProblems.kinds), { try ProblemRow.problem(from: $0) }) {
+            open.insert(ProblemKey(problem))
+            if called[ProblemKey(problem)] == nil {
+                changes.resolve.append((problem.id, stillExpects(problem) ? ExpectedProblems.resolution(of: problem.kind) : "the expectation changed"))
+            }
+        }
+        changes.open = called.filter { !open.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
+        changes.resolve += try await ephemeralResolutions(problemSQL)
+        return changes
+    }
+
     /// Every problem of ``ExpectedProblems/kinds`` the expectations call for now, by subject and kind.
-    mutating func problemsCalledFor() async throws -> [ProblemKey: Problem] {
+    private mutating func problemsCalledFor() async throws -> [ProblemKey: Problem] {
         var called: [ProblemKey: Problem] = [:]
         func add(_ problem: Problem?) { if let problem { called[ProblemKey(problem)] = problem } }
         let now = liveness.now
@@ -58,7 +83,7 @@ struct ExpectationSweep {
     }
 
     /// `true` when an expectation still sets what opened `problem` (so its resolution is its cause going, not the expectation changing).
-    func stillExpects(_ problem: Problem) -> Bool {
+    private func stillExpects(_ problem: Problem) -> Bool {
         switch problem.kind {
         case .degraded, .down: expectations.contains { $0.subject == problem.subject && ($0.minRunning != nil || $0.maxRunning != nil) }
         case .late, .missed: expectations.contains { $0.subject == problem.subject && $0.schedule != nil }
@@ -68,20 +93,18 @@ struct ExpectationSweep {
         }
     }
 
-    /// Resolves the `lost` and `failed` problems of ephemeral workers once their nearest `resolve_after` passed.
-    func resolveEphemeral(_ ledger: inout ProblemLedger, _ problemSQL: ProblemSQL) async throws -> Int {
-        guard expectations.contains(where: { $0.resolveAfter != nil }) else { return 0 }
-        var resolved = 0
+    /// The `lost` and `failed` problems of ephemeral workers whose nearest `resolve_after` passed.
+    private func ephemeralResolutions(_ problemSQL: ProblemSQL) async throws -> [(id: Int64, resolution: String)] {
+        guard expectations.contains(where: { $0.resolveAfter != nil }) else { return [] }
+        var resolutions: [(id: Int64, resolution: String)] = []
         for problem in try await connection.rows(problemSQL.openProblems(kinds: [.lost, .failed]), { try ProblemRow.problem(from: $0) }) {
             guard case .worker(let id) = problem.subject,
                 let after = index.nearest(toWorker: id, inGroup: problem.group, setting: { $0.resolveAfter != nil })?.resolveAfter,
                 liveness.now.timeIntervalSince(problem.openedAt) >= after
             else { continue }
-            if try await ledger.resolve(id: problem.id, resolution: "an ephemeral instance: resolve_after \(DurationText.text(seconds: after)) passed") {
-                resolved += 1
-            }
+            resolutions.append((problem.id, "an ephemeral instance: resolve_after \(DurationText.text(seconds: after)) passed"))
         }
-        return resolved
+        return resolutions
     }
 
     /// Running workers at or below a group (from the tree), or 1 or 0 for a worker.

@@ -82,28 +82,23 @@ extension SQLStore {
         return try await database.write { connection in try await connection.count(sql.endSilence(id: id, at: now)) > 0 }
     }
 
+    /// Decides in a read (which never holds up the writer, however many expectations there are), then writes only
+    /// the changes, if any. A cause that changes in between is seen by the next sweep: opening is idempotent, and
+    /// resolving by id skips a problem that resolved meanwhile.
     public func checkExpectations(liveness: Liveness) async throws -> Int {
         let dialect = database.dialect, policy = notificationPolicy, countsStatement = sql.groupCounts(liveness: liveness)
-        return try await database.write { connection in
+        let changes = try await database.read { connection in
             let expectations = try await connection.rows(ExpectationSQL.all, ExpectationSQL.expectation)
-            var ledger = ProblemLedger(connection: connection, dialect: dialect, policy: policy, now: liveness.now)
             let tree = DomainNode.tree(from: WorkerSQL.liveCounts(try await connection.rows(countsStatement, WorkerSQL.storedCount)))
-            var check = ExpectationSweep(expectations: expectations, tree: tree, connection: connection, dialect: dialect, liveness: liveness)
-            let called = try await check.problemsCalledFor()
+            var sweep = ExpectationSweep(expectations: expectations, tree: tree, connection: connection, dialect: dialect, liveness: liveness)
+            return try await sweep.changes()
+        }
+        guard !changes.isEmpty else { return 0 }
+        return try await database.write { connection in
+            var ledger = ProblemLedger(connection: connection, dialect: dialect, policy: policy, now: liveness.now)
             var changed = 0
-            let sql = ProblemSQL(dialect: dialect)
-            for open in try await connection.rows(sql.openProblems(kinds: ExpectedProblems.kinds), { try ProblemRow.problem(from: $0) }) {
-                if called[ProblemKey(open)] == nil {
-                    let stillExpected = check.stillExpects(open)
-                    if try await ledger.resolve(id: open.id, resolution: stillExpected ? ExpectedProblems.resolution(of: open.kind) : "the expectation changed") {
-                        changed += 1
-                    }
-                }
-            }
-            for problem in called.values.sorted(by: { $0.openedAt < $1.openedAt || ($0.openedAt == $1.openedAt && ProblemKey($0) < ProblemKey($1)) }) {
-                if try await ledger.open(problem) { changed += 1 }
-            }
-            changed += try await check.resolveEphemeral(&ledger, sql)
+            for (id, resolution) in changes.resolve where try await ledger.resolve(id: id, resolution: resolution) { changed += 1 }
+            for problem in changes.open where try await ledger.open(problem) { changed += 1 }
             return changed
         }
     }

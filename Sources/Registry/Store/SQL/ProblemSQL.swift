@@ -57,25 +57,36 @@ struct ProblemSQL: Sendable {
     }
 
     /// Problems matching `query`: unacknowledged before acknowledged, newest first; resolved ones after open ones.
+    /// One branch per state, each newest first and limited, so listing the newest of many open problems reads a
+    /// page of the `problems_open_by_opened` index, not every open problem.
     func problems(_ query: ProblemQuery) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        if !query.kinds.isEmpty {
-            builder.add("kind IN (\(query.kinds.sorted().map { builder.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
-        }
-        builder.addGroup(query.group)
-        var states: [String] = []
-        if query.states.contains(.open) { states.append("(resolved_at IS NULL AND acknowledged_by IS NULL)") }
-        if query.states.contains(.acknowledged) { states.append("(resolved_at IS NULL AND acknowledged_by IS NOT NULL)") }
-        if query.states.contains(.resolved) { states.append("resolved_at IS NOT NULL") }
-        if !states.isEmpty && states.count < ProblemState.allCases.count { builder.add("(\(states.joined(separator: " OR ")))") }
-        if let since = query.since {
-            let at = builder.parameter(.real(since.timeIntervalSince1970))
-            builder.add("(opened_at >= \(at) OR resolved_at >= \(at))")
+        let states: [(ProblemState, String, String)] = [
+            (.open, "resolved_at IS NULL AND acknowledged_by IS NULL", "opened_at"),
+            (.acknowledged, "resolved_at IS NULL AND acknowledged_by IS NOT NULL", "opened_at"),
+            (.resolved, "resolved_at IS NOT NULL", "resolved_at"),
+        ]
+        var branches: [String] = []
+        for (rank, (state, condition, newest)) in states.enumerated() where query.states.isEmpty || query.states.contains(state) {
+            var branch = SQLQueryBuilder(dialect, numberingAfter: builder.values)
+            branch.add(condition)
+            if !query.kinds.isEmpty {
+                branch.add("kind IN (\(query.kinds.sorted().map { branch.parameter(.text($0.rawValue)) }.joined(separator: ", ")))")
+            }
+            branch.addGroup(query.group)
+            if let since = query.since {
+                let at = branch.parameter(.real(since.timeIntervalSince1970))
+                branch.add("(opened_at >= \(at) OR resolved_at >= \(at))")
+            }
+            let limit = branch.parameter(.integer(query.limit))
+            branches.append(
+                "SELECT * FROM (SELECT \(ProblemRow.columns), \(rank) AS state_rank, \(newest) AS newest FROM problems \(branch.whereClause) "
+                    + "ORDER BY \(newest) DESC, id DESC LIMIT \(limit)) AS state\(rank)")
+            builder.adopt(branch)
         }
         let limit = builder.parameter(.integer(query.limit))
         return SQLStatement(
-            "SELECT \(ProblemRow.columns) FROM problems \(builder.whereClause) "
-                + "ORDER BY CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END, CASE WHEN acknowledged_by IS NULL THEN 0 ELSE 1 END, opened_at DESC, id DESC LIMIT \(limit)",
+            "SELECT \(ProblemRow.columns) FROM (\(branches.joined(separator: " UNION ALL "))) AS listed ORDER BY state_rank, newest DESC, id DESC LIMIT \(limit)",
             builder.values)
     }
 

@@ -10,6 +10,17 @@ struct SQLQueryBuilder {
         self.dialect = dialect
     }
 
+    /// A builder for a part of a larger statement whose earlier parts bound `values`: its placeholders number on from theirs.
+    init(_ dialect: SQLDialect, numberingAfter values: [SQLValue]) {
+        self.dialect = dialect
+        self.values = values
+    }
+
+    /// Takes over the values of a part made with ``init(_:numberingAfter:)`` from this builder's values (its conditions stay its own).
+    mutating func adopt(_ part: SQLQueryBuilder) {
+        values = part.values
+    }
+
     /// Adds a value and returns its placeholder.
     mutating func parameter(_ value: SQLValue) -> String {
         values.append(value)
