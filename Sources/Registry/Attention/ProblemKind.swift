@@ -15,9 +15,6 @@ public enum ProblemKind: String, Codable, CaseIterable, Sendable, Comparable {
     /// A run lasted longer than its `max_runtime`.
     case overrun
 
-    /// `true` for the kinds whose subject is a worker; the others are about a group (or a worker's schedule).
-    public var isAboutARun: Bool { self == .lost || self == .failed || self == .overrun }
-
     /// The names accepted in filters, in alphabetical order, for error messages.
     public static let allNames = allCases.map(\.rawValue).sorted().joined(separator: ", ")
 

@@ -28,6 +28,11 @@ public struct Webhook: Sendable, Equatable {
 
     /// `true` when it should hear of `problem`.
     public func hears(of problem: Problem) -> Bool {
+        Self.hears(of: problem, group: group, kinds: kinds)
+    }
+
+    /// The rule of ``hears(of:)``, for what knows only a webhook's subtree and kinds.
+    static func hears(of problem: Problem, group: String?, kinds: Set<ProblemKind>) -> Bool {
         (kinds.isEmpty || kinds.contains(problem.kind)) && (group.map { Subject.group($0, contains: problem.group) } ?? true)
     }
 

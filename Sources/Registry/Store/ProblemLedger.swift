@@ -95,6 +95,6 @@ struct WebhookInterest {
     }
 
     func hears(of problem: Problem) -> Bool {
-        (kinds.isEmpty || kinds.contains(problem.kind)) && (group.map { Subject.group($0, contains: problem.group) } ?? true)
+        Webhook.hears(of: problem, group: group, kinds: kinds)
     }
 }
