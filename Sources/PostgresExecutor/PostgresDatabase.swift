@@ -120,14 +120,15 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// The registry's view of a failure from postgres-nio; a rule's refusal inside a transaction stays as it is.
+    /// The registry's view of a failure from postgres-nio; an error the store's code threw inside a transaction stays as it is.
     static func storeError(_ error: any Error) -> any Error {
         if let error = error as? StoreError { return error }
         if let transaction = error as? PostgresTransactionError {
             if let commit = transaction.commitError {
                 return StoreError.unavailable("the commit's outcome is unknown (\(storeError(commit))); retry the request")
             }
-            if let refusal = transaction.closureError as? AttentionError { return refusal }
+            // What the store's own code threw inside the transaction (a rule's refusal, a bad column) is its to report.
+            if let thrown = transaction.closureError, !(thrown is PSQLError), !(thrown is CancellationError) { return thrown }
             return storeError(transaction.beginError ?? transaction.closureError ?? transaction.rollbackError ?? CancellationError())
         }
         guard let error = error as? PSQLError else {

@@ -42,9 +42,10 @@ public enum Subject: Sendable, Hashable, Comparable {
         }
     }
 
-    /// `true` when `group` is `path` or below it (`product` contains `product.importer`, not `products`).
+    /// `true` when `group` is `path` or below it (`product` contains `product.importer`, not `products`): the
+    /// subtree rule of ``GroupFilter``, which compares code points as the store's SQL does.
     public static func group(_ path: String, contains group: String) -> Bool {
-        group == path || (group.hasPrefix(path) && group.utf8.dropFirst(path.utf8.count).first == UInt8(ascii: "."))
+        GroupFilter.subtree(path).matches(group)
     }
 
     /// `product.importer` and its ancestors, nearest first: `product.importer`, `product`.

@@ -6,7 +6,8 @@ struct StatusPage: Sendable {
     struct Summary: Sendable {
         /// Open, unacknowledged problems: what needs someone.
         let problems: Int
-        let acknowledged: Int
+        /// Open, acknowledged ones; `nil` when there are none (the template shows them only then).
+        let acknowledged: Int?
         let running: Int
         let lost: Int
         let failed: Int
@@ -98,7 +99,7 @@ extension StatusPage {
         let workers = try await page
         return StatusPage(
             summary: Summary(
-                problems: root.problems.open, acknowledged: root.problems.acknowledged, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
+                problems: root.problems.open, acknowledged: root.problems.acknowledged > 0 ? root.problems.acknowledged : nil, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
