@@ -198,6 +198,62 @@ enum PostgresMigrations {
         CREATE INDEX problems_open_counts ON problems (grp, kind, acknowledged_by) WHERE resolved_at IS NULL;
         CREATE INDEX problems_open_by_opened ON problems (opened_at) WHERE resolved_at IS NULL;
         """,
+        // Open problems per group, kind and acknowledgement, kept by triggers on every change to problems (the
+        // tree and /metrics read one row per count, not every open problem), spread over rows as
+        // group_status_counts is, so replicas opening problems in one group do not queue on one row. Resolved
+        // problems have their own index, and open ones are listed from one index per acknowledgement, found by
+        // kind (the sweep) and by group (a filtered page), as in SQLite.
+        """
+        CREATE TABLE problem_counts (
+            grp TEXT COLLATE "C" NOT NULL,
+            kind TEXT NOT NULL,
+            acknowledged BOOLEAN NOT NULL,
+            n BIGINT NOT NULL
+        );
+        CREATE INDEX problem_counts_by_key ON problem_counts (grp, kind, acknowledged);
+        CREATE FUNCTION add_to_problem_count(g TEXT, k TEXT, a BOOLEAN, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+            shard tid;
+            total BIGINT;
+        BEGIN
+            UPDATE problem_counts SET n = n + delta
+                WHERE ctid = (SELECT ctid FROM problem_counts WHERE grp = g AND kind = k AND acknowledged = a
+                              ORDER BY (n * delta >= 0), abs(n) LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING ctid, n INTO shard, total;
+            IF NOT FOUND THEN
+                INSERT INTO problem_counts (grp, kind, acknowledged, n) VALUES (g, k, a, delta);
+            ELSIF total = 0 THEN
+                DELETE FROM problem_counts WHERE ctid = shard;
+            END IF;
+        END
+        $$;
+        CREATE FUNCTION count_problems() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' AND OLD.resolved_at IS NULL THEN
+                PERFORM add_to_problem_count(OLD.grp, OLD.kind, OLD.acknowledged_by IS NOT NULL, -1);
+            END IF;
+            IF TG_OP <> 'DELETE' AND NEW.resolved_at IS NULL THEN
+                PERFORM add_to_problem_count(NEW.grp, NEW.kind, NEW.acknowledged_by IS NOT NULL, 1);
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER problems_counted AFTER INSERT OR DELETE ON problems FOR EACH ROW EXECUTE FUNCTION count_problems();
+        CREATE TRIGGER problems_counted_update AFTER UPDATE OF grp, kind, resolved_at, acknowledged_by ON problems FOR EACH ROW
+            WHEN (OLD.resolved_at IS DISTINCT FROM NEW.resolved_at OR (OLD.acknowledged_by IS NULL) <> (NEW.acknowledged_by IS NULL)
+                  OR OLD.grp IS DISTINCT FROM NEW.grp OR OLD.kind IS DISTINCT FROM NEW.kind)
+            EXECUTE FUNCTION count_problems();
+        INSERT INTO problem_counts SELECT grp, kind, acknowledged_by IS NOT NULL, COUNT(*) FROM problems WHERE resolved_at IS NULL
+            GROUP BY grp, kind, acknowledged_by IS NOT NULL;
+        DROP INDEX problems_by_resolved;
+        DROP INDEX problems_open_by_opened;
+        DROP INDEX problems_open_counts;
+        CREATE INDEX problems_resolved ON problems (resolved_at) WHERE resolved_at IS NOT NULL;
+        CREATE INDEX problems_unacknowledged_by_opened ON problems (opened_at) WHERE resolved_at IS NULL AND acknowledged_by IS NULL;
+        CREATE INDEX problems_acknowledged_by_opened ON problems (opened_at) WHERE resolved_at IS NULL AND acknowledged_by IS NOT NULL;
+        CREATE INDEX problems_open_by_kind ON problems (kind) WHERE resolved_at IS NULL;
+        CREATE INDEX problems_open_by_group ON problems (grp, opened_at) WHERE resolved_at IS NULL;
+        """,
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

@@ -183,6 +183,47 @@ enum SQLiteMigrations {
         CREATE INDEX problems_open_counts ON problems (grp, kind, acknowledged_by) WHERE resolved_at IS NULL;
         CREATE INDEX problems_open_by_opened ON problems (opened_at) WHERE resolved_at IS NULL;
         """,
+        // Open problems per group, kind and acknowledgement, kept by triggers on every change to problems (the
+        // tree and /metrics read one row per count, not every open problem). The planner preferred the full
+        // resolved_at index to the partial ones (`resolved_at IS NULL` is an equality to it), so that index now
+        // holds resolved problems only, and open problems are listed from one index per acknowledgement, found
+        // by kind (the sweep) and by group (a filtered page).
+        """
+        CREATE TABLE problem_counts (
+            grp TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            acknowledged INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (grp, kind, acknowledged)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER problems_counted_insert AFTER INSERT ON problems WHEN NEW.resolved_at IS NULL BEGIN
+            INSERT INTO problem_counts (grp, kind, acknowledged, n) VALUES (NEW.grp, NEW.kind, NEW.acknowledged_by IS NOT NULL, 1)
+                ON CONFLICT (grp, kind, acknowledged) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER problems_counted_update AFTER UPDATE OF grp, kind, resolved_at, acknowledged_by ON problems
+        WHEN OLD.resolved_at IS NOT NEW.resolved_at OR (OLD.acknowledged_by IS NULL) <> (NEW.acknowledged_by IS NULL)
+            OR OLD.grp IS NOT NEW.grp OR OLD.kind IS NOT NEW.kind BEGIN
+            UPDATE problem_counts SET n = n - 1
+                WHERE OLD.resolved_at IS NULL AND grp = OLD.grp AND kind = OLD.kind AND acknowledged = (OLD.acknowledged_by IS NOT NULL);
+            DELETE FROM problem_counts WHERE grp = OLD.grp AND kind = OLD.kind AND acknowledged = (OLD.acknowledged_by IS NOT NULL) AND n = 0;
+            INSERT INTO problem_counts (grp, kind, acknowledged, n) SELECT NEW.grp, NEW.kind, NEW.acknowledged_by IS NOT NULL, 1
+                WHERE NEW.resolved_at IS NULL ON CONFLICT (grp, kind, acknowledged) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER problems_counted_delete AFTER DELETE ON problems WHEN OLD.resolved_at IS NULL BEGIN
+            UPDATE problem_counts SET n = n - 1 WHERE grp = OLD.grp AND kind = OLD.kind AND acknowledged = (OLD.acknowledged_by IS NOT NULL);
+            DELETE FROM problem_counts WHERE grp = OLD.grp AND kind = OLD.kind AND acknowledged = (OLD.acknowledged_by IS NOT NULL) AND n = 0;
+        END;
+        INSERT INTO problem_counts SELECT grp, kind, acknowledged_by IS NOT NULL, COUNT(*) FROM problems WHERE resolved_at IS NULL
+            GROUP BY grp, kind, acknowledged_by IS NOT NULL;
+        DROP INDEX problems_by_resolved;
+        DROP INDEX problems_open_by_opened;
+        DROP INDEX problems_open_counts;
+        CREATE INDEX problems_resolved ON problems (resolved_at) WHERE resolved_at IS NOT NULL;
+        CREATE INDEX problems_unacknowledged_by_opened ON problems (opened_at) WHERE resolved_at IS NULL AND acknowledged_by IS NULL;
+        CREATE INDEX problems_acknowledged_by_opened ON problems (opened_at) WHERE resolved_at IS NULL AND acknowledged_by IS NOT NULL;
+        CREATE INDEX problems_open_by_kind ON problems (kind) WHERE resolved_at IS NULL;
+        CREATE INDEX problems_open_by_group ON problems (grp, opened_at) WHERE resolved_at IS NULL;
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -3,7 +3,7 @@ import Registry
 import Testing
 
 /// The stored counts per group and status, corrected for workers expired since the last sweep, always
-/// equal a count over every worker.
+/// equal a count over every worker; the stored counts of open problems always equal a count over every open problem.
 @Suite("Group counts")
 struct GroupCountTests {
     /// A seeded sequence of everything that changes a count, checked against a full count after each step.
@@ -29,9 +29,15 @@ struct GroupCountTests {
                 let ttl = ttls[random.below(ttls.count)]
                 _ = try await store.apply([event(.started, id: id, group: group, at: now, ttl: ttl)], liveness: judged())
                 done = "start \(id) in \(group), ttl \(ttl.map { "\($0)" } ?? "default")"
-            case 25..<40:
+            case 25..<35:
                 _ = try await store.apply([event(.heartbeat, id: id, group: group, at: now)], liveness: judged())
                 done = "heartbeat \(id) from \(group)"
+            case 35..<40:
+                let open = try await store.problems(ProblemQuery(states: [.open], limit: 1000), now: t0.addingTimeInterval(now))
+                if let problem = open.last {
+                    _ = try await store.acknowledge(problem: problem.id, Acknowledgement(by: "alice", at: t0.addingTimeInterval(now)))
+                }
+                done = "acknowledge \(open.last.map { "problem \($0.id)" } ?? "nothing")"
             case 40..<48:
                 _ = try await store.apply([event(.stopped, id: id, group: group, at: now, exitCode: 0)], liveness: judged())
                 done = "stop \(id)"
@@ -68,6 +74,7 @@ struct GroupCountTests {
             let expected = try await countedOneByOne(store, judged())
             #expect(try await store.groupCounts(liveness: judged()) == expected, "step \(step): \(done)")
             #expect(try await store.metricsSnapshot(liveness: judged(), includeWorkers: false).groupCounts == expected, "step \(step): \(done)")
+            #expect(try await store.openProblemCounts() == (try await problemsCountedOneByOne(store)), "step \(step): \(done)")
         }
         try await store.close()
         await fixture.remove()
@@ -106,6 +113,39 @@ struct GroupCountTests {
         #expect(try await store.groupCounts(liveness: now) == (try await countedOneByOne(store, now)))
         try await store.close()
         await fixture.remove()
+    }
+
+    @Test("a database with problems from before their counts existed gets them from its migration", arguments: StoreKind.available)
+    func migrationBackfillsProblemCounts(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
+        let at = t0.timeIntervalSince1970
+        func problem(_ kind: ProblemKind, _ subject: String, _ group: String, resolved: Bool = false, acknowledgedBy: String? = nil) -> String {
+            "INSERT INTO problems (kind, scope, subject, grp, opened_at, resolved_at, acknowledged_by) VALUES ('\(kind.rawValue)', 'worker', '\(subject)', "
+                + "'\(group)', \(at), \(resolved ? String(at + 1) : "NULL"), \(acknowledgedBy.map { "'\($0)'" } ?? "NULL"))"
+        }
+        try await fixture.prepare(schemaVersion: fixture.schemaVersion - 1, [
+            problem(.failed, "w1", "a"), problem(.failed, "w2", "a"), problem(.failed, "w3", "a", acknowledgedBy: "alice"),
+            problem(.lost, "w4", "a"), problem(.failed, "w5", "b", resolved: true),
+        ])
+        let store = try await fixture.open()
+        #expect(try await store.openProblemCounts() == [
+            ProblemCount(group: "a", kind: .failed, open: 2, acknowledged: 1), ProblemCount(group: "a", kind: .lost, open: 1, acknowledged: 0),
+        ])
+        #expect(try await store.openProblemCounts() == (try await problemsCountedOneByOne(store)))
+        try await store.close()
+        await fixture.remove()
+    }
+
+    /// Open problems per group and kind, counted from the listing of every open problem.
+    private func problemsCountedOneByOne(_ store: any WorkerStore) async throws -> [ProblemCount] {
+        let open = try await store.problems(ProblemQuery(states: [.open, .acknowledged], limit: 1000), now: t0)
+        var counts: [String: [ProblemKind: ProblemCount]] = [:]
+        for problem in open {
+            var count = counts[problem.group]?[problem.kind] ?? ProblemCount(group: problem.group, kind: problem.kind, open: 0, acknowledged: 0)
+            if problem.acknowledgement == nil { count.open += 1 } else { count.acknowledged += 1 }
+            counts[problem.group, default: [:]][problem.kind] = count
+        }
+        return counts.sorted { $0.key < $1.key }.flatMap { _, kinds in kinds.sorted { $0.key < $1.key }.map(\.value) }
     }
 
     /// Counts as the registry computed them before it kept any: every worker listed with its stored

@@ -47,11 +47,15 @@ struct ExpectationSQL: Sendable {
 
     static let deleteFromFile = SQLStatement("DELETE FROM expectations WHERE source = 'file'")
 
-    /// The newest start of a run at or below `group` (any worker's, whatever its status now).
+    /// The newest start of a run at or below `group` (any worker's, whatever its status now): the group's own
+    /// newest is one step down the `(grp, run_started_at)` index, its descendants' a range of it. (One `OR` of the
+    /// two would read every worker of the group.)
     func lastStart(inGroup group: String) -> SQLStatement {
-        var builder = SQLQueryBuilder(dialect)
-        builder.addGroup(.subtree(group))
-        return SQLStatement("SELECT MAX(run_started_at) AS started FROM workers \(builder.whereClause)", builder.values)
+        let p = dialect.placeholder
+        return SQLStatement(
+            "SELECT MAX(started) AS started FROM (SELECT MAX(run_started_at) AS started FROM workers WHERE grp = \(p(1)) UNION ALL "
+                + "SELECT MAX(run_started_at) FROM workers WHERE grp >= \(p(2)) AND grp < \(p(3))) AS starts",
+            [.text(group), .text(group + "."), .text(group + "/")])
     }
 
     func lastStart(ofWorker id: String) -> SQLStatement {

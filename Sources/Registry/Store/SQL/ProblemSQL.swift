@@ -90,7 +90,8 @@ struct ProblemSQL: Sendable {
             builder.values)
     }
 
-    /// Open problems per group and kind, acknowledged or not.
+    /// Open problems per group and kind, acknowledged or not, from the counts the triggers keep (summed here, as
+    /// PostgreSQL may spread one count over several rows).
     static func openCounts(_ connection: any SQLConnection) async throws -> [ProblemCount] {
         let rows = try await connection.rows(openCountsStatement) { row in
             (group: try row.text("grp"), kind: try row.text("kind"), acknowledged: try row.int("acknowledged") != 0, count: try row.int("n"))
@@ -103,12 +104,11 @@ struct ProblemSQL: Sendable {
             if row.acknowledged { count.acknowledged += row.count } else { count.open += row.count }
             counts[key] = count
         }
-        return counts.values.sorted { ($0.group, $0.kind) < ($1.group, $1.kind) }
+        return counts.values.filter { $0.open != 0 || $0.acknowledged != 0 }.sorted { ($0.group, $0.kind) < ($1.group, $1.kind) }
     }
 
     private static let openCountsStatement = SQLStatement(
-        "SELECT grp, kind, acknowledged, COUNT(*) AS n FROM (SELECT grp, kind, CASE WHEN acknowledged_by IS NULL THEN 0 ELSE 1 END AS acknowledged "
-            + "FROM problems WHERE resolved_at IS NULL) AS open GROUP BY grp, kind, acknowledged")
+        "SELECT grp, kind, CASE WHEN acknowledged THEN 1 ELSE 0 END AS acknowledged, n FROM problem_counts")
 
     /// Failed runs of a worker at or after `since`.
     func failedRuns(ofWorker id: String, since: Date) -> SQLStatement {
