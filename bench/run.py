@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,57 @@ def expect(server, count):
         assert status == 200, answer
 
 
+ATTENTION_ROUNDS = 3
+
+
+def attention_side_by_side(folder, binary, workers, attention_workers, expectations, seconds, cleanup):
+    """Heartbeat ingest and the page on two servers filled alike, one of them with `expectations` expectations and
+    `attention_workers` open problems: measured in turns (the idle server stopped with SIGSTOP), ATTENTION_ROUNDS
+    rounds in alternating order, each figure the median round, so a machine that slows down or speeds up during the run
+    weighs on both."""
+    label = f"{expectations:,} expectations, {attention_workers:,} open problems"
+    print(f"two servers of {workers + attention_workers} workers, one with {label}", file=sys.stderr)
+    servers = {}
+    for phase in ("without problems", label):
+        server = Server(Path(folder) / phase.split(",")[0].replace(" ", "-"), binary=binary, keys=[KEY], args=["--log-level", "warning"])
+        cleanup.callback(resume_and_stop, server)
+        server.start(timeout=60)
+        fill(server, workers)
+        fill_attention(server, attention_workers, exit_code=0)
+        if phase == label:
+            expect(server, expectations)
+            fill_attention(server, attention_workers, exit_code=1)
+        server.process.send_signal(signal.SIGSTOP)
+        servers[phase] = server
+    scenarios = [("heartbeat ingest", "/", 64, workers, "heartbeat.lua"), ("status page /", "/", os.cpu_count() or 2, workers + attention_workers, None)]
+    rounds = {(name, phase): [] for name, *_ in scenarios for phase in servers}
+    for turn in range(ATTENTION_ROUNDS):
+        for phase in list(servers)[::1 if turn % 2 == 0 else -1]:
+            server = servers[phase]
+            server.process.send_signal(signal.SIGCONT)
+            for name, path, connections, population, script in scenarios:
+                rounds[(name, phase)].append(wrk(server.url(path), seconds, connections, script,
+                                                 env={"WORKERS": str(population), "API_KEY": KEY}))
+            server.process.send_signal(signal.SIGSTOP)
+    for server in servers.values():
+        resume_and_stop(server)
+    measured = []
+    for name, path, connections, population, script in scenarios:
+        for phase in servers:
+            runs = sorted(rounds[(name, phase)], key=lambda r: r["rps"])
+            median = dict(runs[len(runs) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in rounds[(name, phase)]])
+            median.update(name=f"{name}, {phase}", workers=population, connections=connections, per_request=1)
+            measured.append(median)
+            print(f"  {median['name']}: {median['rps']:.0f} req/s (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})", file=sys.stderr)
+    return measured
+
+
+def resume_and_stop(server):
+    if server.process is not None and server.process.poll() is None:
+        server.process.send_signal(signal.SIGCONT)
+    server.stop()
+
+
 def folder_mib(path):
     return sum(f.stat().st_size for f in Path(path).glob("*") if f.is_file()) / (1 << 20)
 
@@ -169,16 +221,7 @@ def main():
             run(f"filtered page /?group=product.team042 ({label})", "/?group=product.team042&status=running", readers, population)
 
         attention_workers, expectations = (1_000, 100) if options.smoke else (10_000, 1_000)
-        print(f"adding {attention_workers} stopped workers, then {expectations} expectations and {attention_workers} open problems",
-              file=sys.stderr)
-        fill_attention(server, attention_workers, exit_code=0)
-        population = large + attention_workers
-        for phase in ("without problems", f"{expectations:,} expectations, {attention_workers:,} open problems"):
-            if phase != "without problems":
-                expect(server, expectations)
-                fill_attention(server, attention_workers, exit_code=1)
-            run(f"heartbeat ingest, {phase}", "/", 64, large, "heartbeat.lua")
-            run(f"status page /, {phase}", "/", os.cpu_count() or 2, population)
+        results += attention_side_by_side(folder, options.binary, large, attention_workers, expectations, seconds, cleanup)
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
         print(f"adding {history_rows} history rows", file=sys.stderr)

@@ -120,8 +120,8 @@ struct GroupCountTests {
         let fixture = try await StoreFixture(kind)
         let at = t0.timeIntervalSince1970
         func problem(_ kind: ProblemKind, _ subject: String, _ group: String, resolved: Bool = false, acknowledgedBy: String? = nil) -> String {
-            "INSERT INTO problems (kind, scope, subject, grp, opened_at, resolved_at, acknowledged_by) VALUES ('\(kind.rawValue)', 'worker', '\(subject)', "
-                + "'\(group)', \(at), \(resolved ? String(at + 1) : "NULL"), \(acknowledgedBy.map { "'\($0)'" } ?? "NULL"))"
+            "INSERT INTO problems (kind, scope, subject, grp, opened_at, resolved_at, acknowledged_by, acknowledged_at) VALUES ('\(kind.rawValue)', "
+                + "'worker', '\(subject)', '\(group)', \(at), \(resolved ? String(at + 1) : "NULL"), \(acknowledgedBy.map { "'\($0)', \(at)" } ?? "NULL, NULL"))"
         }
         try await fixture.prepare(schemaVersion: fixture.schemaVersion - 1, [
             problem(.failed, "w1", "a"), problem(.failed, "w2", "a"), problem(.failed, "w3", "a", acknowledgedBy: "alice"),

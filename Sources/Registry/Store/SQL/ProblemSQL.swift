@@ -58,7 +58,7 @@ struct ProblemSQL: Sendable {
 
     /// Problems matching `query`: unacknowledged before acknowledged, newest first; resolved ones after open ones.
     /// One branch per state, each newest first and limited, so listing the newest of many open problems reads a
-    /// page of the `problems_open_by_opened` index, not every open problem.
+    /// page of the `problems_unacknowledged_by_opened` (or `problems_acknowledged_by_opened`) index, not every open problem.
     func problems(_ query: ProblemQuery) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let states: [(ProblemState, String, String)] = [
