@@ -22,7 +22,8 @@
     var before = openPaths();
     fetch(window.location.href, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
       .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        // 400 is the page itself, with a wrong filter named next to its field.
+        if (!response.ok && response.status !== 400) { throw new Error("HTTP " + response.status); }
         return response.text();
       })
       .then(function (html) {

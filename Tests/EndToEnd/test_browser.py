@@ -25,6 +25,8 @@ FLEET = [
     {"id": "Invoicer", "group": "billing.invoices", "event": "stopped", "exit_code": 0},
     {"id": "Mailer01", "group": "notifications.email", "event": "started", "ttl": 300, "host": "box-e", "version": "0.9.0"},
     {"id": "Mailer01", "group": "notifications.email", "event": "message", "message": "sent 340 emails"},
+    {"id": "Ledger01", "group": "billing.ledger", "event": "started", "host": "box-d"},
+    {"id": "Ledger01", "group": "billing.ledger", "event": "stopped", "exit_code": 3, "message": "ledger locked by another run"},
 ]
 
 
@@ -63,6 +65,18 @@ def test_page_loads_without_console_errors_and_refreshes_itself(fleet_server, tm
     dom = done.stdout
     assert '<span class="live" data-live="">live</span>' in dom  # app.js ran (CSP allows it) and refreshed
     assert "Importer01" in dom and "upstream pricing API timed out" in dom
+
+
+def test_a_failed_workers_reason_is_on_the_main_page(fleet_server, tmp_path):
+    done = run_chromium(tmp_path, "--dump-dom", fleet_server.url("/"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    problems = dom[dom.index('<section class="problems"'):dom.index("</section>", dom.index('<section class="problems"'))]
+    assert "Ledger01" in problems and "ledger locked by another run; exit code 3" in problems
+    workers = dom[dom.index('<section class="workers"'):]
+    row = workers[workers.index('href="/ui/workers/Ledger01"'):]
+    row = row[:row.index("</tr>")]
+    assert '<span class="status failed">failed</span> <span class="reason">exit code 3</span>' in row
 
 
 def test_worker_page_loads_without_console_errors(fleet_server, tmp_path):

@@ -39,9 +39,9 @@ HTML_SEARCH = "\" autofocus onfocus=\"alert(6)"
 MISSING_ID = "<svg onload=alert(7)>"
 
 # Every tag the templates write; anything else in a page was injected.
-TEMPLATE_TAGS = {"a", "body", "button", "code", "dd", "details", "div", "dl", "dt", "em", "footer", "form", "h1", "h2",
+TEMPLATE_TAGS = {"a", "body", "button", "code", "dd", "details", "div", "dl", "dt", "em", "fieldset", "footer", "form", "h1", "h2",
                  "head", "header", "html", "img", "input", "label", "li", "link", "main", "meta", "nav", "ol", "option",
-                 "p", "script", "section", "select", "span", "summary", "table", "tbody", "td", "th", "thead", "time",
+                 "legend", "p", "script", "section", "select", "span", "summary", "table", "tbody", "td", "th", "thead", "time",
                  "title", "tr", "ul"}
 
 

@@ -15,6 +15,19 @@ struct PageTests {
         return (response.status, String(buffer: response.body), response.headers)
     }
 
+    /// The ids listed in the workers table (not in the problems or the errors).
+    private func listedWorkers(_ page: String) -> Set<String> {
+        guard let start = page.range(of: #"<section class="workers""#), let end = page.range(of: "</section>", range: start.upperBound..<page.endIndex) else { return [] }
+        let section = page[start.upperBound..<end.lowerBound]
+        var ids: Set<String> = []
+        var rest = section[...]
+        while let link = rest.range(of: #"<td><a href="/ui/workers/"#) {
+            rest = rest[link.upperBound...]
+            if let quote = rest.firstIndex(of: "\"") { ids.insert(String(rest[..<quote])) }
+        }
+        return ids
+    }
+
     /// A small fleet: three importers (one lost), a failed promotion, and errors.
     private func fillFleet(_ client: any TestClientProtocol, _ clock: ManualClock) async throws {
         for id in ["Importer01", "Importer02"] {
@@ -69,7 +82,7 @@ struct PageTests {
             let (_, importers, _) = try await html(client, "/?group=product.importer&status=running")
             #expect(importers.contains("Importer01") && importers.contains("Importer02"))
             #expect(!importers.contains(">Importer03<") && !importers.contains(">Promo01<"))
-            #expect(importers.contains(#"<option value="running" selected>"#))
+            #expect(importers.contains(#"<input type="checkbox" name="status" value="running" checked>"#))
             #expect(importers.contains(#"aria-current="page">importer</a>"#))
             let (_, search, _) = try await html(client, "/?q=mo0")
             #expect(search.contains(">Promo01<") && !search.contains(">Importer01<"))
@@ -81,6 +94,71 @@ struct PageTests {
             let (_, second, _) = try await html(client, "/?group=bulk&cursor=bulk49")
             #expect(second.contains(">bulk59<") && !second.contains(">bulk49<"))
             #expect(second.contains("« First page"))
+        }
+    }
+
+    @Test("several statuses at once, and a tree node's link keeps the status filter and the search")
+    func severalStatuses() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            for uri in ["/?status=lost,failed", "/?status=lost&status=failed"] {
+                let (status, page, _) = try await html(client, uri)
+                #expect(status == .ok)
+                #expect(listedWorkers(page) == ["Importer03", "Promo01"], "\(uri)")
+                #expect(page.contains(#"value="lost" checked>"#) && page.contains(#"value="failed" checked>"#) && !page.contains(#"value="running" checked>"#))
+                #expect(page.contains(#"<a href="/?group=product.importer&amp;status=lost,failed">importer</a>"#))
+            }
+            let (_, searched, _) = try await html(client, "/?q=box&status=running")
+            #expect(searched.contains(#"<a href="/?group=price&amp;status=running&amp;q=box">price</a>"#))
+        }
+    }
+
+    @Test("the search finds text in the id, host, version or latest message, in any case, with % and _ taken literally")
+    func search() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            try await client.postState(eventJSON("Pct", "misc", "message", extra: #", "message": "at 50% of the run_all batch""#))
+            let cases: [(String, Set<String>)] = [
+                ("BOX1", ["Importer01", "Importer02"]), ("1.4.2", ["Importer01", "Importer02"]), ("1200 ROWS", ["Importer01"]), ("1200+rows", ["Importer01"]), ("1.4%2B2", []),
+                ("promo", ["Promo01"]), ("50%25", ["Pct"]), ("5_%25", []), ("run_all", ["Pct"]), ("run%25all", []),
+            ]
+            for (query, expected) in cases {
+                let (_, page, _) = try await html(client, "/?q=" + query.replacingOccurrences(of: " ", with: "%20"))
+                #expect(listedWorkers(page) == expected, "q=\(query)")
+            }
+        }
+    }
+
+    @Test("a wrong filter shows the page (400) with the message next to its field, and the other filters applied")
+    func wrongFilter() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            let (status, page, headers) = try await html(client, "/?group=product..importer&status=failed,asleep")
+            #expect(status == .badRequest)
+            #expect(headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.contains(#"aria-invalid="true" aria-describedby="group-error""#))
+            #expect(page.contains(#"<span class="field-error" id="group-error">"#))
+            #expect(page.contains(#"<span class="field-error" id="status-error">unknown status &#39;asleep&#39;"#)
+                || page.contains(#"<span class="field-error" id="status-error">unknown status &#x27;asleep&#x27;"#))
+            #expect(listedWorkers(page) == ["Promo01"], "the good status filter still applies")
+        }
+    }
+
+    @Test("a failed row shows its exit code and a lost row how long it has been silent; equal errors are one line with a count")
+    func reasonsAndErrorGroups() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            for id in ["Importer01", "Importer02", "Importer01"] {
+                try await client.postState(eventJSON(id, "product.importer", "error", extra: #", "message": "price is not a number", "action": "skipped""#))
+            }
+            let (_, page, _) = try await html(client, "/")
+            #expect(page.contains(#"<span class="status failed">failed</span> <span class="reason">exit code 2</span>"#))
+            #expect(page.contains(#"<span class="status lost">lost</span> <span class="reason">silent for 1m</span>"#))
+            #expect(page.contains(#"<td class="number">×3</td>"#))
+            #expect(page.contains(#"<td class="number">once</td>"#), "row 17 unreadable, once")
+            let priceLine = try #require(page.range(of: "price is not a number"))
+            let rowLine = try #require(page.range(of: "row 17 unreadable"))
+            #expect(priceLine.lowerBound < rowLine.lowerBound, "newest first")
         }
     }
 

@@ -32,16 +32,21 @@ public struct WorkerQuery: Sendable, Equatable {
     public var group: GroupFilter?
     /// The statuses to include (as shown now, `lost` included); empty for all.
     public var statuses: Set<WorkerStatus>
+    /// Text that the id, host, version or latest message contains, ignoring the case of ASCII letters; `nil` for all.
+    public var search: String?
     /// Most workers on one page.
     public var limit: Int
     /// Continue after this id (the previous page's ``PagedWorkers/nextCursor``).
     public var after: String?
 
     /// Creates a query.
-    public init(id: IDPattern? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], limit: Int = 100, after: String? = nil) {
+    public init(
+        id: IDPattern? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], search: String? = nil, limit: Int = 100, after: String? = nil
+    ) {
         self.id = id
         self.group = group
         self.statuses = statuses
+        self.search = search
         self.limit = limit
         self.after = after
     }

@@ -14,11 +14,11 @@ struct PageRoutes<Context: RequestContext> {
 
     @Sendable func statusPage(_ request: Request, context: Context) async throws -> Response {
         let parameters = QueryParameters(request, now: registry.clock.now())
-        let statuses = try parameters.statuses()
-        guard statuses.count <= 1 else { throw APIError(.badRequest, "pick one status on the page", field: "status") }
-        let search = parameters.text("q")
-        let filters = StatusPage.Filters(group: parameters.text("group"), status: statuses.first, search: search, cursor: parameters.text("cursor"))
-        return try renderer.page("status", try await StatusPage.build(registry: registry, filters: filters))
+        let filters = StatusPage.Filters(
+            group: parameters.formText("group"), statuses: parameters.formList("status").flatMap { $0.split(separator: ",").map(String.init) },
+            search: parameters.formText("q"), cursor: parameters.formText("cursor"))
+        let page = try await StatusPage.build(registry: registry, filters: filters)
+        return try renderer.page("status", page, status: filters.errors.any ? .badRequest : .ok)
     }
 
     @Sendable func workerPage(_ request: Request, context: Context) async throws -> Response {

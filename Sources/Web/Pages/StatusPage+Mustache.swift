@@ -13,6 +13,7 @@ extension StatusPage.WorkerRow: MustacheParent {
         case "group": group
         case "groupLink": groupLink
         case "status": status
+        case "reason": reason
         case "lastSeen": lastSeen
         case "uptime": uptime
         case "host": host
@@ -31,8 +32,11 @@ extension StatusPage.ErrorRow: MustacheParent {
         case "workerID": workerID
         case "workerLink": workerLink
         case "group": group
+        case "groupLink": groupLink
         case "message": message
         case "action": action
+        case "count": count
+        case "repeated": count > 1 ? count : nil
         default: nil
         }
     }

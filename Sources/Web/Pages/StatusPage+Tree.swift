@@ -9,11 +9,11 @@ extension StatusPage {
     /// The `<li>` items of the domain tree under the root's `children`, `selected` being the group the
     /// page is filtered to. A node is open when it holds the selection, has unacknowledged problems, or is
     /// at the top. Its badge counts those problems: a failed worker whose problem was acknowledged, or resolved
-    /// by `resolve_after`, no longer makes it red.
-    static func treeHTML(_ nodes: [DomainNode], selected: String?) -> String {
+    /// by `resolve_after`, no longer makes it red. `link` is a node's link, from its path (the page's other filters kept).
+    static func treeHTML(_ nodes: [DomainNode], selected: String?, link: (String) -> String = PageLinks.group) -> String {
         var html = ""
         html.reserveCapacity(400 * nodeCount(nodes))
-        for node in nodes { appendTreeNode(node, selected: selected, to: &html) }
+        for node in nodes { appendTreeNode(node, selected: selected, link: link, to: &html) }
         return html
     }
 
@@ -21,14 +21,14 @@ extension StatusPage {
         nodes.reduce(nodes.count) { $0 + nodeCount($1.children) }
     }
 
-    private static func appendTreeNode(_ node: DomainNode, selected: String?, to html: inout String) {
+    private static func appendTreeNode(_ node: DomainNode, selected: String?, link: (String) -> String, to html: inout String) {
         let onSelectedPath = selected.map { $0 == node.path || $0.hasPrefix(node.path + ".") } ?? false
         let top = !node.path.utf8.contains(UInt8(ascii: "."))
         let open = onSelectedPath || node.problems.open > 0 || top
         html += open ? #"<li class="node"><details open data-path=""# : #"<li class="node"><details data-path=""#
         HTMLText.append(node.path, to: &html)
         html += #""><summary><a href=""#
-        HTMLText.append(PageLinks.group(node.path), to: &html)
+        HTMLText.append(link(node.path), to: &html)
         html += selected == node.path ? #"" aria-current="page">"# : #"">"#
         HTMLText.append(node.name, to: &html)
         // Plain appends: string interpolation here took a third of the time.
@@ -45,7 +45,7 @@ extension StatusPage {
         html += "</span></span></summary>"
         if !node.children.isEmpty {
             html += "\n<ul>\n"
-            for child in node.children { appendTreeNode(child, selected: selected, to: &html) }
+            for child in node.children { appendTreeNode(child, selected: selected, link: link, to: &html) }
             html += "</ul>"
         }
         html += "</details></li>\n"

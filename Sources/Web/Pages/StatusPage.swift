@@ -27,6 +27,8 @@ struct StatusPage: Sendable {
         let group: String
         let groupLink: String
         let status: String
+        /// Why a failed or lost worker is so, shown beside its status: its exit code, or how long it has been silent.
+        let reason: String?
         let lastSeen: PageTime
         let uptime: String?
         let host: String?
@@ -35,13 +37,25 @@ struct StatusPage: Sendable {
         let errorCount: Int
     }
 
+    /// The same error (group, message and action) reported one or more times: the newest of them.
     struct ErrorRow: Sendable {
         let at: PageTime
         let workerID: String
         let workerLink: String
         let group: String
+        let groupLink: String
         let message: String?
         let action: String?
+        /// How many of the errors read were this one.
+        let count: Int
+    }
+
+    /// What was wrong with the filters of the URL, next to each field (that filter was left out).
+    struct FieldErrors: Sendable {
+        var group: String?
+        var status: String?
+        var search: String?
+        var any: Bool { group != nil || status != nil || search != nil }
     }
 
     let summary: Summary
@@ -55,44 +69,88 @@ struct StatusPage: Sendable {
     let groupFilter: String
     let search: String
     let statusOptions: [Option]
+    let fieldErrors: FieldErrors
+    /// The "needs attention" view of the selection: its lost and failed workers.
+    let attentionLink: String
     let workers: [WorkerRow]
     let nextPage: String?
     let firstPage: String?
     let errors: [ErrorRow]
+    /// How many of the newest errors the list groups.
+    let errorsRead: Int
     let generatedAt: PageTime
 }
 
 extension StatusPage {
     /// Workers listed on one page.
     static let pageSize = 50
-    /// Recent errors listed.
+    /// Error groups listed.
     static let errorCount = 20
+    /// The newest errors grouped into them.
+    static let errorsRead = 500
+    /// The longest search text.
+    static let searchLength = 200
 
-    /// The filters a status page URL carries: `group`, `status`, `q` (id search) and `cursor`.
+    /// The filters a status page URL carries: `group`, `status` (one or more, comma-separated or repeated),
+    /// `q` (text in the id, host, version or latest message) and `cursor`. A value that is wrong is left out
+    /// and named in ``errors``, so the page still shows, with the message next to its field.
     struct Filters: Sendable {
-        var group: String?
-        var status: WorkerStatus?
+        var group: GroupFilter?
+        var groupText: String?
+        var statuses: Set<WorkerStatus> = []
         var search: String?
         var cursor: String?
+        var errors = FieldErrors()
 
-        /// The link to this view with another cursor.
+        init(group: String? = nil, statuses: [String] = [], search: String? = nil, cursor: String? = nil) {
+            if let group {
+                do {
+                    self.group = try GroupFilter(parsing: group)
+                    groupText = group
+                } catch {
+                    errors.group = error.message
+                }
+            }
+            for name in statuses {
+                guard let status = WorkerStatus(rawValue: name) else {
+                    errors.status = "unknown status '\(name)'; expected one of \(WorkerStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                    continue
+                }
+                self.statuses.insert(status)
+            }
+            if let search, search.unicodeScalars.count > StatusPage.searchLength {
+                errors.search = "at most \(StatusPage.searchLength) characters"
+            } else {
+                self.search = search
+            }
+            self.cursor = cursor
+        }
+
+        /// The statuses as the URL spells them, in a fixed order.
+        var statusText: String? {
+            statuses.isEmpty ? nil : WorkerStatus.allCases.filter(statuses.contains).map(\.rawValue).joined(separator: ",")
+        }
+
+        /// This view with another cursor.
         func link(cursor: String?) -> String {
-            PageLinks.status([("group", group), ("status", status?.rawValue), ("q", search), ("cursor", cursor)])
+            PageLinks.status([("group", groupText), ("status", statusText), ("q", search), ("cursor", cursor)])
+        }
+
+        /// This view of another group (a tree node): the status filter and the search stay.
+        func link(group: String) -> String {
+            PageLinks.status([("group", group), ("status", statusText), ("q", search)])
         }
     }
 
     /// Gathers what the page shows from the registry.
     static func build(registry: WorkerRegistry, filters: Filters) async throws -> StatusPage {
         let now = registry.clock.now()
-        let groupFilter = try filters.group.map { try GroupFilter(parsing: $0) }
-        let idPattern = try filters.search.map { text throws(EventValidationError) in try IDPattern(containing: text, field: "q") }
         async let tree = registry.domainTree()
         async let page = registry.workers(
-            WorkerQuery(id: idPattern, group: groupFilter, statuses: Set(filters.status.map { [$0] } ?? []),
-                        limit: pageSize, after: filters.cursor))
-        async let errors = registry.history(HistoryQuery(group: groupFilter, events: [.error], limit: errorCount))
+            WorkerQuery(group: filters.group, statuses: filters.statuses, search: filters.search, limit: pageSize, after: filters.cursor))
+        async let errors = registry.history(HistoryQuery(group: filters.group, events: [.error], limit: errorsRead))
         async let newest = registry.newestEventTime()
-        async let problems = registry.problems(ProblemQuery(group: groupFilter, limit: problemCount))
+        async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
         async let silences = registry.silences()
 
         let root = try await tree
@@ -103,30 +161,58 @@ extension StatusPage {
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
-            tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.group),
-            selection: filters.group ?? "all groups",
-            groupFilter: filters.group ?? "",
+            tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.groupText, link: filters.link(group:)),
+            selection: filters.groupText ?? "all groups",
+            groupFilter: filters.groupText ?? "",
             search: filters.search ?? "",
-            statusOptions: [Option(value: "", label: "any status", selected: filters.status == nil)]
-                + WorkerStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filters.status == $0) },
+            statusOptions: WorkerStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filters.statuses.contains($0)) },
+            fieldErrors: filters.errors,
+            attentionLink: PageLinks.status([("group", filters.groupText), ("status", "lost,failed")]),
             workers: workers.workers.map { row($0, now: now) },
             nextPage: workers.nextCursor.map { filters.link(cursor: $0) },
             firstPage: filters.cursor == nil ? nil : filters.link(cursor: nil),
-            errors: try await errors.map { errorRow($0, now: now) },
+            errors: errorGroups(try await errors, now: now),
+            errorsRead: errorsRead,
             generatedAt: PageTime(now, now: now))
     }
 
     private static func row(_ worker: Worker, now: Date) -> WorkerRow {
-        WorkerRow(
+        let reason: String? = switch worker.status {
+        case .failed: worker.exitCode.map { "exit code \($0)" }
+        case .lost: "silent for " + TimeText.span(now.timeIntervalSince(worker.lastSeen))
+        case .running, .stopped: nil
+        }
+        return WorkerRow(
             id: worker.id, link: PageLinks.worker(worker.id), group: worker.group, groupLink: PageLinks.group(worker.group),
-            status: worker.status.rawValue, lastSeen: PageTime(worker.lastSeen, now: now),
+            status: worker.status.rawValue, reason: reason, lastSeen: PageTime(worker.lastSeen, now: now),
             uptime: worker.status == .running ? TimeText.span(now.timeIntervalSince(worker.runStartedAt)) : nil,
             host: worker.host, version: worker.version, message: worker.message, errorCount: worker.errorCount)
     }
 
-    static func errorRow(_ entry: HistoryEntry, now: Date) -> ErrorRow {
-        ErrorRow(
-            at: PageTime(entry.at, now: now), workerID: entry.workerID, workerLink: PageLinks.worker(entry.workerID),
-            group: entry.group, message: entry.message, action: entry.action)
+    /// `entries` (newest first) grouped by group, message and action, each group at its newest, newest first.
+    static func errorGroups(_ entries: [HistoryEntry], now: Date) -> [ErrorRow] {
+        struct Key: Hashable {
+            let group: String
+            let message: String?
+            let action: String?
+        }
+        var groups: [Key: (newest: HistoryEntry, count: Int)] = [:]
+        var order: [Key] = []
+        for entry in entries {
+            let key = Key(group: entry.group, message: entry.message, action: entry.action)
+            if let seen = groups[key] {
+                groups[key] = (seen.newest, seen.count + 1)
+            } else {
+                groups[key] = (entry, 1)
+                order.append(key)
+            }
+        }
+        return order.prefix(errorCount).compactMap { key in
+            groups[key].map { entry, count in
+                ErrorRow(
+                    at: PageTime(entry.at, now: now), workerID: entry.workerID, workerLink: PageLinks.worker(entry.workerID),
+                    group: entry.group, groupLink: PageLinks.group(entry.group), message: entry.message, action: entry.action, count: count)
+            }
+        }
     }
 }

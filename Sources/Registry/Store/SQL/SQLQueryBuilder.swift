@@ -51,6 +51,18 @@ struct SQLQueryBuilder {
         }
     }
 
+    /// Adds the condition that one of `columns` contains `text`, ignoring case as the database's `lower` does
+    /// (SQLite's knows only ASCII letters), with `%`, `_` and `\` in `text` taken literally.
+    mutating func addSearch(_ text: String, in columns: [String]) {
+        var pattern = "%"
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        let placeholder = parameter(.text(pattern + "%"))
+        add("(" + columns.map { "lower(\($0)) LIKE lower(\(placeholder)) ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+    }
+
     /// Adds the condition for an id that is either exact or a glob.
     mutating func addID(_ pattern: IDPattern) {
         switch pattern {

@@ -114,6 +114,7 @@ struct WorkerSQL: Sendable {
         let live = builder.liveStatus(liveness)
         if let pattern = query.id { builder.addID(pattern) }
         builder.addGroup(query.group)
+        if let search = query.search { builder.addSearch(search, in: ["id", "host", "version", "message"]) }
         if let after = query.after { builder.add("id > \(builder.parameter(.text(after)))") }
         var statusFilter = ""
         if !query.statuses.isEmpty {
