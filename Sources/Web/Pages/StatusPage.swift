@@ -96,13 +96,17 @@ extension StatusPage {
     /// and named in ``errors``, so the page still shows, with the message next to its field.
     struct Filters: Sendable {
         var group: GroupFilter?
+        /// The group as the URL spells it, when it is right.
         var groupText: String?
+        /// The group as typed, right or wrong: the field shows it again.
+        var groupInput: String?
         var statuses: Set<WorkerStatus> = []
         var search: String?
         var cursor: String?
         var errors = FieldErrors()
 
         init(group: String? = nil, statuses: [String] = [], search: String? = nil, cursor: String? = nil) {
+            groupInput = group
             if let group {
                 do {
                     self.group = try GroupFilter(parsing: group)
@@ -163,7 +167,7 @@ extension StatusPage {
             silences: try await silences.map { silenceLine($0, now: now) },
             tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.groupText, link: filters.link(group:)),
             selection: filters.groupText ?? "all groups",
-            groupFilter: filters.groupText ?? "",
+            groupFilter: filters.groupInput ?? "",
             search: filters.search ?? "",
             statusOptions: WorkerStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filters.statuses.contains($0)) },
             fieldErrors: filters.errors,
