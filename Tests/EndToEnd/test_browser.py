@@ -26,7 +26,8 @@ FLEET = [
     {"id": "Mailer01", "group": "notifications.email", "event": "started", "ttl": 300, "host": "box-e", "version": "0.9.0"},
     {"id": "Mailer01", "group": "notifications.email", "event": "message", "message": "sent 340 emails"},
     {"id": "Ledger01", "group": "billing.ledger", "event": "started", "host": "box-d"},
-    {"id": "Ledger01", "group": "billing.ledger", "event": "stopped", "exit_code": 3, "message": "ledger locked by another run"},
+    {"id": "Ledger01", "group": "billing.ledger", "event": "error", "message": "ledger locked by another run", "action": "aborted"},
+    {"id": "Ledger01", "group": "billing.ledger", "event": "stopped", "exit_code": 3},
 ]
 
 
@@ -72,11 +73,11 @@ def test_a_failed_workers_reason_is_on_the_main_page(fleet_server, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     problems = dom[dom.index('<section class="problems"'):dom.index("</section>", dom.index('<section class="problems"'))]
-    assert "Ledger01" in problems and "ledger locked by another run; exit code 3" in problems
+    assert "Ledger01" in problems and "ledger locked by another run; action: aborted" in problems
     workers = dom[dom.index('<section class="workers"'):]
     row = workers[workers.index('href="/ui/workers/Ledger01"'):]
     row = row[:row.index("</tr>")]
-    assert '<span class="status failed">failed</span> <span class="reason">exit code 3</span>' in row
+    assert '<span class="status failed">failed</span> <span class="reason">exit 3: ledger locked by another run</span>' in row
 
 
 def test_worker_page_loads_without_console_errors(fleet_server, tmp_path):

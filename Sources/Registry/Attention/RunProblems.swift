@@ -49,11 +49,12 @@ struct RunProblems: Equatable {
         return changes
     }
 
-    /// What a failed run says about itself: its message, the action taken, its exit code.
-    static func failureDetail(_ event: WorkerEvent) -> String {
+    /// What a failed run says about itself: its message, the action taken (those of the error that ended the run
+    /// when the stop has none), its exit code.
+    static func failureDetail(_ event: WorkerEvent, endingError: HistoryEntry? = nil) -> String {
         var parts: [String] = []
-        if let message = event.message { parts.append(message) }
-        if let action = event.action { parts.append("action: \(action)") }
+        if let message = event.message ?? endingError?.message { parts.append(message) }
+        if let action = event.message == nil ? endingError?.action : event.action { parts.append("action: \(action)") }
         if let code = event.exitCode { parts.append("exit code \(code)") }
         return parts.isEmpty ? "the run failed" : parts.joined(separator: "; ")
     }

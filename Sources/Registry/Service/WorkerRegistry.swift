@@ -114,6 +114,17 @@ public final class WorkerRegistry: Sendable {
         try await store.metricsSnapshot(liveness: liveness(), includeWorkers: includeWorkers)
     }
 
+    /// The error that ended the run of each failed worker in `workers`, by id (see ``Worker/endingError(among:)``);
+    /// none for a run that reported no error.
+    public func endingErrors(of workers: [Worker]) async throws -> [String: HistoryEntry] {
+        var found: [String: HistoryEntry] = [:]
+        for worker in workers where worker.status == .failed {
+            let errors = try await store.history(HistoryQuery(workerID: worker.id, events: [.error], limit: Worker.endingErrorWindow))
+            found[worker.id] = worker.endingError(among: errors)
+        }
+        return found
+    }
+
     /// History entries, newest first.
     public func history(_ query: HistoryQuery) async throws -> [HistoryEntry] {
         try await store.history(query)

@@ -14,7 +14,13 @@ extension SQLStore {
                 return try await connection.rows(ProblemSQL(dialect: dialect).failedRuns(ofWorker: worker.id, since: since)) { try $0.int("n") }.first ?? 0
             }
         }
-        guard let changes = RunProblems.of(transition, before: before, event: event, now: ledger.now, failureRule: rule) else { return }
+        guard var changes = RunProblems.of(transition, before: before, event: event, now: ledger.now, failureRule: rule) else { return }
+        if changes.open?.kind == .failed, event.message == nil {
+            // A stop that says nothing but its exit code: the error that ended the run says why.
+            let errors = HistoryQuery(workerID: worker.id, events: [.error], limit: Worker.endingErrorWindow)
+            let ending = worker.endingError(among: try await ledger.connection.rows(WorkerSQL(dialect: ledger.sql.dialect).history(errors), WorkerSQL.historyEntry))
+            if let ending { changes.open?.detail = RunProblems.failureDetail(event, endingError: ending) }
+        }
         var ownKinds = changes.resolveKinds
         if changes.startsRun { ownKinds.formUnion([.late, .missed]) }
         try await ledger.resolve(.worker(worker.id), kinds: ownKinds, resolution: changes.resolution)

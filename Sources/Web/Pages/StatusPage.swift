@@ -27,7 +27,7 @@ struct StatusPage: Sendable {
         let group: String
         let groupLink: String
         let status: String
-        /// Why a failed or lost worker is so, shown beside its status: its exit code, or how long it has been silent.
+        /// Why a failed or lost worker is so, shown beside its status: its exit code and the error that ended its run, or how long it has been silent.
         let reason: String?
         let lastSeen: PageTime
         let uptime: String?
@@ -159,6 +159,7 @@ extension StatusPage {
 
         let root = try await tree
         let workers = try await page
+        let endingErrors = try await registry.endingErrors(of: workers.workers)
         return StatusPage(
             summary: Summary(
                 problems: root.problems.open, acknowledged: root.problems.acknowledged > 0 ? root.problems.acknowledged : nil, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
@@ -172,7 +173,7 @@ extension StatusPage {
             statusOptions: WorkerStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filters.statuses.contains($0)) },
             fieldErrors: filters.errors,
             attentionLink: PageLinks.status([("group", filters.groupText), ("status", "lost,failed")]),
-            workers: workers.workers.map { row($0, now: now) },
+            workers: workers.workers.map { row($0, endingError: endingErrors[$0.id], now: now) },
             nextPage: workers.nextCursor.map { filters.link(cursor: $0) },
             firstPage: filters.cursor == nil ? nil : filters.link(cursor: nil),
             errors: errorGroups(try await errors, now: now),
@@ -180,9 +181,9 @@ extension StatusPage {
             generatedAt: PageTime(now, now: now))
     }
 
-    private static func row(_ worker: Worker, now: Date) -> WorkerRow {
+    private static func row(_ worker: Worker, endingError: HistoryEntry?, now: Date) -> WorkerRow {
         let reason: String? = switch worker.status {
-        case .failed: worker.exitCode.map { "exit code \($0)" }
+        case .failed: worker.failureReason(endingError: endingError)
         case .lost: "silent for " + TimeText.span(now.timeIntervalSince(worker.lastSeen))
         case .running, .stopped: nil
         }

@@ -1,9 +1,8 @@
 import Foundation
 import Registry
 
-/// Why failed workers failed, for the MESSAGE column of `wokmanager workers`: the exit code of the stop and the
-/// error that aborted the run. A worker's record has the exit code; the error is its newest one since the run
-/// started (an `aborted` one first), asked of `GET /errors`.
+/// Why failed workers failed, for the MESSAGE column of `wokmanager workers` (``Worker/failureReason(endingError:)``):
+/// the exit code of the stop and the error that ended the run (``Worker/endingError(among:)``), asked of `GET /errors`.
 enum FailureReasons {
     /// Requests in flight at once while asking for the errors of many failed workers.
     static let concurrentRequests = 8
@@ -27,18 +26,11 @@ enum FailureReasons {
         }
     }
 
-    /// `exit 3: <the error's message>`, either part alone when the other is missing; `nil` when both are.
-    static func text(of worker: Worker, error: HistoryEntry?) -> String? {
-        let exit = worker.exitCode.flatMap { $0 == 0 ? nil : "exit \($0)" }
-        let parts = [exit, error?.message].compactMap { $0 }
-        return parts.isEmpty ? nil : parts.joined(separator: ": ")
-    }
-
     private struct Answer: Decodable { let errors: [HistoryEntry] }
 
     private static func endingError(of worker: Worker, client: APIClient) async throws -> HistoryEntry? {
-        let path = WorkerListing.path("/errors", [URLQueryItem(name: "worker", value: worker.id), URLQueryItem(name: "limit", value: "20")])
-        let thisRun = try await client.get(path, as: Answer.self).errors.filter { $0.at >= worker.runStartedAt }
-        return thisRun.first { $0.action == "aborted" } ?? thisRun.first
+        let path = WorkerListing.path(
+            "/errors", [URLQueryItem(name: "worker", value: worker.id), URLQueryItem(name: "limit", value: String(Worker.endingErrorWindow))])
+        return worker.endingError(among: try await client.get(path, as: Answer.self).errors)
     }
 }

@@ -33,7 +33,7 @@ enum WorkerListing {
     static func table(_ workers: [Worker], failures: [String: HistoryEntry] = [:], text: TerminalText) -> String {
         guard !workers.isEmpty else { return "No workers match." }
         let rows = workers.map { worker in
-            let failure = worker.status == .failed ? FailureReasons.text(of: worker, error: failures[worker.id]) : nil
+            let failure = worker.status == .failed ? worker.failureReason(endingError: failures[worker.id]) : nil
             return [TerminalText.Cell(worker.id), .init(worker.group), text.status(worker.status), .init(text.ago(worker.lastSeen)),
                     .init(worker.host ?? ""), .init(failure ?? worker.message ?? "")]
         }
