@@ -83,6 +83,42 @@ struct StoreTests {
         }
     }
 
+    @Test("a search finds text in the id, host, version or latest message, ignoring ASCII case, % and _ literally", arguments: StoreKind.available)
+    func search(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var started = event(.started, id: "Importer01", group: "product.importer")
+            started.host = "Box-A"
+            started.version = "2.3.1"
+            _ = try await store.apply([
+                started, event(.started, id: "Promo_01", group: "price.promotion"),
+                event(.message, id: "Promo_01", group: "price.promotion", at: 1, message: "at 50% of the batch"),
+            ], liveness: liveness(at: 0))
+            func ids(_ text: String) async throws -> [String] {
+                try await store.workers(WorkerQuery(search: text), liveness: now).workers.map(\.id)
+            }
+            #expect(try await ids("box-a") == ["Importer01"])
+            #expect(try await ids("2.3") == ["Importer01"])
+            #expect(try await ids("IMPORTER") == ["Importer01"])
+            #expect(try await ids("50% OF") == ["Promo_01"])
+            #expect(try await ids("o_0") == ["Promo_01"])
+            #expect(try await ids("r_0").isEmpty, "_ is not a wildcard")
+            #expect(try await ids("5%f").isEmpty, "% is not a wildcard")
+        }
+    }
+
+    @Test("the newest errors of several workers are read at once, each worker's own, newest first", arguments: StoreKind.available)
+    func errorsOfWorkers(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.apply([
+                event(.error, id: "a", at: 1, message: "one"), event(.error, id: "a", at: 2, message: "two"),
+                event(.message, id: "a", at: 3, message: "not an error"), event(.error, id: "a", at: 4, message: "three"),
+                event(.error, id: "b", at: 5, message: "only"), event(.message, id: "c", at: 6, message: "no errors"),
+            ], liveness: liveness(at: 0))
+            let errors = try await store.errors(ofWorkers: ["a", "b", "c"], limit: 2)
+            #expect(errors.mapValues { $0.compactMap(\.message) } == ["a": ["three", "two"], "b": ["only"]])
+        }
+    }
+
     @Test("GroupFilter.matches (used for scoped keys) agrees with the store's own filtering", arguments: StoreKind.available)
     func filterAgreesWithStore(_ kind: StoreKind) async throws {
         // `cafe\u{301}` is canonically equivalent to `caf\u{e9}` as Swift Characters, but not to the databases.

@@ -117,11 +117,10 @@ public final class WorkerRegistry: Sendable {
     /// The error that ended the run of each failed worker in `workers`, by id (see ``Worker/endingError(among:)``);
     /// none for a run that reported no error.
     public func endingErrors(of workers: [Worker]) async throws -> [String: HistoryEntry] {
+        let failed = workers.filter { $0.status == .failed }
+        let errors = try await store.errors(ofWorkers: failed.map(\.id), limit: Worker.endingErrorWindow)
         var found: [String: HistoryEntry] = [:]
-        for worker in workers where worker.status == .failed {
-            let errors = try await store.history(HistoryQuery(workerID: worker.id, events: [.error], limit: Worker.endingErrorWindow))
-            found[worker.id] = worker.endingError(among: errors)
-        }
+        for worker in failed { found[worker.id] = errors[worker.id].flatMap(worker.endingError(among:)) }
         return found
     }
 

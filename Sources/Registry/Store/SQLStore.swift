@@ -73,6 +73,19 @@ public final class SQLStore: WorkerStore {
         return try await database.read { connection in try await connection.rows(statement, WorkerSQL.historyEntry) }
     }
 
+    public func errors(ofWorkers ids: [String], limit: Int) async throws -> [String: [HistoryEntry]] {
+        guard !ids.isEmpty else { return [:] }
+        let statements = ids.map { sql.history(HistoryQuery(workerID: $0, events: [.error], limit: limit)) }
+        return try await database.read { connection in
+            var errors: [String: [HistoryEntry]] = [:]
+            for (id, statement) in zip(ids, statements) {
+                let entries = try await connection.rows(statement, WorkerSQL.historyEntry)
+                if !entries.isEmpty { errors[id] = entries }
+            }
+            return errors
+        }
+    }
+
     public func newestEventTime() async throws -> Date? {
         try await database.read { connection in
             try await connection.rows(WorkerSQL.newestEventTime) { try $0.optionalDate("newest") }.first ?? nil

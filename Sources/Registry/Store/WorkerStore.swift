@@ -17,6 +17,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox {
     func groups(ofWorkers ids: Set<String>) async throws -> [String: String]
     /// History entries matching `query`, newest first.
     func history(_ query: HistoryQuery) async throws -> [HistoryEntry]
+    /// The newest `limit` errors of each worker in `ids`, newest first, by id, read at once (none for a worker without).
+    func errors(ofWorkers ids: [String], limit: Int) async throws -> [String: [HistoryEntry]]
     /// When the newest event from any worker was received; `nil` before the first one.
     func newestEventTime() async throws -> Date?
     /// Workers per group and status, as shown now.
