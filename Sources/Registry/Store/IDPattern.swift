@@ -16,12 +16,6 @@ public enum IDPattern: Sendable, Equatable {
         }
     }
 
-    /// Ids that contain `text`, or match it where it holds `*` or `?` (the status page's search).
-    public init(containing text: String, field: String) throws(EventValidationError) {
-        try Self.checkGlob(text, field: field)
-        self = .glob("*\(text)*")
-    }
-
     /// A glob is at most an id's length and has no `[` or `]`, which GLOB would read as a class.
     private static func checkGlob(_ text: String, field: String) throws(EventValidationError) {
         if text.unicodeScalars.contains(where: { $0 == "[" || $0 == "]" }) || text.unicodeScalars.count > Limits.idLength {
