@@ -64,6 +64,15 @@ struct QueryParameters {
         return try GroupFilter(parsing: text, field: name)
     }
 
+    /// Text to find in a worker's id, host, version or latest message (``WorkerQuery/search``).
+    func search(_ name: String) throws -> String? {
+        guard let text = text(name) else { return nil }
+        guard text.unicodeScalars.count <= WorkerQuery.maxSearchLength else {
+            throw APIError(.badRequest, "at most \(WorkerQuery.maxSearchLength) characters", field: name)
+        }
+        return text
+    }
+
     /// One worker id.
     func workerID(_ name: String) throws -> String? {
         guard let text = text(name) else { return nil }

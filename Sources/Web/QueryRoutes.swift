@@ -20,6 +20,7 @@ struct QueryRoutes<Context: RequestContext> {
             id: try parameters.idPattern("id"),
             group: try parameters.group(),
             statuses: try parameters.statuses(),
+            search: try parameters.search("q"),
             limit: try parameters.limit(default: 100, max: WorkerQuery.maxLimit),
             after: parameters.text("cursor"))
         return try context.responseEncoder.encode(try await registry.workers(query), from: request, context: context)

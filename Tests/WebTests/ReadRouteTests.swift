@@ -8,7 +8,7 @@ import Web
 
 @Suite("Read API")
 struct ReadRouteTests {
-    @Test("workers filter by id glob, group and several statuses, and page with a cursor")
+    @Test("workers filter by id glob, group, several statuses and a search, and page with a cursor")
     func listing() async throws {
         try await withApp { client, _ in
             for id in ["Importer01", "Importer02", "Importer03"] { try await client.postState(eventJSON(id)) }
@@ -20,6 +20,7 @@ struct ReadRouteTests {
             #expect(try await client.workerIDs("?group=product.*") == ["Importer01", "Importer02", "Importer03"])
             #expect(try await client.workerIDs("?status=failed&status=running&group=price") == ["Promo01", "Promo02"])
             #expect(try await client.workerIDs("?status=failed,stopped") == ["Promo02"])
+            #expect(try await client.workerIDs("?q=PROMO&status=running") == ["Promo01"])
 
             let (_, first) = try await client.getJSON("/workers?limit=2")
             let cursor = try #require(first["next_cursor"] as? String)
@@ -30,7 +31,7 @@ struct ReadRouteTests {
     @Test("bad query parameters answer 400 naming the parameter", arguments: [
         ("/workers?status=sleeping", "status"), ("/workers?limit=0", "limit"), ("/workers?limit=many", "limit"),
         ("/workers?group=a..b", "group"), ("/workers?id=a[b]*", "id"), ("/errors?since=whenever", "since"),
-        ("/events?before=-1", "before"), ("/events?worker=a*", "worker"),
+        ("/events?before=-1", "before"), ("/events?worker=a*", "worker"), ("/workers?q=" + String(repeating: "x", count: 201), "q"),
     ])
     func badParameters(_ uri: String, _ field: String) async throws {
         try await withApp { client, _ in

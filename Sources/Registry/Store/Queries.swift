@@ -25,6 +25,8 @@ public enum GroupFilter: Sendable, Equatable {
 public struct WorkerQuery: Sendable, Equatable {
     /// Largest page a client may ask for.
     public static let maxLimit = 1000
+    /// Longest ``search`` text, in code points.
+    public static let maxSearchLength = 200
 
     /// The ids to include; `nil` for all.
     public var id: IDPattern?

@@ -88,8 +88,6 @@ extension StatusPage {
     static let errorCount = 20
     /// The newest errors grouped into them.
     static let errorsRead = 500
-    /// The longest search text.
-    static let searchLength = 200
 
     /// The filters a status page URL carries: `group`, `status` (one or more, comma-separated or repeated),
     /// `q` (text in the id, host, version or latest message) and `cursor`. A value that is wrong is left out
@@ -122,8 +120,8 @@ extension StatusPage {
                 }
                 self.statuses.insert(status)
             }
-            if let search, search.unicodeScalars.count > StatusPage.searchLength {
-                errors.search = "at most \(StatusPage.searchLength) characters"
+            if let search, search.unicodeScalars.count > WorkerQuery.maxSearchLength {
+                errors.search = "at most \(WorkerQuery.maxSearchLength) characters"
             } else {
                 self.search = search
             }
