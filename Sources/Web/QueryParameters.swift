@@ -50,13 +50,16 @@ struct QueryParameters {
     }
 
     func statuses() throws -> Set<WorkerStatus> {
-        Set(try list("status").map { name in
-            guard let status = WorkerStatus(rawValue: name) else {
-                let known = WorkerStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                throw APIError(.badRequest, "unknown status '\(name)'; expected one of \(known)", field: "status")
-            }
-            return status
-        })
+        Set(try list("status").map(Self.status(named:)))
+    }
+
+    /// The status `name`; an error naming `status` and the known statuses otherwise.
+    static func status(named name: String) throws(APIError) -> WorkerStatus {
+        guard let status = WorkerStatus(rawValue: name) else {
+            let known = WorkerStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError(.badRequest, "unknown status '\(name)'; expected one of \(known)", field: "status")
+        }
+        return status
     }
 
     func group(_ name: String = "group") throws -> GroupFilter? {

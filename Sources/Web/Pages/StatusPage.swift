@@ -114,11 +114,11 @@ extension StatusPage {
                 }
             }
             for name in statuses {
-                guard let status = WorkerStatus(rawValue: name) else {
-                    errors.status = "unknown status '\(name)'; expected one of \(WorkerStatus.allCases.map(\.rawValue).joined(separator: ", "))"
-                    continue
+                do {
+                    self.statuses.insert(try QueryParameters.status(named: name))
+                } catch {
+                    errors.status = error.message
                 }
-                self.statuses.insert(status)
             }
             if let search, search.unicodeScalars.count > WorkerQuery.maxSearchLength {
                 errors.search = "at most \(WorkerQuery.maxSearchLength) characters"

@@ -51,11 +51,13 @@ struct ExpectationSQL: Sendable {
     /// newest is one step down the `(grp, run_started_at)` index, its descendants' a range of it. (One `OR` of the
     /// two would read every worker of the group.)
     func lastStart(inGroup group: String) -> SQLStatement {
-        let p = dialect.placeholder
+        var builder = SQLQueryBuilder(dialect)
+        let own = builder.parameter(.text(group))
+        let below = builder.below(group)
         return SQLStatement(
-            "SELECT MAX(started) AS started FROM (SELECT MAX(run_started_at) AS started FROM workers WHERE grp = \(p(1)) UNION ALL "
-                + "SELECT MAX(run_started_at) FROM workers WHERE grp >= \(p(2)) AND grp < \(p(3))) AS starts",
-            [.text(group), .text(group + "."), .text(group + "/")])
+            "SELECT MAX(started) AS started FROM (SELECT MAX(run_started_at) AS started FROM workers WHERE grp = \(own) UNION ALL "
+                + "SELECT MAX(run_started_at) FROM workers WHERE \(below)) AS starts",
+            builder.values)
     }
 
     func lastStart(ofWorker id: String) -> SQLStatement {

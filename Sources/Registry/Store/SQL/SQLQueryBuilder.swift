@@ -36,14 +36,19 @@ struct SQLQueryBuilder {
         conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }
 
+    /// The condition that `column` is a group strictly below `group` (starts with `group.`): a range, as '/' sorts
+    /// right after '.', so it is read from an index.
+    mutating func below(_ group: String, column: String = "grp") -> String {
+        "(\(column) >= \(parameter(.text(group + "."))) AND \(column) < \(parameter(.text(group + "/"))))"
+    }
+
     /// Adds the condition for a group filter on `column`.
     mutating func addGroup(_ filter: GroupFilter?, column: String = "grp") {
         switch filter {
         case nil:
             break
         case .subtree(let group):
-            // `product` or anything starting `product.`; '/' sorts right after '.', so the range uses the index.
-            add("(\(column) = \(parameter(.text(group))) OR (\(column) >= \(parameter(.text(group + "."))) AND \(column) < \(parameter(.text(group + "/")))))")
+            add("(\(column) = \(parameter(.text(group))) OR \(below(group, column: column)))")
         case .glob(let pattern):
             // A glob like `product.*` matches most groups: walking the id order and stopping at the page's
             // end beats reading every match through the group index and sorting them.
