@@ -15,17 +15,14 @@ struct PageTests {
         return (response.status, String(buffer: response.body), response.headers)
     }
 
-    /// The ids listed in the workers table (not in the problems or the errors).
-    private func listedWorkers(_ page: String) -> Set<String> {
+    /// The ids listed in the workers table (not in the problems or the errors), in order.
+    private func workerRows(_ page: String) -> [String] {
         guard let start = page.range(of: #"<section class="workers""#), let end = page.range(of: "</section>", range: start.upperBound..<page.endIndex) else { return [] }
-        let section = page[start.upperBound..<end.lowerBound]
-        var ids: Set<String> = []
-        var rest = section[...]
-        while let link = rest.range(of: #"<td><a href="/ui/workers/"#) {
-            rest = rest[link.upperBound...]
-            if let quote = rest.firstIndex(of: "\"") { ids.insert(String(rest[..<quote])) }
-        }
-        return ids
+        return page[start.upperBound..<end.lowerBound].components(separatedBy: #"<td><a href="/ui/workers/"#).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    private func listedWorkers(_ page: String) -> Set<String> {
+        Set(workerRows(page))
     }
 
     /// A small fleet: three importers (one lost), a failed promotion, and errors.
@@ -75,8 +72,8 @@ struct PageTests {
         }
     }
 
-    @Test("filters in the query string select a node, a status and an id search; paging follows a cursor")
-    func filtersAndPaging() async throws {
+    @Test("filters in the query string select a node, a status and an id search")
+    func filters() async throws {
         try await withApp { client, clock in
             try await fillFleet(client, clock)
             let (_, importers, _) = try await html(client, "/?group=product.importer&status=running")
@@ -84,16 +81,61 @@ struct PageTests {
             #expect(!importers.contains(">Importer03<") && !importers.contains(">Promo01<"))
             #expect(importers.contains(#"<input type="checkbox" name="status" value="running" checked>"#))
             #expect(importers.contains(#"aria-current="page">importer</a>"#))
+            #expect(importers.contains(#"<h2 id="workers-heading">2 workers in product.importer</h2>"#))
             let (_, search, _) = try await html(client, "/?q=mo0")
             #expect(search.contains(">Promo01<") && !search.contains(">Importer01<"))
+            #expect(search.contains(#"<h2 id="workers-heading">1 worker in all groups</h2>"#), "a search is counted in the store")
+        }
+    }
 
+    @Test("numbered pages with First, Previous, Next and Last, a page size, and the total")
+    func paging() async throws {
+        try await withApp { client, clock in
             for index in 0..<60 { try await client.postState(eventJSON(String(format: "bulk%02d", index), "bulk")) }
-            let (_, first, _) = try await html(client, "/?group=bulk")
-            #expect(first.contains(">bulk49<") && !first.contains(">bulk50<"))
-            #expect(first.contains(#"<a href="/?group=bulk&amp;cursor=bulk49">Next page »</a>"#))
-            let (_, second, _) = try await html(client, "/?group=bulk&cursor=bulk49")
-            #expect(second.contains(">bulk59<") && !second.contains(">bulk49<"))
-            #expect(second.contains("« First page"))
+            try await client.postState(eventJSON("other", "elsewhere"))
+            let (_, first, _) = try await html(client, "/?group=bulk&sort=id")
+            #expect(first.contains(#"<h2 id="workers-heading">60 workers in bulk</h2>"#))
+            #expect(listedWorkers(first) == Set((0..<50).map { String(format: "bulk%02d", $0) }))
+            #expect(first.contains("<span>1–50 of 60 workers in bulk, page 1 of 2</span>"))
+            #expect(first.contains(#"<a href="/?group=bulk&amp;sort=id&amp;page=2" rel="next">Next ›</a>"#))
+            #expect(first.contains(#"<a href="/?group=bulk&amp;sort=id&amp;page=2">Last »</a>"#))
+            #expect(!first.contains("« First") && !first.contains("‹ Previous"))
+            let (_, second, _) = try await html(client, "/?group=bulk&sort=id&page=2")
+            #expect(listedWorkers(second) == Set((50..<60).map { String(format: "bulk%02d", $0) }))
+            #expect(second.contains(#"<a href="/?group=bulk&amp;sort=id">« First</a>"#) && second.contains(#"rel="prev">‹ Previous</a>"#))
+            #expect(!second.contains("Next ›"))
+            let (_, past, _) = try await html(client, "/?group=bulk&sort=id&page=9")
+            #expect(listedWorkers(past) == listedWorkers(second), "a page past the end shows the last")
+            let (_, small, _) = try await html(client, "/?group=bulk&sort=id&size=25&page=3")
+            #expect(listedWorkers(small) == Set((50..<60).map { String(format: "bulk%02d", $0) }))
+            #expect(small.contains(#"<option value="25" selected>25</option>"#))
+            #expect(small.contains(#"<a href="/?group=bulk&amp;sort=id&amp;page=2&amp;size=25" rel="prev">"#), "links keep the size")
+            #expect(small.contains(#"<input type="hidden" name="sort" value="id">"#), "the filter form keeps the order")
+            let (status, wrong, _) = try await html(client, "/?size=7&page=0")
+            #expect(status == .badRequest)
+            #expect(wrong.contains(#"<span class="field-error" id="paging-error">size must be one of 25, 50, 100, 200</span>"#))
+        }
+    }
+
+    @Test("the table sorts by status severity and last seen unless a header asks otherwise; a header reverses its own order")
+    func sorting() async throws {
+        try await withApp { client, clock in
+            try await fillFleet(client, clock)
+            clock.advance(by: 1)
+            try await client.postState(eventJSON("Importer02", "product.importer", "heartbeat"))
+            let (_, page, _) = try await html(client, "/")
+            #expect(workerRows(page) == ["Promo01", "Importer03", "Importer02", "Importer01"], "failed, lost, then running by last seen")
+            #expect(page.contains(#"<th scope="col" aria-sort="ascending"><a href="/?dir=desc">Status <span aria-hidden="true">▲</span></a></th>"#))
+            #expect(page.contains(#"<th scope="col"><a href="/?sort=last_seen&amp;dir=desc">Last seen</a></th>"#))
+            let (_, byID, _) = try await html(client, "/?sort=id&dir=desc")
+            #expect(workerRows(byID) == ["Promo01", "Importer03", "Importer02", "Importer01"])
+            #expect(byID.contains(#"<th scope="col" aria-sort="descending"><a href="/?sort=id">Id <span aria-hidden="true">▼</span></a></th>"#))
+            let (_, byHost, _) = try await html(client, "/?sort=host&status=running")
+            #expect(workerRows(byHost) == ["Importer01", "Importer02"])
+            #expect(byHost.contains(#"<a href="/?group=product&amp;status=running&amp;sort=host">product</a>"#), "tree links keep the order")
+            let (status, wrong, _) = try await html(client, "/?sort=colour")
+            #expect(status == .badRequest)
+            #expect(wrong.contains(#"<p class="field-error" id="sort-error">sort must be one of id, group, status, last_seen, uptime, host, version, errors</p>"#))
         }
     }
 

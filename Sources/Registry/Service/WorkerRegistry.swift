@@ -90,6 +90,11 @@ public final class WorkerRegistry: Sendable {
         try await store.workers(query, liveness: liveness())
     }
 
+    /// How many workers match `query`'s filters.
+    public func countWorkers(_ query: WorkerQuery) async throws -> Int {
+        try await store.countWorkers(query, liveness: liveness())
+    }
+
     /// A worker with its recent messages, errors and state changes; `nil` when unknown.
     public func detail(ofWorker id: String) async throws -> WorkerDetail? {
         guard let worker = try await store.worker(id: id, liveness: liveness()) else { return nil }

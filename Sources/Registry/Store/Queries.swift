@@ -36,21 +36,28 @@ public struct WorkerQuery: Sendable, Equatable {
     public var statuses: Set<WorkerStatus>
     /// Text that the id, host, version or latest message contains, ignoring the case of ASCII letters; `nil` for all.
     public var search: String?
+    /// The order of the listing; by id unless asked otherwise.
+    public var order: WorkerOrder
     /// Most workers on one page.
     public var limit: Int
-    /// Continue after this id (the previous page's ``PagedWorkers/nextCursor``).
+    /// Continue after this id (the previous page's ``PagedWorkers/nextCursor``); for the order by id only.
     public var after: String?
+    /// Skip this many workers of the listing first (a numbered page).
+    public var offset: Int
 
     /// Creates a query.
     public init(
-        id: IDPattern? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], search: String? = nil, limit: Int = 100, after: String? = nil
+        id: IDPattern? = nil, group: GroupFilter? = nil, statuses: Set<WorkerStatus> = [], search: String? = nil, order: WorkerOrder = .byID,
+        limit: Int = 100, after: String? = nil, offset: Int = 0
     ) {
         self.id = id
         self.group = group
         self.statuses = statuses
         self.search = search
+        self.order = order
         self.limit = limit
         self.after = after
+        self.offset = offset
     }
 }
 
@@ -72,11 +79,12 @@ public struct PagedWorkers: Sendable, Equatable, Codable {
         self.nextCursor = nextCursor
     }
 
-    /// A page from a listing that fetched one row more than `limit` to learn whether another page follows.
-    init(listing: [Worker], limit: Int) {
+    /// A page from a listing that fetched one row more than `limit` to learn whether another page follows;
+    /// a cursor is given for the order by id only (other orders page by offset).
+    init(listing: [Worker], limit: Int, order: WorkerOrder) {
         let hasMore = listing.count > limit
         let workers = Array(listing.prefix(limit))
-        self.init(workers: workers, nextCursor: hasMore ? workers.last?.id : nil)
+        self.init(workers: workers, nextCursor: hasMore && order == .byID ? workers.last?.id : nil)
     }
 }
 

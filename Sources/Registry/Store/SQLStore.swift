@@ -51,7 +51,12 @@ public final class SQLStore: WorkerStore {
         let listing = try await database.read { connection in
             try await connection.rows(statement) { try WorkerSQL.worker(from: $0, statusColumn: WorkerSQL.liveStatus) }
         }
-        return PagedWorkers(listing: listing, limit: query.limit)
+        return PagedWorkers(listing: listing, limit: query.limit, order: query.order)
+    }
+
+    public func countWorkers(_ query: WorkerQuery, liveness: Liveness) async throws -> Int {
+        let statement = sql.countWorkers(query, liveness: liveness)
+        return try await database.read { connection in try await connection.rows(statement) { try $0.int("n") }.first ?? 0 }
     }
 
     public func worker(id: String, liveness: Liveness) async throws -> Worker? {

@@ -11,6 +11,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox {
     func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
     /// One page of workers matching `query`.
     func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers
+    /// How many workers match `query`'s filters (its order and paging aside).
+    func countWorkers(_ query: WorkerQuery, liveness: Liveness) async throws -> Int
     /// One worker, or `nil` when there is none with that id.
     func worker(id: String, liveness: Liveness) async throws -> Worker?
     /// The group each of `ids` (one or more) is stored in now; ids with no worker are absent.

@@ -16,7 +16,8 @@ struct PageRoutes<Context: RequestContext> {
         let parameters = QueryParameters(request, now: registry.clock.now())
         let filters = StatusPage.Filters(
             group: parameters.formText("group"), statuses: parameters.formList("status").flatMap { $0.split(separator: ",").map(String.init) },
-            search: parameters.formText("q"), cursor: parameters.formText("cursor"))
+            search: parameters.formText("q"), sort: parameters.formText("sort"), direction: parameters.formText("dir"),
+            page: parameters.formText("page"), size: parameters.formText("size"))
         let page = try await StatusPage.build(registry: registry, filters: filters)
         return try renderer.page("status", page, status: filters.errors.any ? .badRequest : .ok)
     }

@@ -50,14 +50,6 @@ struct StatusPage: Sendable {
         let count: Int
     }
 
-    /// What was wrong with the filters of the URL, next to each field (that filter was left out).
-    struct FieldErrors: Sendable {
-        var group: String?
-        var status: String?
-        var search: String?
-        var any: Bool { group != nil || status != nil || search != nil }
-    }
-
     let summary: Summary
     /// Open problems, unacknowledged first, newest first.
     let problems: [ProblemLine]
@@ -72,9 +64,12 @@ struct StatusPage: Sendable {
     let fieldErrors: FieldErrors
     /// The "needs attention" view of the selection: its lost and failed workers.
     let attentionLink: String
+    let columns: [Column]
     let workers: [WorkerRow]
-    let nextPage: String?
-    let firstPage: String?
+    let paging: Paging
+    /// The order and page size, carried by the filter form.
+    let sort: String?
+    let direction: String?
     let errors: [ErrorRow]
     /// How many of the newest errors the list groups.
     let errorsRead: Int
@@ -89,74 +84,22 @@ extension StatusPage {
     /// The newest errors grouped into them.
     static let errorsRead = 500
 
-    /// The filters a status page URL carries: `group`, `status` (one or more, comma-separated or repeated),
-    /// `q` (text in the id, host, version or latest message) and `cursor`. A value that is wrong is left out
-    /// and named in ``errors``, so the page still shows, with the message next to its field.
-    struct Filters: Sendable {
-        var group: GroupFilter?
-        /// The group as the URL spells it, when it is right.
-        var groupText: String?
-        /// The group as typed, right or wrong: the field shows it again.
-        var groupInput: String?
-        var statuses: Set<WorkerStatus> = []
-        var search: String?
-        var cursor: String?
-        var errors = FieldErrors()
-
-        init(group: String? = nil, statuses: [String] = [], search: String? = nil, cursor: String? = nil) {
-            groupInput = group
-            if let group {
-                do {
-                    self.group = try GroupFilter(parsing: group)
-                    groupText = group
-                } catch {
-                    errors.group = error.message
-                }
-            }
-            for name in statuses {
-                do {
-                    self.statuses.insert(try QueryParameters.status(named: name))
-                } catch {
-                    errors.status = error.message
-                }
-            }
-            if let search, search.unicodeScalars.count > WorkerQuery.maxSearchLength {
-                errors.search = "at most \(WorkerQuery.maxSearchLength) characters"
-            } else {
-                self.search = search
-            }
-            self.cursor = cursor
-        }
-
-        /// The statuses as the URL spells them, in a fixed order.
-        var statusText: String? {
-            statuses.isEmpty ? nil : WorkerStatus.allCases.filter(statuses.contains).map(\.rawValue).joined(separator: ",")
-        }
-
-        /// This view with another cursor.
-        func link(cursor: String?) -> String {
-            PageLinks.status([("group", groupText), ("status", statusText), ("q", search), ("cursor", cursor)])
-        }
-
-        /// This view of another group (a tree node): the status filter and the search stay.
-        func link(group: String) -> String {
-            PageLinks.status([("group", group), ("status", statusText), ("q", search)])
-        }
-    }
-
     /// Gathers what the page shows from the registry.
     static func build(registry: WorkerRegistry, filters: Filters) async throws -> StatusPage {
         let now = registry.clock.now()
         async let tree = registry.domainTree()
-        async let page = registry.workers(
-            WorkerQuery(group: filters.group, statuses: filters.statuses, search: filters.search, limit: pageSize, after: filters.cursor))
         async let errors = registry.history(HistoryQuery(group: filters.group, events: [.error], limit: errorsRead))
         async let newest = registry.newestEventTime()
         async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
         async let silences = registry.silences()
 
         let root = try await tree
-        let workers = try await page
+        let selection = filters.groupText ?? "all groups"
+        let total = try await total(filters, tree: root, registry: registry)
+        let paging = paging(total: total, selection: selection, filters: filters)
+        var query = filters.query
+        query.offset = (paging.page - 1) * filters.size
+        let workers = try await registry.workers(query)
         let endingErrors = try await registry.endingErrors(of: workers.workers)
         return StatusPage(
             summary: Summary(
@@ -164,19 +107,37 @@ extension StatusPage {
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
-            tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.groupText, link: filters.link(group:)),
-            selection: filters.groupText ?? "all groups",
+            tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.groupText, link: { filters.link(group: $0) }),
+            selection: selection,
             groupFilter: filters.groupInput ?? "",
             search: filters.search ?? "",
             statusOptions: WorkerStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: filters.statuses.contains($0)) },
             fieldErrors: filters.errors,
             attentionLink: PageLinks.status([("group", filters.groupText), ("status", "lost,failed")]),
+            columns: columns(filters),
             workers: workers.workers.map { row($0, endingError: endingErrors[$0.id], now: now) },
-            nextPage: workers.nextCursor.map { filters.link(cursor: $0) },
-            firstPage: filters.cursor == nil ? nil : filters.link(cursor: nil),
+            paging: paging,
+            sort: filters.order.key == WorkerOrder.bySeverity.key ? nil : filters.order.key.rawValue,
+            direction: filters.order.descending ? "desc" : nil,
             errors: errorGroups(try await errors, now: now),
             errorsRead: errorsRead,
             generatedAt: PageTime(now, now: now))
+    }
+
+    /// How many workers the view lists: read from the tree's counts when it is a subtree without a search,
+    /// counted in the store otherwise.
+    private static func total(_ filters: Filters, tree: DomainNode, registry: WorkerRegistry) async throws -> Int {
+        func listed(in node: DomainNode) -> Int {
+            filters.statuses.isEmpty ? node.counts.total : filters.statuses.reduce(0) { $0 + node.counts[$1] }
+        }
+        if filters.search == nil {
+            switch filters.group {
+            case nil: return listed(in: tree)
+            case .subtree(let path): return tree.node(at: path).map(listed(in:)) ?? 0
+            case .glob: break
+            }
+        }
+        return try await registry.countWorkers(filters.query)
     }
 
     private static func row(_ worker: Worker, endingError: HistoryEntry?, now: Date) -> WorkerRow {

@@ -111,6 +111,20 @@ struct WorkerSQL: Sendable {
 
     func workers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
+        let listed = matching(query, liveness: liveness, builder: &builder)
+        let limit = builder.parameter(.integer(query.limit + 1))
+        let offset = query.offset > 0 ? " OFFSET \(builder.parameter(.integer(query.offset)))" : ""
+        return SQLStatement("SELECT * FROM \(listed) ORDER BY \(Self.orderBy(query.order)) LIMIT \(limit)\(offset)", builder.values)
+    }
+
+    func countWorkers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let listed = matching(query, liveness: liveness, builder: &builder)
+        return SQLStatement("SELECT COUNT(*) AS n FROM \(listed)", builder.values)
+    }
+
+    /// The workers `query`'s filters keep, with their status as shown now, as a subquery named `listed`.
+    private func matching(_ query: WorkerQuery, liveness: Liveness, builder: inout SQLQueryBuilder) -> String {
         let live = builder.liveStatus(liveness)
         if let pattern = query.id { builder.addID(pattern) }
         builder.addGroup(query.group)
@@ -118,14 +132,35 @@ struct WorkerSQL: Sendable {
         if let after = query.after { builder.add("id > \(builder.parameter(.text(after)))") }
         var statusFilter = ""
         if !query.statuses.isEmpty {
-            statusFilter = "WHERE \(Self.liveStatus) IN (\(query.statuses.sorted().map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+            statusFilter = " WHERE \(Self.liveStatus) IN (\(query.statuses.sorted().map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
         }
-        let limit = builder.parameter(.integer(query.limit + 1))
-        let sql = """
-            SELECT * FROM (SELECT \(Self.workerColumns), \(live) AS \(Self.liveStatus) FROM workers \(builder.whereClause)) AS listed
-            \(statusFilter) ORDER BY id LIMIT \(limit)
-            """
-        return SQLStatement(sql, builder.values)
+        return "(SELECT * FROM (SELECT \(Self.workerColumns), \(live) AS \(Self.liveStatus) FROM workers \(builder.whereClause)) AS live\(statusFilter)) AS listed"
+    }
+
+    /// The `ORDER BY` terms of `order`: its column (missing values last), then the id.
+    static func orderBy(_ order: WorkerOrder) -> String {
+        let direction = order.descending ? " DESC" : ""
+        let reversed = order.descending ? "" : " DESC"
+        switch order.key {
+        case .id:
+            return "id\(direction)"
+        case .group:
+            return "grp\(direction), id"
+        case .status:
+            let severity = "CASE \(liveStatus) WHEN 'failed' THEN 0 WHEN 'lost' THEN 1 WHEN 'running' THEN 2 ELSE 3 END"
+            return "\(severity)\(direction), last_seen DESC, id"
+        case .lastSeen:
+            return "last_seen\(direction), id"
+        case .uptime:
+            // The longest uptime is the earliest start.
+            return "CASE WHEN \(liveStatus) = 'running' THEN 0 ELSE 1 END, run_started_at\(reversed), id"
+        case .host:
+            return "host IS NULL, host\(direction), id"
+        case .version:
+            return "version IS NULL, version\(direction), id"
+        case .errors:
+            return "error_count\(direction), id"
+        }
     }
 
     func worker(id: String, liveness: Liveness) -> SQLStatement {
