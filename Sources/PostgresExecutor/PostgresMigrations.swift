@@ -254,6 +254,8 @@ enum PostgresMigrations {
         CREATE INDEX problems_open_by_kind ON problems (kind) WHERE resolved_at IS NULL;
         CREATE INDEX problems_open_by_group ON problems (grp, opened_at) WHERE resolved_at IS NULL;
         """,
+        // The status page's default order, by status and then the most recently seen, read a page at a time.
+        "CREATE INDEX workers_by_status_seen ON workers (status, last_seen);",
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

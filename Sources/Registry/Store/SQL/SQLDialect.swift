@@ -10,6 +10,9 @@ public struct SQLDialect: Sendable {
     let globPattern: @Sendable (String) -> String
     /// `column` in a form the planner will not answer through an index (SQLite's unary `+`).
     let withoutIndex: @Sendable (String) -> String
+    /// After a table's name: read it through this index (SQLite's `INDEXED BY`, where the planner, without
+    /// statistics, would take a worse one); nothing where the planner weighs them by statistics.
+    let throughIndex: @Sendable (String) -> String
     /// Appended to a `SELECT` whose rows the transaction will change: empty where one writer is all there is.
     let lockingRows: String
     /// Appended to a `SELECT` of rows to change that another replica may be changing: skip those.
@@ -25,6 +28,7 @@ public struct SQLDialect: Sendable {
         matchesGlob: { column, placeholder in "\(column) GLOB \(placeholder)" },
         globPattern: { $0 },
         withoutIndex: { "+" + $0 },
+        throughIndex: { "INDEXED BY " + $0 },
         lockingRows: "",
         lockingFreeRows: "",
         lockWorkers: nil)
@@ -48,6 +52,7 @@ public struct SQLDialect: Sendable {
             return pattern
         },
         withoutIndex: { $0 },
+        throughIndex: { _ in "" },
         lockingRows: "FOR UPDATE",
         lockingFreeRows: "FOR UPDATE SKIP LOCKED",
         lockWorkers: { ids in

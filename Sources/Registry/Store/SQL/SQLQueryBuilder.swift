@@ -88,6 +88,16 @@ struct SQLQueryBuilder {
         return "((\(expiry.ownTTL)) OR (\(expiry.defaultTTL)))"
     }
 
+    /// The running workers past their deadline as two `FROM … WHERE …` sources, one per half of `expiry`
+    /// (from ``expiryConditions(_:)``), each read through its partial index: an `OR` of the halves, or an index
+    /// that leads with the status, would read every running worker.
+    func expiredSources(_ expiry: (ownTTL: String, defaultTTL: String)) -> [String] {
+        [
+            "workers \(dialect.throughIndex("workers_expiry")) WHERE \(expiry.ownTTL)",
+            "workers \(dialect.throughIndex("workers_expiry_default")) WHERE \(expiry.defaultTTL)",
+        ]
+    }
+
     /// ``isExpired(_:)`` in two halves, one per partial index (`workers_expiry`, `workers_expiry_default`):
     /// each half repeats its index's condition and compares its indexed expression with a bound, so that
     /// SQLite and PostgreSQL read only the expired workers. `MAX(last_received_at, grace) + ttl < now` is

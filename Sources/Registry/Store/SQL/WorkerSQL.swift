@@ -109,12 +109,16 @@ struct WorkerSQL: Sendable {
 
     // MARK: Reading
 
+    /// The columns a worker search looks in.
+    static let searchedColumns = ["id", "host", "version", "message"]
+
     func workers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
+        guard let order = Self.orderBy(query.order) else { return workersBySeverity(query, liveness: liveness) }
         var builder = SQLQueryBuilder(dialect)
         let listed = matching(query, liveness: liveness, builder: &builder)
         let limit = builder.parameter(.integer(query.limit + 1))
         let offset = query.offset > 0 ? " OFFSET \(builder.parameter(.integer(query.offset)))" : ""
-        return SQLStatement("SELECT * FROM \(listed) ORDER BY \(Self.orderBy(query.order)) LIMIT \(limit)\(offset)", builder.values)
+        return SQLStatement("SELECT * FROM \(listed) ORDER BY \(order) LIMIT \(limit)\(offset)", builder.values)
     }
 
     func countWorkers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
@@ -128,7 +132,7 @@ struct WorkerSQL: Sendable {
         let live = builder.liveStatus(liveness)
         if let pattern = query.id { builder.addID(pattern) }
         builder.addGroup(query.group)
-        if let search = query.search { builder.addSearch(search, in: ["id", "host", "version", "message"]) }
+        if let search = query.search { builder.addSearch(search, in: Self.searchedColumns) }
         if let after = query.after { builder.add("id > \(builder.parameter(.text(after)))") }
         var statusFilter = ""
         if !query.statuses.isEmpty {
@@ -137,8 +141,9 @@ struct WorkerSQL: Sendable {
         return "(SELECT * FROM (SELECT \(Self.workerColumns), \(live) AS \(Self.liveStatus) FROM workers \(builder.whereClause)) AS live\(statusFilter)) AS listed"
     }
 
-    /// The `ORDER BY` terms of `order`: its column (missing values last), then the id.
-    static func orderBy(_ order: WorkerOrder) -> String {
+    /// The `ORDER BY` terms of `order`: its column (missing values last), then the id; `nil` for the order by
+    /// severity, which ``workersBySeverity(_:liveness:)`` reads another way.
+    static func orderBy(_ order: WorkerOrder) -> String? {
         let direction = order.descending ? " DESC" : ""
         let reversed = order.descending ? "" : " DESC"
         switch order.key {
@@ -147,8 +152,7 @@ struct WorkerSQL: Sendable {
         case .group:
             return "grp\(direction), id"
         case .status:
-            let severity = "CASE \(liveStatus) WHEN 'failed' THEN 0 WHEN 'lost' THEN 1 WHEN 'running' THEN 2 ELSE 3 END"
-            return "\(severity)\(direction), last_seen DESC, id"
+            return nil
         case .lastSeen:
             return "last_seen\(direction), id"
         case .uptime:
@@ -217,11 +221,9 @@ struct WorkerSQL: Sendable {
             builder.values)
     }
 
-    /// `column` of every expired running worker, one index range scan per half of the expiry condition
-    /// (an `OR` of the two would not use the partial indexes in SQLite).
+    /// `column` of every expired running worker, one index range scan per half of the expiry condition.
     private static func expiredWorkers(column: String, _ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> String {
-        let expiry = builder.expiryConditions(liveness)
-        return "SELECT \(column) FROM workers WHERE \(expiry.ownTTL) UNION ALL SELECT \(column) FROM workers WHERE \(expiry.defaultTTL)"
+        builder.expiredSources(builder.expiryConditions(liveness)).map { "SELECT \(column) FROM \($0)" }.joined(separator: " UNION ALL ")
     }
 
     /// Read from the groups (one row per group, updated with every batch), not by scanning every worker.
