@@ -1,11 +1,46 @@
-// Refreshes the page's content without a full reload while the tab is visible.
-// The page is complete without this script: it only swaps <main> for a freshly rendered one.
+// Refreshes the page's content without a full reload while the tab is visible, folds the domain tree on a
+// narrow screen and lets the arrow keys walk and fold it. The page is complete without this script.
 (function () {
   "use strict";
   var intervalMs = 10000;
   var main = document.getElementById("main");
   var badge = document.querySelector("[data-live]");
-  if (!main || !window.fetch || !window.DOMParser) { return; }
+  if (!main) { return; }
+
+  if (window.matchMedia && window.matchMedia("(max-width: 60rem)").matches) {
+    main.querySelectorAll("details[data-fold-narrow]").forEach(function (panel) { panel.open = false; });
+  }
+
+  // A tree node is one tab stop, its link; Right opens it, Left closes it (or goes to its parent), Up and Down
+  // go to the node above or below.
+  function treeLinks() {
+    return Array.prototype.filter.call(main.querySelectorAll("nav.tree summary > a"), function (link) {
+      return link.offsetParent !== null;
+    });
+  }
+  main.addEventListener("keydown", function (event) {
+    var link = event.target;
+    if (!link.matches || !link.matches("nav.tree summary > a")) { return; }
+    var node = link.parentElement.parentElement;
+    var links, index;
+    switch (event.key) {
+    case "ArrowRight": node.open = true; break;
+    case "ArrowLeft":
+      if (node.open && node.querySelector("li")) { node.open = false; break; }
+      var parent = node.parentElement.closest("details[data-path]");
+      if (parent && parent.querySelector(":scope > summary > a")) { parent.querySelector(":scope > summary > a").focus(); }
+      break;
+    case "ArrowDown": case "ArrowUp":
+      links = treeLinks();
+      index = links.indexOf(link) + (event.key === "ArrowDown" ? 1 : -1);
+      if (index >= 0 && index < links.length) { links[index].focus(); }
+      break;
+    default: return;
+    }
+    event.preventDefault();
+  });
+
+  if (!window.fetch || !window.DOMParser) { return; }
 
   function openPaths() {
     var open = {};
@@ -15,8 +50,30 @@
     return open;
   }
 
+  // A filter changed but not yet submitted would be lost by a refresh: there is none until the page is left.
+  var edited = false;
+  main.addEventListener("change", function (event) {
+    if (event.target.form) { edited = true; }
+  });
+
+  // The focused link, as its position among the links with the same address, to focus again after a refresh.
+  function focusedLink() {
+    var focused = document.activeElement;
+    if (!focused || focused.tagName !== "A" || !main.contains(focused)) { return null; }
+    var href = focused.getAttribute("href");
+    var same = Array.prototype.filter.call(main.querySelectorAll("a"), function (link) { return link.getAttribute("href") === href; });
+    return { href: href, index: same.indexOf(focused) };
+  }
+
+  function refocus(link) {
+    if (!link) { return; }
+    var same = Array.prototype.filter.call(main.querySelectorAll("a"), function (candidate) { return candidate.getAttribute("href") === link.href; });
+    var target = same[link.index] || same[0];
+    if (target) { target.focus({ preventScroll: true }); }
+  }
+
   function refresh() {
-    if (document.visibilityState !== "visible") { return; }
+    if (document.visibilityState !== "visible" || edited) { return; }
     var focused = document.activeElement;
     if (focused && main.contains(focused) && /^(INPUT|SELECT|TEXTAREA)$/.test(focused.tagName)) { return; }
     var before = openPaths();
@@ -29,7 +86,8 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
         var next = fresh.getElementById("main");
-        if (!next) { return; }
+        if (!next || edited) { return; }
+        var link = focusedLink();
         main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes).map(function (node) {
           return document.importNode(node, true);
         }));
@@ -37,6 +95,7 @@
           var path = node.getAttribute("data-path");
           if (Object.prototype.hasOwnProperty.call(before, path)) { node.open = before[path]; }
         });
+        refocus(link);
         document.title = fresh.title;
         if (badge) { badge.hidden = false; badge.textContent = "live"; }
       })

@@ -3,7 +3,7 @@
 # (as root with apt-get / pip), and otherwise says exactly what to install.
 #   scripts/deps.sh build   # Swift toolchain, zlib and SQLite headers
 #   scripts/deps.sh bench   # the above, plus wrk and Prometheus Pushgateway (the benchmark's peer)
-#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium, promtool, PostgreSQL and the Python test tools
+#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium and its driver, promtool, PostgreSQL and the Python test tools
 set -euo pipefail
 need=${1:-build}
 missing_apt=()
@@ -27,6 +27,7 @@ if [[ $need == test ]]; then
   command -v python3 >/dev/null || missing_apt+=(python3 python3-pip)
   command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
   command -v chromium >/dev/null || missing_apt+=(chromium)
+  command -v chromedriver >/dev/null || missing_apt+=(chromium-driver)
   command -v promtool >/dev/null || missing_apt+=(prometheus)
   command -v prometheus-alertmanager >/dev/null || missing_apt+=(prometheus-alertmanager)
   ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing_apt+=(postgresql)
@@ -48,6 +49,9 @@ if [[ $need == test ]]; then
   python3 -c 'import yaml' 2>/dev/null || missing_pip+=(pyyaml)
   python3 -c 'import jsonschema' 2>/dev/null || missing_pip+=(jsonschema)
   python3 -c 'import openapi_spec_validator' 2>/dev/null || missing_pip+=(openapi-spec-validator)
+  python3 -c 'import selenium' 2>/dev/null || missing_pip+=(selenium)
+  # axe-core, for the accessibility tests, comes inside this package.
+  python3 -c 'import axe_selenium_python' 2>/dev/null || missing_pip+=(axe-selenium-python)
   # test_schemathesis.py drives the version 4 command line (its flags and its summary line).
   python3 -c 'import schemathesis, sys; sys.exit(schemathesis.__version__.split(".")[0] != "4")' 2>/dev/null ||
     missing_pip+=('schemathesis>=4.32,<5')

@@ -4,31 +4,9 @@ folder, or in WOKMANAGER_SCREENSHOT_DIR (`make screenshots` names docs/, for the
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
-
-from conftest import KEY
-
-FLEET = [
-    {"id": "Importer01", "group": "product.importer", "event": "started", "ttl": 300, "host": "box-a", "version": "2.3.1"},
-    {"id": "Importer02", "group": "product.importer", "event": "started", "ttl": 300, "host": "box-b", "version": "2.3.1"},
-    {"id": "Importer01", "group": "product.importer", "event": "message", "message": "imported 12,400 products"},
-    {"id": "Importer02", "group": "product.importer", "event": "error", "message": "row 17: price is not a number",
-     "action": "skipped"},
-    {"id": "Exporter01", "group": "product.exporter", "event": "started", "ttl": 1, "host": "box-c"},
-    {"id": "Promo01", "group": "price.promotion", "event": "started", "ttl": 300, "host": "box-a", "version": "1.0.4"},
-    {"id": "Promo02", "group": "price.promotion", "event": "error", "message": "upstream pricing API timed out",
-     "action": "aborted"},
-    {"id": "Invoicer", "group": "billing.invoices", "event": "started", "host": "box-d"},
-    {"id": "Invoicer", "group": "billing.invoices", "event": "stopped", "exit_code": 0},
-    {"id": "Mailer01", "group": "notifications.email", "event": "started", "ttl": 300, "host": "box-e", "version": "0.9.0"},
-    {"id": "Mailer01", "group": "notifications.email", "event": "message", "message": "sent 340 emails"},
-    {"id": "Ledger01", "group": "billing.ledger", "event": "started", "host": "box-d"},
-    {"id": "Ledger01", "group": "billing.ledger", "event": "error", "message": "ledger locked by another run", "action": "aborted"},
-    {"id": "Ledger01", "group": "billing.ledger", "event": "stopped", "exit_code": 3},
-]
 
 
 def chromium():
@@ -42,16 +20,6 @@ def run_chromium(tmp_path, *arguments):
     command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", *arguments]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def fleet_server(server_factory):
-    server = server_factory().start()
-    for event in FLEET:
-        status, body = server.request("POST", "/worker/state", event, key=KEY)
-        assert status == 200, body
-    time.sleep(1.1)  # Exporter01's one-second TTL passes: it shows as lost
-    return server
 
 
 def console_messages(stderr):

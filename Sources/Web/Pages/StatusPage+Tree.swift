@@ -17,6 +17,9 @@ extension StatusPage {
         return html
     }
 
+    /// The order of a node's counts, each with its word (not only its colour).
+    private static let countOrder: [WorkerStatus] = [.running, .lost, .failed, .stopped]
+
     private static func nodeCount(_ nodes: [DomainNode]) -> Int {
         nodes.reduce(nodes.count) { $0 + nodeCount($1.children) }
     }
@@ -27,22 +30,27 @@ extension StatusPage {
         let open = onSelectedPath || node.problems.open > 0 || top
         html += open ? #"<li class="node"><details open data-path=""# : #"<li class="node"><details data-path=""#
         HTMLText.append(node.path, to: &html)
-        html += #""><summary><a href=""#
+        // The summary is left out of the tab order: a node is one tab stop, its link (app.js folds it with the arrow keys).
+        html += #""><summary tabindex="-1"><a href=""#
         HTMLText.append(link(node.path), to: &html)
         html += selected == node.path ? #"" aria-current="page">"# : #"">"#
         HTMLText.append(node.name, to: &html)
         // Plain appends: string interpolation here took a third of the time.
         html += "</a> "
         appendAttention(node.problems, to: &html)
-        html += #" <span class="counts"><span class="running" title="running">"#
-        html += String(node.counts.running)
-        html += #"</span> / <span class="lost" title="lost">"#
-        html += String(node.counts.lost)
-        html += #"</span> / <span class="failed" title="failed">"#
-        html += String(node.counts.failed)
-        html += #"</span> / <span class="stopped" title="stopped">"#
-        html += String(node.counts.stopped)
-        html += "</span></span></summary>"
+        html += #" <span class="counts">"#
+        var first = true
+        for status in countOrder where node.counts[status] > 0 {
+            html += first ? #"<span class=""# : #" <span class=""#
+            first = false
+            html += status.rawValue
+            html += #"">"#
+            html += String(node.counts[status])
+            html += " "
+            html += status.rawValue
+            html += "</span>"
+        }
+        html += "</span></summary>"
         if !node.children.isEmpty {
             html += "\n<ul>\n"
             for child in node.children { appendTreeNode(child, selected: selected, link: link, to: &html) }
