@@ -256,6 +256,8 @@ enum PostgresMigrations {
         """,
         // The status page's default order, by status and then the most recently seen, read a page at a time.
         "CREATE INDEX workers_by_status_seen ON workers (status, last_seen);",
+        // The page's sign-in sessions (a session id is a random secret; the value names the key, never its secret).
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at DOUBLE PRECISION);",
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

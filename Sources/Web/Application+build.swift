@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdAuth
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -66,7 +67,8 @@ func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.
 
 /// The routes, with JSON errors everywhere (405 with `Allow` for a routed path's other methods), gzip where the
 /// client allows it, and a key of the right role where one is required: `write` to report events, `admin` to
-/// deregister, `read` for reads when ``ServerConfiguration/readsRequireKey`` is set.
+/// deregister, `read` for reads when ``ServerConfiguration/readsRequireKey`` is set. A browser signed in at
+/// `/sign-in` carries its key in a session; the page's actions check the session's role and CSRF token themselves.
 func buildRouter(
     registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics, renderer: PageRenderer,
     notifications: NotificationDispatcher
@@ -77,12 +79,19 @@ func buildRouter(
     router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: PathTraversalGuard())
     router.add(middleware: StaticFiles.middleware(folder: configuration.publicFolder))
+    // Behind TLS (a public URL on https) the session cookie is sent over TLS only.
+    let secureCookies = configuration.pageURL.scheme == "https"
+    router.add(middleware: SessionMiddleware(
+        storage: StoreSessionDriver(store: registry.store, clock: registry.clock),
+        configuration: SessionMiddlewareConfiguration(
+            sessionCookieParameters: SessionCookieParameters(name: "wokmanager_session", path: "/", secure: secureCookies, sameSite: .strict),
+            keyPrefix: "", defaultSessionExpiration: PageSession.lifetime)))
     func requiring(_ role: AccessRole) -> AccessMiddleware<WokmanagerRequestContext> {
         AccessMiddleware(keys: keys, required: role, metrics: metrics)
     }
 
     EventRoutes(registry: registry, limits: configuration.limits).register(on: router.group().add(middleware: requiring(.write)))
-let admin = router.group().add(middleware: requiring(.admin))
+    let admin = router.group().add(middleware: requiring(.admin))
     AdminRoutes(registry: registry).register(on: admin)
     WebhookRoutes(outbox: registry.store, dispatcher: notifications, clock: registry.clock).register(on: admin)
 
@@ -93,7 +102,9 @@ let admin = router.group().add(middleware: requiring(.admin))
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
-    PageRoutes(registry: registry, renderer: renderer).register(on: reads)
+    PageRoutes(registry: registry, renderer: renderer, keys: keys).register(on: reads)
+    SignInRoutes(keys: keys, renderer: renderer, metrics: metrics, secureCookies: secureCookies).register(on: router.group())
+    PageActionRoutes(registry: registry, keys: keys, renderer: renderer).register(on: router.group())
     router.add(middleware: MethodNotAllowedMiddleware(routesOf: router))  // after the last route, as it reads them
     return router
 }

@@ -21,24 +21,16 @@ struct QueryParameters {
         request.uri.queryParameters[values: Substring(name)].flatMap { $0.split(separator: ",") }.map(String.init)
     }
 
-    /// Every value of `name` as an HTML form sends it by GET (`+` a space, `%2B` a plus). Hummingbird's own
-    /// decoding keeps `+` as it is, so a page's search for two words would find nothing.
+    /// Every value of `name` as an HTML form sends it by GET (``FormEncoding``), so that a page's search for
+    /// two words finds them.
     func formList(_ name: String) -> [String] {
         guard let query = request.uri.query else { return [] }
-        return query.split(separator: "&").flatMap { pair -> [String] in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, Self.formDecoded(parts[0]) == name, let value = Self.formDecoded(parts[1]) else { return [] }
-            return [value]
-        }
+        return FormEncoding.pairs(query[...]).filter { $0.name == name }.map(\.value)
     }
 
     /// The first value of `name` as a form sends it (see ``formList(_:)``); `nil` when missing or empty.
     func formText(_ name: String) -> String? {
         formList(name).first { !$0.isEmpty }
-    }
-
-    private static func formDecoded(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     func limit(default defaultValue: Int, max maximum: Int) throws -> Int {

@@ -157,6 +157,7 @@ public final class SQLStore: WorkerStore {
             let outboxSQL = OutboxSQL(dialect: sql.dialect)
             try await connection.run(outboxSQL.pruneNotifications(before: historyCutoff))
             try await connection.run(outboxSQL.pruneDeliveries(before: historyCutoff))
+            try await connection.run(SessionSQL(dialect: sql.dialect).pruneExpired(at: now))
             return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import Registry
 
@@ -31,6 +32,11 @@ public struct AccessKey: Sendable, Equatable {
     /// `true` when this key may report events for `group`.
     public func mayReport(for group: String) -> Bool {
         scope?.matches(group) ?? true
+    }
+
+    /// The digest in hex, as a page session names its key.
+    var digestHex: String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     static func digest(of secret: String) -> [UInt8] {

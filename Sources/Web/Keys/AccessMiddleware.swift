@@ -1,21 +1,24 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 import Registry
 import WokmanagerMetrics
 
-/// A request context that remembers the key a request was let in with.
-public protocol AccessKeyContext: RequestContext {
+/// A request context that remembers the key a request was let in with, and the browser's session.
+public protocol AccessKeyContext: SessionRequestContext where Session == PageSession {
     /// The key that authenticated the request; `nil` on open routes.
     var accessKey: AccessKey? { get set }
 }
 
-/// The server's request context: Hummingbird's core storage and the request's key.
+/// The server's request context: Hummingbird's core storage, the request's key and its session.
 public struct WokmanagerRequestContext: AccessKeyContext {
     /// Hummingbird's per-request storage (logger, parameters, limits).
     public var coreContext: CoreRequestContextStorage
     /// The key that authenticated the request; `nil` on open routes.
     public var accessKey: AccessKey?
+    /// The signed-in browser's session, loaded by hummingbird-auth's `SessionMiddleware`.
+    public let sessions = SessionContext<PageSession>()
     /// The encoder of every JSON answer: one shared, preconfigured encoder, not one per request.
     public var responseEncoder: JSONEncoder { .answers }
 
@@ -25,24 +28,30 @@ public struct WokmanagerRequestContext: AccessKeyContext {
     }
 }
 
-/// Lets a request through only with a key whose role permits `required`: 401 without a valid key,
-/// 403 with a key of another role. Failures are counted by reason and logged with the key's name at
-/// most, never its secret.
+/// Lets a request through only with a key whose role permits `required`, presented or signed in on the page:
+/// 401 without a valid key (a browser asking for a page is sent to the sign-in form instead), 403 with a key
+/// of another role. Failures are counted by reason and logged with the key's name at most, never its secret.
 struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
     let keys: KeyRing
     let required: AccessRole
     let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let presented = Self.presentedKey(in: request) else {
+        let key: AccessKey
+        if let presented = Self.presentedKey(in: request) {
+            guard let found = keys.key(presented: presented) else {
+                metrics.recordAuthFailure(reason: "invalid")
+                context.logger.notice("rejected an unknown API key", metadata: ["path": "\(EscapedText.escaped(request.uri.path))"])
+                throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
+            }
+            key = found
+        } else if let signedIn = context.sessions.session.flatMap(keys.key(signedIn:)) {
+            key = signedIn
+        } else {
             metrics.recordAuthFailure(reason: "missing")
-            throw APIError(.unauthorized, "an API key is required: pass ?api-key=, X-API-Key or Authorization: Bearer",
+            if SignInRoutes<Context>.wantsPage(request) { return SignInRoutes<Context>.redirectToSignIn(from: request) }
+            throw APIError(.unauthorized, "an API key is required: pass ?api-key=, X-API-Key or Authorization: Bearer, or sign in at /sign-in",
                            field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
-        }
-        guard let key = keys.key(presented: presented) else {
-            metrics.recordAuthFailure(reason: "invalid")
-            context.logger.notice("rejected an unknown API key", metadata: ["path": "\(EscapedText.escaped(request.uri.path))"])
-            throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard key.role.permits(required) else {
             metrics.recordAuthFailure(reason: "forbidden")

@@ -32,6 +32,11 @@ public final class KeyRing: Sendable {
         return found
     }
 
+    /// The key a page session signed in with, while it is still accepted (same name, same secret).
+    func key(signedIn session: PageSession) -> AccessKey? {
+        state.withLock { $0.keys }.first { $0.name == session.keyName && $0.digestHex == session.keyDigest }
+    }
+
     /// Reads the keys file again if it changed since the last read. Returns the new number of keys, or
     /// `nil` when nothing changed. On an error the keys in use stay as they were, and the same broken
     /// version of the file is not reported again.

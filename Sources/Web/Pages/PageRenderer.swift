@@ -45,6 +45,19 @@ struct PageRenderer: Sendable {
     }
 }
 
+extension PageRenderer {
+    /// A page saying why an action was not done.
+    struct Refusal: Sendable {
+        let message: String
+        let viewer: Viewer?
+    }
+
+    /// The page of a refused action (403 unless told).
+    func refusal(_ message: String, viewer: Viewer?, status: HTTPResponse.Status = .forbidden) throws -> Response {
+        try page("refused", Refusal(message: message, viewer: viewer), status: status)
+    }
+}
+
 extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
 }

@@ -2,9 +2,10 @@ import Hummingbird
 import Registry
 
 /// The HTML pages: `GET /` (status page), `GET /ui/workers/{id}` (one worker) and `GET /ui/webhooks` (the delivery log).
-struct PageRoutes<Context: RequestContext> {
+struct PageRoutes<Context: AccessKeyContext> {
     let registry: WorkerRegistry
     let renderer: PageRenderer
+    let keys: KeyRing
 
     func register(on group: RouterGroup<Context>) {
         group.get("/", use: statusPage)
@@ -18,7 +19,7 @@ struct PageRoutes<Context: RequestContext> {
             group: parameters.formText("group"), statuses: parameters.formList("status").flatMap { $0.split(separator: ",").map(String.init) },
             search: parameters.formText("q"), sort: parameters.formText("sort"), direction: parameters.formText("dir"),
             page: parameters.formText("page"), size: parameters.formText("size"))
-        let page = try await StatusPage.build(registry: registry, filters: filters)
+        let page = try await StatusPage.build(registry: registry, filters: filters, viewer: Viewer.of(context, keys: keys))
         return try renderer.page("status", page, status: filters.errors.any ? .badRequest : .ok)
     }
 
@@ -27,11 +28,11 @@ struct PageRoutes<Context: RequestContext> {
         guard let detail = try await registry.detail(ofWorker: id) else {
             return try renderer.page("not-found", NotFound(id: id), status: .notFound)
         }
-        return try renderer.page("worker", WorkerPage(detail, liveness: registry.liveness()))
+        return try renderer.page("worker", WorkerPage(detail, liveness: registry.liveness(), viewer: Viewer.of(context, keys: keys)))
     }
 
     @Sendable func webhooksPage(_ request: Request, context: Context) async throws -> Response {
-        try renderer.page("webhooks", try await WebhooksPage.build(registry: registry))
+        try renderer.page("webhooks", try await WebhooksPage.build(registry: registry, viewer: Viewer.of(context, keys: keys)))
     }
 
     struct NotFound: Sendable {

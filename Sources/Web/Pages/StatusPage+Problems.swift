@@ -19,6 +19,8 @@ extension StatusPage {
         let detail: String?
         /// `open` or `acknowledged`.
         let state: String
+        /// Not acknowledged yet: an admin can acknowledge it from the page.
+        let open: Bool
         let acknowledgedBy: String?
         let note: String?
         let silenced: Bool
@@ -39,7 +41,7 @@ extension StatusPage {
         return ProblemLine(
             id: problem.id, kind: problem.kind.rawValue, subject: problem.subject.name, subjectLink: subjectLink, group: problem.group,
             groupLink: PageLinks.group(problem.group), since: PageTime(problem.openedAt, now: now), detail: problem.detail,
-            state: problem.state.rawValue, acknowledgedBy: problem.acknowledgement?.by, note: problem.acknowledgement?.note,
+            state: problem.state.rawValue, open: problem.acknowledgement == nil, acknowledgedBy: problem.acknowledgement?.by, note: problem.acknowledgement?.note,
             silenced: problem.silencedBy != nil, ackCommand: "wokmanager ack \(problem.id) --note '...'",
             silenceCommand: "wokmanager silence add \(silenceTarget) --for 2h --note '...'")
     }
@@ -94,6 +96,7 @@ extension StatusPage.ProblemLine: MustacheParent {
         case "since": since
         case "detail": detail
         case "state": state
+        case "open": open
         case "acknowledgedBy": acknowledgedBy
         case "note": note
         case "silenced": silenced ? true : nil

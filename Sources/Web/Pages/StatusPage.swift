@@ -74,6 +74,13 @@ struct StatusPage: Sendable {
     /// How many of the newest errors the list groups.
     let errorsRead: Int
     let generatedAt: PageTime
+    /// The signed-in browser, if any: the header, and the action buttons for an admin.
+    let viewer: Viewer?
+    /// This page's address, where an action's form comes back to.
+    let returnTo: String
+    /// The group the page is filtered to (not a glob), which an admin may silence from here.
+    let silenceGroup: String?
+    let silenceDurations: [String]
 }
 
 extension StatusPage {
@@ -85,7 +92,7 @@ extension StatusPage {
     static let errorsRead = 500
 
     /// Gathers what the page shows from the registry.
-    static func build(registry: WorkerRegistry, filters: Filters) async throws -> StatusPage {
+    static func build(registry: WorkerRegistry, filters: Filters, viewer: Viewer?) async throws -> StatusPage {
         let now = registry.clock.now()
         async let tree = registry.domainTree()
         async let errors = registry.history(HistoryQuery(group: filters.group, events: [.error], limit: errorsRead))
@@ -121,7 +128,9 @@ extension StatusPage {
             direction: filters.order.descending ? "desc" : nil,
             errors: errorGroups(try await errors, now: now),
             errorsRead: errorsRead,
-            generatedAt: PageTime(now, now: now))
+            generatedAt: PageTime(now, now: now), viewer: viewer, returnTo: filters.link(page: paging.page),
+            silenceGroup: filters.group.flatMap { if case .subtree(let path) = $0 { path } else { nil } },
+            silenceDurations: PageSilence.durations)
     }
 
     /// How many workers the view lists: read from the tree's counts when it is a subtree without a search,

@@ -30,8 +30,10 @@ struct WebhooksPage: Sendable {
 
     let hooks: [Hook]
     let generatedAt: PageTime
+    /// The signed-in browser, for the header.
+    let viewer: Viewer?
 
-    static func build(registry: WorkerRegistry) async throws -> WebhooksPage {
+    static func build(registry: WorkerRegistry, viewer: Viewer?) async throws -> WebhooksPage {
         let now = registry.clock.now()
         var hooks: [Hook] = []
         for webhook in try await registry.store.webhooks() {
@@ -48,6 +50,6 @@ struct WebhooksPage: Sendable {
                 },
                 testCommand: "wokmanager webhooks test " + StatusPage.shellQuoted(webhook.name)))
         }
-        return WebhooksPage(hooks: hooks, generatedAt: PageTime(now, now: now))
+        return WebhooksPage(hooks: hooks, generatedAt: PageTime(now, now: now), viewer: viewer)
     }
 }

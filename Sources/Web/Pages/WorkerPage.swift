@@ -39,13 +39,19 @@ struct WorkerPage: Sendable {
     let errors: [Entry]
     let timeline: [Entry]
     let generatedAt: PageTime
+    /// The signed-in browser, if any: an admin gets the silence and deregister actions.
+    let viewer: Viewer?
+    let link: String
+    let silenceDurations = PageSilence.durations
 
-    init(_ detail: WorkerDetail, liveness: Liveness) {
+    init(_ detail: WorkerDetail, liveness: Liveness, viewer: Viewer?) {
+        self.viewer = viewer
         let worker = detail.worker
         let now = liveness.now
         id = worker.id
         group = worker.group
         groupLink = PageLinks.group(worker.group)
+        link = PageLinks.worker(worker.id)
         status = worker.status.rawValue
         statusSince = PageTime(worker.statusSince, now: now)
         runStarted = PageTime(worker.runStartedAt, now: now)

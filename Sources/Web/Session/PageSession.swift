@@ -1,0 +1,34 @@
+import Foundation
+
+/// What a signed-in browser's session holds: which key signed in (its name and the digest of its secret, never
+/// the secret), the token every form of the session must carry, and a notice to show once after an action.
+public struct PageSession: Codable, Sendable, Equatable {
+    /// The name of the key that signed in.
+    var keyName: String
+    /// The SHA-256 of its secret, hex: a key removed from the keys file ends its sessions.
+    var keyDigest: String
+    /// The CSRF token of the session's forms.
+    var csrfToken: String
+    /// Said once on the next page: what the last action did.
+    var notice: String?
+
+    /// How long a session lasts after signing in.
+    static let lifetime: Duration = .seconds(12 * 3600)
+}
+
+/// Random tokens, and comparing them without telling by the time taken how close a guess was.
+enum SecretToken {
+    /// 32 random bytes, as 64 hex digits.
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        let lhs = Array(lhs.utf8), rhs = Array(rhs.utf8)
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+}
