@@ -36,15 +36,27 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def request(url, method="GET", body=None, headers=None, key=None, timeout=10):
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Answers a redirect as it is, instead of following it."""
+
+    def redirect_request(self, *arguments):
+        return None
+
+
+_NOT_FOLLOWING = urllib.request.build_opener(_KeepRedirects)
+
+
+def request(url, method="GET", body=None, headers=None, key=None, timeout=10, follow_redirects=True):
     """One request over a new connection; returns (status, body) for every status, the body decompressed
-    when gzipped, parsed when JSON, else text. `body` is sent as it is when bytes, else as JSON."""
+    when gzipped, parsed when JSON, else text. `body` is sent as it is when bytes, else as JSON. A redirect
+    is followed unless `follow_redirects` is false."""
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
     outgoing = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if key:
         outgoing.add_header("X-API-Key", key)
+    opener = urllib.request.urlopen if follow_redirects else _NOT_FOLLOWING.open
     try:
-        with urllib.request.urlopen(outgoing, timeout=timeout) as answer:
+        with opener(outgoing, timeout=timeout) as answer:
             return answer.status, decode(answer.read(), answer.headers)
     except urllib.error.HTTPError as error:
         return error.code, decode(error.read(), error.headers)
@@ -180,9 +192,9 @@ class Server(Process):
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def request(self, method, path, body=None, headers=None, key=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, key=None, timeout=10, follow_redirects=True):
         """See `request`: (status, parsed body)."""
-        return request(self.url(path), method, body, headers, key, timeout)
+        return request(self.url(path), method, body, headers, key, timeout, follow_redirects)
 
 
 class ConnectionFailure(Exception):

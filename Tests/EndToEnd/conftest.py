@@ -103,11 +103,22 @@ FLEET = [
 ]
 
 
-@pytest.fixture
-def fleet_server(server_factory):
-    server = server_factory().start()
+def filled_with_fleet(server):
+    """`server`, started, with FLEET reported."""
+    server.start()
     for event in FLEET:
         status, body = server.request("POST", "/worker/state", event, key=KEY)
         assert status == 200, body
     time.sleep(1.1)  # Exporter01's one-second TTL passes: it shows as lost
     return server
+
+
+@pytest.fixture
+def fleet_server(server_factory):
+    return filled_with_fleet(server_factory())
+
+
+@pytest.fixture
+def locked_fleet_server(server_factory):
+    """The fleet on a server whose reads need a key (or a signed-in browser)."""
+    return filled_with_fleet(server_factory(args=("--require-key-for-reads",)))

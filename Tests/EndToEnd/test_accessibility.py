@@ -1,36 +1,14 @@
 """The pages in a real headless Chromium driven by Selenium through Debian's chromium-driver: axe-core (shipped in
 `axe-selenium-python`) finds no violation, light or dark; at a phone's width nothing scrolls
 sideways and the problems and the workers come before the tree; the tree is one tab stop per node."""
-import shutil
-
 import pytest
 
-from test_browser import chromium
+from driven_browser import Axe, By, Keys, browser  # noqa: F401  (browser is a fixture)
+from test_sign_in import sign_in
 
-try:
-    from axe_selenium_python import Axe
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-except ImportError as missing:
-    pytest.fail(f"{missing}: python3 -m pip install selenium axe-selenium-python (scripts/deps.sh test does it)", pytrace=False)
-
-PAGES = ["/", "/?status=lost,failed&q=box", "/?sort=host&dir=desc&size=25", "/ui/workers/Ledger01", "/ui/webhooks"]
-
-
-@pytest.fixture
-def browser(tmp_path):
-    driver_path = shutil.which("chromedriver")
-    if not driver_path:
-        pytest.fail("chromedriver is missing: install Debian's `chromium-driver` package (scripts/deps.sh test does it as root)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
+PAGES = ["/", "/?status=lost,failed&q=box", "/?sort=host&dir=desc&size=25", "/ui/workers/Ledger01", "/ui/webhooks", "/sign-in"]
+# Signed in as an admin: the pages with their action forms, and the confirmation of a deregistration.
+SIGNED_IN_PAGES = ["/?group=billing", "/ui/workers/Ledger01", "/ui/workers/Ledger01/deregister"]
 
 
 def colour_scheme(browser, scheme):
@@ -49,7 +27,9 @@ def violations(browser):
 def test_no_axe_violations(fleet_server, browser, scheme):
     colour_scheme(browser, scheme)
     found = {}
-    for path in PAGES:
+    for index, path in enumerate(PAGES + SIGNED_IN_PAGES):
+        if index == len(PAGES):
+            sign_in(browser, fleet_server)
         browser.get(fleet_server.url(path))
         assert browser.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
         found_here = violations(browser)

@@ -24,7 +24,7 @@ class Checker:
         self.called = set()
 
     def call(self, method, template, path=None, body=None, headers=None, key=None):
-        status, answer = self.server.request(method, path or template, body=body, headers=headers, key=key)
+        status, answer = self.server.request(method, path or template, body=body, headers=headers, key=key, follow_redirects=False)
         operation = SPEC["paths"][template][method.lower()]
         responses = operation["responses"]
         assert str(status) in responses, f"{method} {path}: status {status} is not documented ({answer})"
@@ -143,6 +143,15 @@ def test_every_operation_answers_as_documented(server):
     for method, template in [("DELETE", "/webhooks/{name}"), ("GET", "/webhooks/{name}/deliveries"), ("POST", "/webhooks/{name}/test")]:
         status, answer = check.call(method, template, template.replace("{name}", "closed"), **write)
         assert (status, answer["error"]["field"]) == (404, "name"), (method, template, answer)
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert check.call("GET", "/sign-in", "/sign-in?next=/")[0] == 200
+    assert check.call("POST", "/sign-in", body=b"api-key=x&csrf=y", headers=form)[0] == 403, "no form cookie"
+    assert check.call("POST", "/sign-out", body=b"csrf=y", headers=form)[0] == 403
+    assert check.call("POST", "/ui/problems/{id}/acknowledge", "/ui/problems/1/acknowledge", body=b"csrf=y", headers=form)[0] == 303
+    assert check.call("POST", "/ui/silences", body=b"csrf=y", headers=form)[0] == 303
+    assert check.call("GET", "/ui/workers/{id}/deregister", "/ui/workers/w1/deregister")[0] == 303
+    assert check.call("POST", "/ui/workers/{id}/deregister", "/ui/workers/w1/deregister", body=b"csrf=y", headers=form)[0] == 303
 
     documented = {(method, path) for path, item in SPEC["paths"].items() for method in item if method != "parameters"}
     assert check.called == documented
