@@ -1,4 +1,5 @@
-// Refreshes the page's content without a full reload while the tab is visible, folds the domain tree on a
+// Refreshes the page's content without a full reload while the tab is visible: at once when the server's stream
+// (GET /stream) tells of a change, and every 10 s in any case; a button pauses it. Also folds the domain tree on a
 // narrow screen and lets the arrow keys walk and fold it. The page is complete without this script.
 (function () {
   "use strict";
@@ -72,8 +73,10 @@
     if (target) { target.focus({ preventScroll: true }); }
   }
 
+  var paused = false;
+
   function refresh() {
-    if (document.visibilityState !== "visible" || edited) { return; }
+    if (document.visibilityState !== "visible" || edited || paused) { return; }
     var focused = document.activeElement;
     if (focused && main.contains(focused) && /^(INPUT|SELECT|TEXTAREA)$/.test(focused.tagName)) { return; }
     var before = openPaths();
@@ -97,14 +100,46 @@
         });
         refocus(link);
         document.title = fresh.title;
-        if (badge) { badge.hidden = false; badge.textContent = "live"; }
+        if (badge && !paused) { badge.hidden = false; badge.textContent = "live"; }
       })
       .catch(function () {
         if (badge) { badge.hidden = false; badge.textContent = "offline, retrying"; }
       });
   }
 
-  if (badge) { badge.hidden = false; }
+  // A change told by the stream refreshes the page once the burst it came in has passed.
+  var pending = null;
+  function changed() {
+    if (pending) { return; }
+    pending = window.setTimeout(function () { pending = null; refresh(); }, 250);
+  }
+
+  function listen() {
+    if (!window.EventSource) { return; }
+    var here = new URLSearchParams(window.location.search);
+    var query = new URLSearchParams();
+    ["group", "api-key"].forEach(function (name) { if (here.get(name)) { query.set(name, here.get(name)); } });
+    var stream = new EventSource("/stream" + (query.toString() ? "?" + query.toString() : ""));
+    ["state", "error", "message", "problem"].forEach(function (kind) { stream.addEventListener(kind, changed); });
+  }
+
+  if (badge) {
+    badge.hidden = false;
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "live-toggle";
+    toggle.textContent = "Pause";
+    toggle.setAttribute("aria-pressed", "false");
+    toggle.addEventListener("click", function () {
+      paused = !paused;
+      toggle.textContent = paused ? "Resume" : "Pause";
+      toggle.setAttribute("aria-pressed", String(paused));
+      badge.textContent = paused ? "paused" : "live";
+      if (!paused) { refresh(); }
+    });
+    badge.insertAdjacentElement("afterend", toggle);
+  }
+  listen();
   window.setInterval(refresh, intervalMs);
   document.addEventListener("visibilitychange", refresh);
 })();

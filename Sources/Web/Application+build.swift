@@ -38,7 +38,9 @@ public func buildApplication(
     // Made last: its HTTP client must be shut down by the service group, which only a built application has.
     let notifications = NotificationDispatcher(
         outbox: store, pageURL: configuration.pageURL, policy: configuration.notifications, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() }, logger: logger)
-    let router = buildRouter(registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications)
+    let feed = ChangeFeed(registry: registry, limits: configuration.limits.streams, logger: logger)
+    let router = buildRouter(
+        registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications, feed: feed)
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
@@ -48,7 +50,7 @@ public func buildApplication(
             ExpectationsFileWatcher(registry: registry, path: configuration.expectationsFile, interval: .seconds(2), logger: logger) { loaded in
                 metrics.recordExpectationsReload(succeeded: loaded)
             },
-            notifications,
+            notifications, feed,
         ],
         logger: logger
     )
@@ -71,7 +73,7 @@ func httpConfiguration(_ limits: RequestLimits, logger: Logger) -> HTTP1Channel.
 /// `/sign-in` carries its key in a session; the page's actions check the session's role and CSRF token themselves.
 func buildRouter(
     registry: WorkerRegistry, keys: KeyRing, configuration: ServerConfiguration, metrics: ServerMetrics, renderer: PageRenderer,
-    notifications: NotificationDispatcher
+    notifications: NotificationDispatcher, feed: ChangeFeed
 ) -> Router<WokmanagerRequestContext> {
     let router = Router(context: WokmanagerRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
@@ -102,6 +104,7 @@ func buildRouter(
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
+    StreamRoutes(feed: feed, registry: registry).register(on: reads)
     PageRoutes(registry: registry, renderer: renderer, keys: keys).register(on: reads)
     SignInRoutes(keys: keys, renderer: renderer, metrics: metrics, secureCookies: secureCookies).register(on: router.group())
     PageActionRoutes(registry: registry, keys: keys, renderer: renderer).register(on: router.group())

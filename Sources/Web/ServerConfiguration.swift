@@ -70,12 +70,15 @@ public struct RequestLimits: Sendable, Equatable {
     public var idleTimeout: Duration
     /// A request whose head and body take longer than this to arrive is dropped with its connection.
     public var readTimeout: Duration
+    /// How many streams (`GET /stream`) may be open.
+    public var streams: StreamLimits
 
     /// Creates limits.
     public init(
         eventBody: Int = 64 << 10, batchBody: Int = 8 << 20, batchDecompressed: Int = 32 << 20,
-        idleTimeout: Duration = .seconds(60), readTimeout: Duration = .seconds(60)
+        idleTimeout: Duration = .seconds(60), readTimeout: Duration = .seconds(60), streams: StreamLimits = StreamLimits()
     ) {
+        self.streams = streams
         self.eventBody = eventBody
         self.batchBody = batchBody
         self.batchDecompressed = batchDecompressed

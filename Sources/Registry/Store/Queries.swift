@@ -88,7 +88,7 @@ public struct PagedWorkers: Sendable, Equatable, Codable {
     }
 }
 
-/// A filtered listing of history entries, newest first.
+/// A filtered listing of history entries, newest first (oldest first after a sequence number).
 public struct HistoryQuery: Sendable, Equatable {
     /// Largest number of entries a client may ask for.
     public static let maxLimit = 1000
@@ -103,13 +103,16 @@ public struct HistoryQuery: Sendable, Equatable {
     public var since: Date?
     /// Only entries older than this sequence number (paging backwards).
     public var before: Int64?
+    /// Only entries newer than this sequence number, and then oldest first (following along, as a stream does).
+    public var after: Int64?
     public var limit: Int
 
     /// Creates a query.
     public init(
         workerID: String? = nil, group: GroupFilter? = nil, events: Set<HistoryEvent> = [], stateChangesOnly: Bool = false, since: Date? = nil,
-        before: Int64? = nil, limit: Int = 100
+        before: Int64? = nil, after: Int64? = nil, limit: Int = 100
     ) {
+        self.after = after
         self.workerID = workerID
         self.group = group
         self.events = events

@@ -91,6 +91,12 @@ public final class SQLStore: WorkerStore {
         }
     }
 
+    public func newestSequence() async throws -> Int64 {
+        try await database.read { connection in
+            try await connection.rows(WorkerSQL.newestSequence) { try $0.optionalInt("newest") }.first.flatMap { $0 }.map(Int64.init) ?? 0
+        }
+    }
+
     public func newestEventTime() async throws -> Date? {
         try await database.read { connection in
             try await connection.rows(WorkerSQL.newestEventTime) { try $0.optionalDate("newest") }.first ?? nil

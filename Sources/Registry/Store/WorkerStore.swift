@@ -23,6 +23,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore {
     func errors(ofWorkers ids: [String], limit: Int) async throws -> [String: [HistoryEntry]]
     /// When the newest event from any worker was received; `nil` before the first one.
     func newestEventTime() async throws -> Date?
+    /// The sequence number of the newest history entry; 0 before the first.
+    func newestSequence() async throws -> Int64
     /// Workers per group and status, as shown now.
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
     /// Counts, counters and known groups for a Prometheus scrape; per-worker last-seen times when `includeWorkers`.

@@ -15,6 +15,8 @@ enum CompressionPolicy {
 
     static func isCompressible(_ response: Response) -> Bool {
         guard response.headers[.contentEncoding] == nil, let type = response.headers[.contentType]?.lowercased() else { return false }
+        // A stream never ends, so it cannot be gathered and compressed.
+        guard !type.hasPrefix("text/event-stream") else { return false }
         return compressibleTypes.contains { type.hasPrefix($0) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
+import NIOCore
 import Registry
 import WokmanagerMetrics
 
@@ -11,8 +12,8 @@ public protocol AccessKeyContext: SessionRequestContext where Session == PageSes
     var accessKey: AccessKey? { get set }
 }
 
-/// The server's request context: Hummingbird's core storage, the request's key and its session.
-public struct WokmanagerRequestContext: AccessKeyContext {
+/// The server's request context: Hummingbird's core storage, the request's key, its session and its peer.
+public struct WokmanagerRequestContext: AccessKeyContext, RemoteAddressRequestContext {
     /// Hummingbird's per-request storage (logger, parameters, limits).
     public var coreContext: CoreRequestContextStorage
     /// The key that authenticated the request; `nil` on open routes.
@@ -22,9 +23,13 @@ public struct WokmanagerRequestContext: AccessKeyContext {
     /// The encoder of every JSON answer: one shared, preconfigured encoder, not one per request.
     public var responseEncoder: JSONEncoder { .answers }
 
+    /// The client's address: streams are counted per address when reads need no key.
+    public let remoteAddress: SocketAddress?
+
     /// A context for a request arriving on `source`.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 }
 

@@ -189,8 +189,10 @@ struct WorkerSQL: Sendable {
         if query.stateChangesOnly { builder.add("status IS NOT NULL") }
         if let since = query.since { builder.add("at >= \(builder.parameter(.real(since.timeIntervalSince1970)))") }
         if let before = query.before { builder.add("seq < \(builder.parameter(.integer(before)))") }
+        if let after = query.after { builder.add("seq > \(builder.parameter(.integer(after)))") }
         let limit = builder.parameter(.integer(query.limit))
-        return SQLStatement("SELECT \(Self.historyColumns) FROM history \(builder.whereClause) ORDER BY seq DESC LIMIT \(limit)", builder.values)
+        let order = query.after == nil ? "DESC" : "ASC"
+        return SQLStatement("SELECT \(Self.historyColumns) FROM history \(builder.whereClause) ORDER BY seq \(order) LIMIT \(limit)", builder.values)
     }
 
     /// Workers per stored group and status, with how many of them have expired: the counts the
@@ -228,6 +230,7 @@ struct WorkerSQL: Sendable {
 
     /// Read from the groups (one row per group, updated with every batch), not by scanning every worker.
     static let newestEventTime = SQLStatement("SELECT MAX(last_event_at) AS newest FROM groups")
+    static let newestSequence = SQLStatement("SELECT MAX(seq) AS newest FROM history")
     static let knownGroups = SQLStatement("SELECT name FROM groups ORDER BY name")
     static let counters = SQLStatement("SELECT name, label, value FROM counters")
     static let lastSeen = SQLStatement("SELECT id, grp, last_seen FROM workers ORDER BY id")
