@@ -57,18 +57,34 @@
     if (event.target.form) { edited = true; }
   });
 
-  // The focused link, as its position among the links with the same address, to focus again after a refresh.
+  // The focused link, as where it is (the nearest tree node or element with an id around it) and its position
+  // there among the links to the same address, to focus again after a refresh.
+  function linksTo(scope, href) {
+    return Array.prototype.filter.call(scope.querySelectorAll("a"), function (link) { return link.getAttribute("href") === href; });
+  }
+
   function focusedLink() {
     var focused = document.activeElement;
     if (!focused || focused.tagName !== "A" || !main.contains(focused)) { return null; }
+    var scope = focused.closest("[data-path], [id]");
     var href = focused.getAttribute("href");
-    var same = Array.prototype.filter.call(main.querySelectorAll("a"), function (link) { return link.getAttribute("href") === href; });
-    return { href: href, index: same.indexOf(focused) };
+    return {
+      path: scope && scope.hasAttribute("data-path") ? scope.getAttribute("data-path") : null,
+      id: scope && !scope.hasAttribute("data-path") ? scope.id : null,
+      href: href,
+      index: linksTo(scope || main, href).indexOf(focused)
+    };
   }
 
   function refocus(link) {
     if (!link) { return; }
-    var same = Array.prototype.filter.call(main.querySelectorAll("a"), function (candidate) { return candidate.getAttribute("href") === link.href; });
+    var scope = main;
+    if (link.path !== null) {
+      scope = Array.prototype.find.call(main.querySelectorAll("[data-path]"), function (node) { return node.getAttribute("data-path") === link.path; }) || main;
+    } else if (link.id) {
+      scope = document.getElementById(link.id) || main;
+    }
+    var same = linksTo(scope, link.href);
     var target = same[link.index] || same[0];
     if (target) { target.focus({ preventScroll: true }); }
   }

@@ -59,6 +59,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: ServeSetting.readTimeout.name, help: ServeSetting.readTimeout.help)
     var readTimeout: String?
 
+    @Option(name: ServeSetting.maxStreams.name, help: ServeSetting.maxStreams.help)
+    var maxStreams: Int?
+
+    @Option(name: ServeSetting.maxStreamsPerKey.name, help: ServeSetting.maxStreamsPerKey.help)
+    var maxStreamsPerKey: Int?
+
     @Option(name: ServeSetting.sqliteSynchronous.name, help: ServeSetting.sqliteSynchronous.help)
     var sqliteSynchronous: String?
 
@@ -134,6 +140,8 @@ struct Serve: AsyncParsableCommand {
         flags.add(.historyLimit, historyLimit)
         flags.add(.idleTimeout, idleTimeout)
         flags.add(.readTimeout, readTimeout)
+        flags.add(.maxStreams, maxStreams)
+        flags.add(.maxStreamsPerKey, maxStreamsPerKey)
         flags.add(.sqliteSynchronous, sqliteSynchronous)
         flags.add(.publicFolder, publicFolder)
         flags.add(.perWorkerMetrics, perWorkerMetrics)

@@ -50,6 +50,12 @@ extension ServeSetting {
     static let readTimeout = ServeSetting(
         "read-timeout", .duration, .value(DurationText.text(defaults.limits.readTimeout)),
         "a request whose head and body take longer than this to arrive is dropped with its connection (a byte-by-byte sender cannot hold it)")
+    static let maxStreams = ServeSetting(
+        "max-streams", .integer, .value(String(defaults.limits.streams.total)),
+        "most streams (`GET /stream`, the live page) open at once; one more is answered 429")
+    static let maxStreamsPerKey = ServeSetting(
+        "max-streams-per-key", .integer, .value(String(defaults.limits.streams.perClient)),
+        "most streams open at once for one key, or one address when reads need no key")
     static let sqliteSynchronous = ServeSetting(
         "sqlite-synchronous", .text, .value(storeDefaults.synchronous.rawValue.lowercased()),
         "`full`: commits survive power loss; `normal`: they survive a crash of the process")
@@ -81,7 +87,7 @@ extension ServeSetting {
     /// Every setting, in the order of `serve --help` and of docs/configuration.md.
     static let all: [ServeSetting] = [
         host, port, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
-        historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, sqliteSynchronous, publicFolder, perWorkerMetrics,
+        historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, sqliteSynchronous, publicFolder, perWorkerMetrics,
         publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]
 }

@@ -44,7 +44,8 @@ struct ServeSettings {
             registry: registry,
             limits: RequestLimits(
                 idleTimeout: .milliseconds(Int64(try settings.positiveDuration(.idleTimeout) * 1000)),
-                readTimeout: .milliseconds(Int64(try settings.positiveDuration(.readTimeout) * 1000))),
+                readTimeout: .milliseconds(Int64(try settings.positiveDuration(.readTimeout) * 1000)),
+                streams: StreamLimits(total: try settings.positiveInteger(.maxStreams), perClient: try settings.positiveInteger(.maxStreamsPerKey))),
             publicFolder: settings.text(.publicFolder),
             perWorkerMetrics: try settings.flag(.perWorkerMetrics),
             publicURL: try Self.publicURL(settings),

@@ -36,6 +36,13 @@ struct SettingsReader {
         return number
     }
 
+    /// A whole-number setting of 1 or more.
+    func positiveInteger(_ setting: ServeSetting) throws -> Int {
+        let number = try integer(setting)
+        guard number >= 1 else { throw ValidationError("\(setting.flag) must be 1 or more") }
+        return number
+    }
+
     /// A duration setting, in seconds.
     func duration(_ setting: ServeSetting) throws -> Double {
         let text = text(setting)
