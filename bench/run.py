@@ -17,6 +17,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from wokserver import Process, Server, free_port  # noqa: E402
+from wokserver import Process, Server, free_port, proc_status_mib  # noqa: E402
 
 WRK = ROOT / "bench" / "wrk"
 KEY = "bench-key"
@@ -106,31 +107,15 @@ def expect(server, count):
         assert status == 200, answer
 
 
-ATTENTION_ROUNDS = 3
+ROUNDS = 3
 
 
-def attention_side_by_side(folder, binary, workers, attention_workers, expectations, seconds, cleanup):
-    """Heartbeat ingest and the page on two servers filled alike, one of them with `expectations` expectations and
-    `attention_workers` open problems: measured in turns (the idle server stopped with SIGSTOP), ATTENTION_ROUNDS
-    rounds in alternating order, each figure the median round, so a machine that slows down or speeds up during the run
-    weighs on both."""
-    label = f"{expectations:,} expectations, {attention_workers:,} open problems"
-    print(f"two servers of {workers + attention_workers} workers, one with {label}", file=sys.stderr)
-    servers = {}
-    for phase in ("without problems", label):
-        server = Server(Path(folder) / phase.split(",")[0].replace(" ", "-"), binary=binary, keys=[KEY], args=["--log-level", "warning"])
-        cleanup.callback(resume_and_stop, server)
-        server.start(timeout=60)
-        fill(server, workers)
-        fill_attention(server, attention_workers, exit_code=0)
-        if phase == label:
-            expect(server, expectations)
-            fill_attention(server, attention_workers, exit_code=1)
-        server.process.send_signal(signal.SIGSTOP)
-        servers[phase] = server
-    scenarios = [("heartbeat ingest", "/", 64, workers, "heartbeat.lua"), ("status page /", "/", os.cpu_count() or 2, workers + attention_workers, None)]
+def side_by_side(servers, scenarios, seconds):
+    """Each scenario `(name, path, connections, population, script)` on each of `servers` ({phase: stopped Server}),
+    measured in turns (the idle servers stopped with SIGSTOP), ROUNDS rounds in alternating order, each figure the
+    median round, so a machine that slows down or speeds up during the run weighs on all alike."""
     rounds = {(name, phase): [] for name, *_ in scenarios for phase in servers}
-    for turn in range(ATTENTION_ROUNDS):
+    for turn in range(ROUNDS):
         for phase in list(servers)[::1 if turn % 2 == 0 else -1]:
             server = servers[phase]
             server.process.send_signal(signal.SIGCONT)
@@ -149,6 +134,86 @@ def attention_side_by_side(folder, binary, workers, attention_workers, expectati
             measured.append(median)
             print(f"  {median['name']}: {median['rps']:.0f} req/s (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})", file=sys.stderr)
     return measured
+
+
+def attention_side_by_side(folder, binary, workers, attention_workers, expectations, seconds, cleanup):
+    """Heartbeat ingest and the page on two servers filled alike, one of them with `expectations` expectations and
+    `attention_workers` open problems."""
+    label = f"{expectations:,} expectations, {attention_workers:,} open problems"
+    print(f"two servers of {workers + attention_workers} workers, one with {label}", file=sys.stderr)
+    servers = {}
+    for phase in ("without problems", label):
+        server = Server(Path(folder) / phase.split(",")[0].replace(" ", "-"), binary=binary, keys=[KEY], args=["--log-level", "warning"])
+        cleanup.callback(resume_and_stop, server)
+        server.start(timeout=60)
+        fill(server, workers)
+        fill_attention(server, attention_workers, exit_code=0)
+        if phase == label:
+            expect(server, expectations)
+            fill_attention(server, attention_workers, exit_code=1)
+        server.process.send_signal(signal.SIGSTOP)
+        servers[phase] = server
+    scenarios = [("heartbeat ingest", "/", 64, workers, "heartbeat.lua"), ("status page /", "/", os.cpu_count() or 2, workers + attention_workers, None)]
+    return side_by_side(servers, scenarios, seconds)
+
+
+def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup):
+    """The status page (the default order, a filtered view, a sorted one) and heartbeat ingest on this build and on
+    `baseline_binary` (an earlier build), filled alike with `workers` workers."""
+    print(f"this build and {baseline_binary}, {workers} workers each", file=sys.stderr)
+    servers = {}
+    for phase, path in (("baseline build", baseline_binary), ("this build", binary)):
+        server = Server(Path(folder) / phase.replace(" ", "-"), binary=path, keys=[KEY], args=["--log-level", "warning"])
+        cleanup.callback(resume_and_stop, server)
+        server.start(timeout=60)
+        fill(server, workers)
+        server.process.send_signal(signal.SIGSTOP)
+        servers[phase] = server
+    readers = os.cpu_count() or 2
+    scenarios = [
+        ("status page /", "/", readers, workers, None),
+        ("filtered page /?group=product.team042&status=running", "/?group=product.team042&status=running", readers, workers, None),
+        ("heartbeat ingest", "/", 64, workers, "heartbeat.lua"),
+    ]
+    return side_by_side(servers, scenarios, seconds)
+
+
+def streams_memory(folder, binary, streams, cleanup):
+    """The server's resident memory with `streams` streams open against none, and how long one event takes to reach
+    them all."""
+    server = Server(Path(folder) / "streams", binary=binary, keys=[KEY],
+                    args=["--log-level", "warning", "--max-streams", str(streams), "--max-streams-per-key", str(streams)])
+    cleanup.callback(server.stop)
+    server.start(timeout=60)
+    fill(server, 1000)
+    before = proc_status_mib(server.pid, "VmRSS")
+    sockets = []
+    for _ in range(streams):
+        connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        connection.sendall(b"GET /stream?kinds=message HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n")
+        sockets.append(connection)
+    for connection in sockets:
+        head = b""
+        while b": connected" not in head:
+            head += connection.recv(4096)
+        assert head.startswith(b"HTTP/1.1 200"), head[:200]
+    time.sleep(1)
+    with_streams = proc_status_mib(server.pid, "VmRSS")
+    started = time.monotonic()
+    status, answer = server.request("POST", "/worker/state", {"id": "w000001", "group": "product.team001", "event": "message",
+                                                              "message": "to every stream"}, key=KEY)
+    assert status == 200, answer
+    for connection in sockets:
+        seen = b""
+        while b"to every stream" not in seen:
+            seen += connection.recv(65536)
+    fan_out = time.monotonic() - started
+    for connection in sockets:
+        connection.close()
+    server.stop()
+    print(f"  {streams} streams: {with_streams - before:.1f} MiB more resident memory; one event to all in {fan_out:.2f} s", file=sys.stderr)
+    return {"streams": streams, "rss_before_mib": before, "rss_with_streams_mib": with_streams, "rss_per_stream_kib": (with_streams - before) * 1024 / streams,
+            "fan_out_seconds": fan_out}
 
 
 def resume_and_stop(server):
@@ -175,6 +240,9 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="a few seconds per scenario and small populations (CI)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--seconds", type=int, default=5, help="how long wrk drives each scenario (default 5; 2 with --smoke)")
+    parser.add_argument("--baseline-binary", help="an earlier build to measure the page and ingest against, side by side")
+    parser.add_argument("--only-changes", action="store_true", help="only the scenarios of this round's changes: the baseline "
+                        "comparison and the streams")
     options = parser.parse_args()
     for tool in ("wrk", "prometheus-pushgateway"):
         if not shutil.which(tool):
@@ -186,6 +254,14 @@ def main():
     results, notes = [], {}
 
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
+        if options.only_changes:
+            if options.baseline_binary:
+                results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
+            notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
+            Path(options.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": results, **notes}, indent=2) + "\n")
+            print(json.dumps({"scenarios": results, **notes}, indent=2))
+            return 1 if sum(r["errors"] for r in results) else 0
         server = Server(folder, binary=options.binary, keys=[KEY], args=["--log-level", "warning"])
         cleanup.callback(server.stop)
         server.start(timeout=60)
@@ -222,6 +298,9 @@ def main():
 
         attention_workers, expectations = (1_000, 100) if options.smoke else (10_000, 1_000)
         results += attention_side_by_side(folder, options.binary, large, attention_workers, expectations, seconds, cleanup)
+        if options.baseline_binary:
+            results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
+        notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
         print(f"adding {history_rows} history rows", file=sys.stderr)
@@ -262,6 +341,9 @@ def table(report):
         lines.append(f"| {r['name']} | {r['workers']:,} | {r['connections']} | {r['rps']:,.0f} | {r['events_per_s']:,.0f} | "
                      f"{r['ratio_to_baseline']:.2f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} |")
     lines.append("")
+    streams = report["streams"]
+    lines.append(f"{streams['streams']:,} open streams: {streams['rss_with_streams_mib'] - streams['rss_before_mib']:.1f} MiB more resident memory "
+                 f"({streams['rss_per_stream_kib']:.0f} KiB a stream); one event reached them all in {streams['fan_out_seconds']:.2f} s")
     lines.append(f"peak RSS {report['peak_rss_mib']:.0f} MiB with {report['restart_workers']:,} workers; "
                  f"database {report['database_mib']:.0f} MiB with {report['restart_history_rows']:,} history rows; "
                  f"restart to serving {report['restart_seconds']:.2f} s; Pushgateway peak RSS {report['peer_peak_rss_mib']:.0f} MiB")

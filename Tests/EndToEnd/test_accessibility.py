@@ -3,7 +3,7 @@
 sideways and the problems and the workers come before the tree; the tree is one tab stop per node."""
 import pytest
 
-from driven_browser import Axe, By, Keys, browser  # noqa: F401  (browser is a fixture)
+from driven_browser import Axe, By, Keys, browser, refresh_now  # noqa: F401  (browser is a fixture)
 from test_sign_in import sign_in
 
 PAGES = ["/", "/?status=lost,failed&q=box", "/?sort=host&dir=desc&size=25", "/ui/workers/Ledger01", "/ui/webhooks", "/sign-in"]
@@ -64,17 +64,6 @@ def test_one_h1_a_skip_link_and_one_tab_stop_per_tree_node(fleet_server, browser
         });""")
     assert stops and set(stops) == {1}, stops
 
-
-
-def refresh_now(browser):
-    """Runs app.js's refresh at once (it also runs when the tab becomes visible) and waits for it to swap <main>."""
-    browser.execute_script("document.getElementById('main').firstElementChild.dataset.old = 'yes';"
-                           "document.dispatchEvent(new Event('visibilitychange'));")
-    for _ in range(100):
-        if not browser.execute_script("return document.querySelector('#main [data-old]') !== null"):
-            return True
-        browser.execute_script("return new Promise(done => setTimeout(done, 50))")
-    return False
 
 
 def test_the_arrow_keys_walk_and_fold_the_tree_and_a_refresh_keeps_focus_and_unsent_filters(fleet_server, browser):

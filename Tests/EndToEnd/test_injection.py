@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -23,6 +22,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import BINARY, KEY, REPO, promtool, scrape
+from driven_browser import browser, refresh_now  # noqa: F401  (browser is a fixture)
 
 
 def post(server, events):
@@ -81,20 +81,14 @@ def assert_nothing_injected(page):
     assert [attrs["src"] for attrs in page.all("img")] in ([], ["/static/favicon.svg"])
 
 
-def chromium_dom(server, path, profile):
-    """The DOM of `path` after Chromium ran the page's script (including one refresh of the content)."""
-    browser = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
-    if not browser:
-        pytest.fail("headless Chromium is missing: install Debian's `chromium` package (scripts/deps.sh test does it as root)")
-    done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
-         "--virtual-time-budget=12000", "--dump-dom", server.url(path)],
-        capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+def chromium_dom(browser, server, path):
+    """The DOM of `path` after Chromium ran the page's script, including one refresh of the content."""
+    browser.get(server.url(path))
+    assert refresh_now(browser), "app.js did not refresh the page"
+    return browser.page_source
 
 
-def test_html_pages_show_hostile_values_as_text(server, tmp_path):
+def test_html_pages_show_hostile_values_as_text(server, browser):
     """Ids, groups, messages, labels and filters made of markup come out of the status page, the worker
     page and the not-found page as text: no injected element or attribute, in the HTML as served and in
     the DOM Chromium builds (after app.js has refreshed the content once); links built from them lead
@@ -136,7 +130,7 @@ def test_html_pages_show_hostile_values_as_text(server, tmp_path):
         assert shown in worker.text, shown
     assert MISSING_ID in parsed["missing"].text
 
-    dom = Page(chromium_dom(server, "/", tmp_path / "profile"))
+    dom = Page(chromium_dom(browser, server, "/"))
     assert dom.all("span", **{"class": "live", "data-live": ""}), "app.js did not run and refresh the page"
     assert_nothing_injected(dom)
     assert HTML_ID in dom.text and HTML_MESSAGE in dom.text
