@@ -51,11 +51,17 @@
     return open;
   }
 
-  // A filter changed but not yet submitted would be lost by a refresh: there is none until the page is left.
-  var edited = false;
-  main.addEventListener("change", function (event) {
-    if (event.target.form) { edited = true; }
+  // A form changed or typed in but not yet submitted would be lost by a refresh: there is none until the page is
+  // left. A page of forms only (signing in, a confirmation) is never refreshed.
+  var edited = Boolean(main.querySelector("[data-no-refresh]"));
+  ["change", "input"].forEach(function (type) {
+    main.addEventListener(type, function (event) { if (event.target.form) { edited = true; } });
   });
+
+  function typing() {
+    var focused = document.activeElement;
+    return focused && main.contains(focused) && /^(INPUT|SELECT|TEXTAREA)$/.test(focused.tagName);
+  }
 
   // The focused link, as where it is (the nearest tree node or element with an id around it) and its position
   // there among the links to the same address, to focus again after a refresh.
@@ -92,9 +98,7 @@
   var paused = false;
 
   function refresh() {
-    if (document.visibilityState !== "visible" || edited || paused) { return; }
-    var focused = document.activeElement;
-    if (focused && main.contains(focused) && /^(INPUT|SELECT|TEXTAREA)$/.test(focused.tagName)) { return; }
+    if (document.visibilityState !== "visible" || edited || paused || typing()) { return; }
     var before = openPaths();
     fetch(window.location.href, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
       .then(function (response) {
@@ -105,7 +109,7 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
         var next = fresh.getElementById("main");
-        if (!next || edited) { return; }
+        if (!next || edited || paused || typing()) { return; }
         var link = focusedLink();
         main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes).map(function (node) {
           return document.importNode(node, true);
@@ -123,11 +127,14 @@
       });
   }
 
-  // A change told by the stream refreshes the page once the burst it came in has passed.
+  // A change told by the stream refreshes the page a quarter of a second later, and then not again for two
+  // seconds: a busy fleet costs each open page one render every two seconds at most.
   var pending = null;
+  var last = 0;
   function changed() {
     if (pending) { return; }
-    pending = window.setTimeout(function () { pending = null; refresh(); }, 250);
+    var wait = Math.max(250, last + 2000 - Date.now());
+    pending = window.setTimeout(function () { pending = null; last = Date.now(); refresh(); }, wait);
   }
 
   function listen() {
@@ -155,7 +162,7 @@
     });
     badge.insertAdjacentElement("afterend", toggle);
   }
-  listen();
+  if (!edited) { listen(); }
   window.setInterval(refresh, intervalMs);
   document.addEventListener("visibilitychange", refresh);
 })();

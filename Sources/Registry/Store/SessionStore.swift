@@ -5,7 +5,8 @@ import Foundation
 public protocol SessionStore: Sendable {
     /// Stores a new session; `false` when `id` is taken.
     func createSession(id: String, value: String, expires: Date?) async throws -> Bool
-    /// Replaces the value of `id` (adding it if missing); a `nil` expiry keeps the one it had.
+    /// Replaces the value of `id`; with an expiry, adds it if missing; a `nil` expiry keeps the one it had, and
+    /// changes nothing when `id` is gone.
     func setSession(id: String, value: String, expires: Date?) async throws
     /// The value of `id` and when it expires, unless it has expired at `now` or is unknown.
     func session(id: String, now: Date) async throws -> StoredSession?

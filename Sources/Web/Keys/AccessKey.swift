@@ -36,7 +36,7 @@ public struct AccessKey: Sendable, Equatable {
 
     /// The digest in hex, as a page session names its key.
     var digestHex: String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        digest.hexDigits
     }
 
     static func digest(of secret: String) -> [UInt8] {

@@ -33,7 +33,7 @@ public struct WokmanagerRequestContext: AccessKeyContext, RemoteAddressRequestCo
     }
 }
 
-/// Lets a request through only with a key whose role permits `required`, presented or signed in on the page:
+/// Lets a request through only with a key whose role permits `required`, presented, or signed in on the page for a read:
 /// 401 without a valid key (a browser asking for a page is sent to the sign-in form instead), 403 with a key
 /// of another role. Failures are counted by reason and logged with the key's name at most, never its secret.
 struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
@@ -50,7 +50,8 @@ struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
                 throw APIError(.unauthorized, "the API key is not valid", field: "api-key", headers: [.wwwAuthenticate: "Bearer"])
             }
             key = found
-        } else if let signedIn = context.sessions.session.flatMap(keys.key(signedIn:)) {
+        } else if request.method == .get || request.method == .head, let signedIn = context.sessions.session.flatMap(keys.key(signedIn:)) {
+            // A session reads only: a change needs a key, or a page's form with the session's CSRF token.
             key = signedIn
         } else {
             metrics.recordAuthFailure(reason: "missing")

@@ -96,7 +96,7 @@ public enum KeysFile {
 
     /// One line of the file for `key`.
     static func line(for key: AccessKey) -> String {
-        let digest = key.digest.map { String(format: "%02x", $0) }.joined()
+        let digest = key.digest.hexDigits
         return "\(key.name) \(key.role.rawValue) \(key.scope?.text ?? "*") sha256:\(digest)"
     }
 
@@ -158,7 +158,7 @@ public enum KeysFile {
     /// 32 random bytes as 64 hex digits.
     static func generateSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexDigits
     }
 }
 

@@ -29,7 +29,9 @@ struct PageActionRoutes<Context: AccessKeyContext> {
         _ request: Request, form: PageForm?, context: Context, _ act: (AccessKey, PageSession) async throws -> Response
     ) async throws -> Response {
         guard let session = context.sessions.session, let key = keys.key(signedIn: session) else {
-            return SignInRoutes<Context>.redirectToSignIn(from: request)
+            // Back to the form's page after signing in, not to the address it posts to.
+            return form.map { SignInRoutes<Context>.redirect(to: "/sign-in?next=" + SignInRoutes<Context>.queryValue($0.next)) }
+                ?? SignInRoutes<Context>.redirectToSignIn(from: request)
         }
         guard key.role == .admin else {
             return try renderer.refusal("The key '\(key.name)' has the \(key.role.rawValue) role; acting from the page needs admin.",
@@ -46,9 +48,9 @@ struct PageActionRoutes<Context: AccessKeyContext> {
         let form = try await PageForm.read(request)
         return try await asAdmin(request, form: form, context: context) { key, session in
             let id = try ProblemRoutes<Context>.id(in: context)
-            let note = form.text("note").map { String($0.prefix(1000)) }
+            guard form.noteFits else { return try tooLongNote(context) }
             let notice: String
-            if try await registry.acknowledge(problem: id, by: key.name, note: note) != nil {
+            if try await registry.acknowledge(problem: id, by: key.name, note: form.text("note")) != nil {
                 notice = "Problem \(id) acknowledged."
             } else {
                 notice = try await registry.problem(id: id) == nil ? "There is no problem \(id)." : "Problem \(id) was already resolved."
@@ -70,8 +72,8 @@ struct PageActionRoutes<Context: AccessKeyContext> {
                 return try renderer.refusal("Nothing was silenced: for must be one of " + PageSilence.durations.joined(separator: ", ") + ".",
                                             viewer: Viewer.of(context, keys: keys), status: .badRequest)
             }
-            let note = form.text("note").map { String($0.prefix(1000)) }
-            _ = try await registry.silence(subject, until: registry.clock.now().addingTimeInterval(seconds), note: note, author: key.name)
+            guard form.noteFits else { return try tooLongNote(context) }
+            _ = try await registry.silence(subject, until: registry.clock.now().addingTimeInterval(seconds), note: form.text("note"), author: key.name)
             return done("Silenced \(subject.scope) \(subject.name) for \(span).", session: session, next: form.next, context: context)
         }
     }
@@ -102,6 +104,10 @@ struct PageActionRoutes<Context: AccessKeyContext> {
             let removed = try await registry.removeWorker(id: id)
             return done(removed ? "Deregistered worker \(id), with its history." : "There was no worker \(id).", session: session, next: "/", context: context)
         }
+    }
+
+    private func tooLongNote(_ context: Context) throws -> Response {
+        try renderer.refusal("Nothing was done: the note must be at most 1000 bytes.", viewer: Viewer.of(context, keys: keys), status: .badRequest)
     }
 
     /// Back to `next`, saying `notice` there once.

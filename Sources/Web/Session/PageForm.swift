@@ -19,6 +19,11 @@ struct PageForm {
         fields.lazy.filter { $0.name == name }.map { $0.value.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty }
     }
 
+    /// `true` when the form's note is no longer than the API takes (1000 bytes), or there is none.
+    var noteFits: Bool {
+        (text("note")?.utf8.count ?? 0) <= 1000
+    }
+
     /// `true` when the form carries `token`.
     func carries(token: String) -> Bool {
         text("csrf").map { SecretToken.equal($0, token) } ?? false
@@ -29,9 +34,12 @@ struct PageForm {
         Self.localPath(text("next"))
     }
 
-    /// `path` when it is a path on this server (`/...`, not `//host` or `/\host`), else `/`.
+    /// `path` when it is a path on this server (`/...`), else `/`: not `//host`, and no backslash or control
+    /// character anywhere (browsers drop tabs and newlines from a URL, so `/<TAB>/host` would be `//host`).
     static func localPath(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), !path.contains(where: \.isNewline) else { return "/" }
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"),
+            !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
+        else { return "/" }
         return path
     }
 }

@@ -18,10 +18,9 @@ public struct PageSession: Codable, Sendable, Equatable {
 
 /// Random tokens, and comparing them without telling by the time taken how close a guess was.
 enum SecretToken {
-    /// 32 random bytes, as 64 hex digits.
+    /// 32 random bytes, as 64 hex digits (as a key's secret is made).
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        KeysFile.generateSecret()
     }
 
     static func equal(_ lhs: String, _ rhs: String) -> Bool {

@@ -83,8 +83,13 @@ struct SignInRoutes<Context: AccessKeyContext> {
 
     /// To the sign-in form, coming back to `request`'s page after.
     static func redirectToSignIn(from request: Request) -> Response {
+        redirect(to: "/sign-in?next=" + queryValue(request.uri.description))
+    }
+
+    /// `text` as a query value.
+    static func queryValue(_ text: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+#?")
-        return redirect(to: "/sign-in?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"))
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
     }
 }

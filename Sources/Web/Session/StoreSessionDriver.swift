@@ -40,7 +40,7 @@ struct StoreSessionDriver: PersistDriver {
     }
 
     private static func storedID(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(key.utf8)).hexDigits
     }
 
     private static func encoded(_ value: some Encodable) throws -> String {

@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// A stream is bounded: a reader that falls ``bufferSize`` events behind is dropped (its stream ends), never
 /// buffered without bound. There are at most ``StreamLimits/total`` streams, and ``StreamLimits/perClient`` per
-/// key (or per address, for reads without a key). On shutdown every stream ends cleanly.
+/// key (or per address, for reads without a key); a stream counts until its ``Subscription`` is let go of, even
+/// after it was dropped, so a client that stops reading cannot open more. On shutdown every stream ends cleanly.
 final class ChangeFeed: Service, Sendable {
     /// How many events a stream may fall behind before it is dropped.
     static let bufferSize = 1000
@@ -30,10 +31,39 @@ final class ChangeFeed: Service, Sendable {
     }
 
     /// A stream's events and the sequence number it starts after (what came before is read from the history).
+    /// Its place is freed when the last copy of it is let go of (a response never sent included), or by ``release``.
     struct Subscription: Sendable {
-        let id: Int
         let events: AsyncStream<StreamEvent>
         let startsAfter: Int64
+        private let lease: Lease
+
+        fileprivate init(events: AsyncStream<StreamEvent>, startsAfter: Int64, lease: Lease) {
+            self.events = events
+            self.startsAfter = startsAfter
+            self.lease = lease
+        }
+
+        /// Ends the stream and frees its place now.
+        func release() {
+            lease.release()
+        }
+    }
+
+    /// Holds a stream's place while anything holds its subscription.
+    fileprivate final class Lease: Sendable {
+        let id: Int
+        weak let feed: ChangeFeed?
+
+        init(id: Int, feed: ChangeFeed) {
+            self.id = id
+            self.feed = feed
+        }
+
+        func release() {
+            feed?.release(id)
+        }
+
+        deinit { release() }
     }
 
     /// Refused: too many streams, in total or for this client.
@@ -45,6 +75,8 @@ final class ChangeFeed: Service, Sendable {
         let client: String
         let filter: Filter
         let continuation: AsyncStream<StreamEvent>.Continuation
+        /// Dropped for falling behind: sent nothing more, but still counted until released.
+        var dropped = false
     }
 
     private struct State {
@@ -71,8 +103,11 @@ final class ChangeFeed: Service, Sendable {
         self.logger = logger
     }
 
-    /// How many streams are open.
+    /// How many streams are open (dropped ones included, until let go of).
     var count: Int { state.withLock { $0.subscribers.count } }
+
+    /// How many streams were dropped for falling behind and are not let go of yet.
+    var droppedCount: Int { state.withLock { $0.subscribers.values.count(where: \.dropped) } }
 
     /// Opens a stream for `client` (a key's name, or an address).
     func subscribe(client: String, filter: Filter) throws(TooMany) -> Subscription {
@@ -91,22 +126,26 @@ final class ChangeFeed: Service, Sendable {
             return .success((id, state.cursor))
         }
         let (id, cursor) = try opened.get()
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return Subscription(id: id, events: stream, startsAfter: cursor)
+        return Subscription(events: stream, startsAfter: cursor, lease: Lease(id: id, feed: self))
     }
 
-    func unsubscribe(_ id: Int) {
+    fileprivate func release(_ id: Int) {
         state.withLock { $0.subscribers.removeValue(forKey: id) }?.continuation.finish()
     }
 
     func run() async throws {
-        let start = try await registry.store.newestSequence()
-        state.withLock { $0.cursor = start }
         var problemsSince = registry.clock.now()
         var ticks = 0
+        var started = false
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 do {
+                    if !started {
+                        // Where the history ends, read again until the store answers (it may be starting too).
+                        let newest = try await registry.store.newestSequence()
+                        state.withLock { $0.cursor = max($0.cursor, newest) }
+                        started = true
+                    }
                     try await Task.sleep(for: interval)
                     ticks += 1
                     problemsSince = try await poll(problemsSince: problemsSince, ping: ticks % pingEvery == 0)
@@ -127,9 +166,10 @@ final class ChangeFeed: Service, Sendable {
         let (listening, cursor) = state.withLock { (!$0.subscribers.isEmpty, $0.cursor) }
         let now = registry.clock.now()
         guard listening else {
-            // Nobody listens: only keep up, so that a first stream does not get the backlog.
+            // Nobody listens: only keep up, so that a first stream does not get the backlog; but not past a stream
+            // that opened meanwhile, which starts where the cursor was.
             let newest = try await registry.store.newestSequence()
-            state.withLock { $0.cursor = max($0.cursor, newest) }
+            state.withLock { if $0.subscribers.isEmpty { $0.cursor = max($0.cursor, newest) } }
             return now
         }
         let entries = try await registry.history(HistoryQuery(after: cursor, limit: Self.batchSize))
@@ -160,11 +200,11 @@ final class ChangeFeed: Service, Sendable {
         let dropped: [Subscriber] = state.withLock { state in
             if let cursor { state.cursor = max(state.cursor, cursor) }
             var dropped: [Subscriber] = []
-            for (id, subscriber) in state.subscribers {
+            for (id, subscriber) in state.subscribers where !subscriber.dropped {
                 for event in events where subscriber.filter.admits(event) {
                     if case .dropped = subscriber.continuation.yield(event) {
                         dropped.append(subscriber)
-                        state.subscribers[id] = nil
+                        state.subscribers[id]?.dropped = true
                         break
                     }
                 }

@@ -7,7 +7,7 @@ import ServiceLifecycle
 
 /// `GET /stream`: changes as server-sent events, filtered by `group` (a subtree or a glob) and `kinds`
 /// (`state`, `error`, `message`, `problem`; all by default). A client that reconnects with `Last-Event-ID` (or
-/// `after=`) first gets the history entries it missed. Too many streams answer 429.
+/// `after=`) first gets the history entries it missed (the newest ``maxMissed``). Too many streams answer 429.
 struct StreamRoutes<Context: AccessKeyContext & RemoteAddressRequestContext> {
     let feed: ChangeFeed
     let registry: WorkerRegistry
@@ -28,30 +28,40 @@ struct StreamRoutes<Context: AccessKeyContext & RemoteAddressRequestContext> {
         } catch {
             throw APIError(.tooManyRequests, error.message, field: "stream", headers: [.retryAfter: "5"])
         }
-        // What the client missed, up to where the feed takes over.
-        let missed: [StreamEvent]
-        if let resumeFrom, resumeFrom < subscription.startsAfter {
-            let entries = try await registry.history(HistoryQuery(group: filter.group, after: resumeFrom, limit: ChangeFeed.batchSize))
-            missed = entries.filter { $0.sequence <= subscription.startsAfter }.compactMap(StreamEvent.init).filter(filter.admits)
-        } else {
-            missed = []
-        }
-        let feed = self.feed
+        let missed = try await missedEvents(after: resumeFrom, upTo: subscription.startsAfter, filter: filter)
+        // The body holds the subscription: a response never sent (HEAD, a client gone) frees the stream's place with it.
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .xAccelBuffering: "no"],
             body: ResponseBody { writer in
-                defer { feed.unsubscribe(subscription.id) }
+                defer { subscription.release() }
                 // Streams end when the server shuts down: the server waits for open requests before anything else stops.
                 try await withGracefulShutdownHandler {
                     try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
                     for event in missed { try await writer.write(ByteBuffer(string: event.text)) }
                     for await event in subscription.events { try await writer.write(ByteBuffer(string: event.text)) }
                 } onGracefulShutdown: {
-                    feed.unsubscribe(subscription.id)
+                    subscription.release()
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    /// Most history entries a reconnecting stream is sent before it goes on live.
+    static var maxMissed: Int { 10 * ChangeFeed.batchSize }
+
+    /// The events of the history entries after `resumeFrom` up to `end`, where the feed takes over; at most the
+    /// ``maxMissed`` newest of them.
+    private func missedEvents(after resumeFrom: Int64?, upTo end: Int64, filter: ChangeFeed.Filter) async throws -> [StreamEvent] {
+        guard var cursor = resumeFrom.map({ max($0, end - Int64(Self.maxMissed)) }) else { return [] }
+        var missed: [StreamEvent] = []
+        while cursor < end {
+            let entries = try await registry.history(HistoryQuery(group: filter.group, after: cursor, limit: ChangeFeed.batchSize))
+            missed += entries.filter { $0.sequence <= end }.compactMap(StreamEvent.init).filter(filter.admits)
+            guard let last = entries.last?.sequence, entries.count == ChangeFeed.batchSize else { break }
+            cursor = last
+        }
+        return missed
     }
 
     static func kinds(_ names: [String]) throws -> Set<StreamEvent.Kind> {

@@ -10,11 +10,16 @@ struct SessionSQL: Sendable {
                             [.text(id), .text(value), .real(expires?.timeIntervalSince1970)])
     }
 
+    /// With an expiry, stores the session; without one, changes only a session still there (one signed out
+    /// meanwhile stays out).
     func set(id: String, value: String, expires: Date?) -> SQLStatement {
         let p = dialect.placeholder
+        guard expires != nil else {
+            return SQLStatement("UPDATE sessions SET value = \(p(1)) WHERE id = \(p(2))", [.text(value), .text(id)])
+        }
         return SQLStatement(
             "INSERT INTO sessions (id, value, expires_at) VALUES (\(p(1)), \(p(2)), \(p(3))) "
-                + "ON CONFLICT (id) DO UPDATE SET value = excluded.value, expires_at = COALESCE(excluded.expires_at, sessions.expires_at)",
+                + "ON CONFLICT (id) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
             [.text(id), .text(value), .real(expires?.timeIntervalSince1970)])
     }
 

@@ -14,12 +14,19 @@ extension WorkerSQL {
         builder.adopt(filters)
         let end = builder.parameter(.integer(query.offset + query.limit + 1))
         let expired = "(\(expiry.ownTTL)) OR (\(expiry.defaultTTL))"
+        // A group (or an id) picks few workers: read them through its index and sort them, rather than walk a
+        // status's newest through `workers_by_status_seen` looking for them.
+        let narrow: Bool = switch (query.group, query.id) {
+        case (.subtree?, _), (_, .exact?): true
+        default: false
+        }
+        let status = narrow ? dialect.withoutIndex("status") : "status"
         // Each status as one or more `FROM … WHERE …` sources.
         let statuses: [(WorkerStatus, [String])] = [
-            (.failed, ["workers WHERE status = 'failed'"]),
-            (.lost, ["workers WHERE status = 'lost'"] + builder.expiredSources(expiry)),
-            (.running, ["workers WHERE status = 'running' AND (CASE WHEN \(expired) THEN 0 ELSE 1 END) = 1"]),
-            (.stopped, ["workers WHERE status = 'stopped'"]),
+            (.failed, ["workers WHERE \(status) = 'failed'"]),
+            (.lost, ["workers WHERE \(status) = 'lost'"] + builder.expiredSources(expiry)),
+            (.running, ["workers WHERE \(status) = 'running' AND (CASE WHEN \(expired) THEN 0 ELSE 1 END) = 1"]),
+            (.stopped, ["workers WHERE \(status) = 'stopped'"]),
         ]
         let branches = statuses.enumerated().filter { query.statuses.isEmpty || query.statuses.contains($0.element.0) }.map { rank, branch in
             let (status, parts) = branch

@@ -115,7 +115,7 @@ struct WorkerSQL: Sendable {
     func workers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
         guard let order = Self.orderBy(query.order) else { return workersBySeverity(query, liveness: liveness) }
         var builder = SQLQueryBuilder(dialect)
-        let listed = matching(query, liveness: liveness, builder: &builder)
+        let listed = matching(query, after: query.order == .byID ? query.after : nil, liveness: liveness, builder: &builder)
         let limit = builder.parameter(.integer(query.limit + 1))
         let offset = query.offset > 0 ? " OFFSET \(builder.parameter(.integer(query.offset)))" : ""
         return SQLStatement("SELECT * FROM \(listed) ORDER BY \(order) LIMIT \(limit)\(offset)", builder.values)
@@ -123,17 +123,18 @@ struct WorkerSQL: Sendable {
 
     func countWorkers(_ query: WorkerQuery, liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        let listed = matching(query, liveness: liveness, builder: &builder)
+        let listed = matching(query, after: nil, liveness: liveness, builder: &builder)
         return SQLStatement("SELECT COUNT(*) AS n FROM \(listed)", builder.values)
     }
 
-    /// The workers `query`'s filters keep, with their status as shown now, as a subquery named `listed`.
-    private func matching(_ query: WorkerQuery, liveness: Liveness, builder: inout SQLQueryBuilder) -> String {
+    /// The workers `query`'s filters keep (after the id `after`, for a cursor), with their status as shown now, as a
+    /// subquery named `listed`.
+    private func matching(_ query: WorkerQuery, after: String?, liveness: Liveness, builder: inout SQLQueryBuilder) -> String {
         let live = builder.liveStatus(liveness)
         if let pattern = query.id { builder.addID(pattern) }
         builder.addGroup(query.group)
         if let search = query.search { builder.addSearch(search, in: Self.searchedColumns) }
-        if let after = query.after { builder.add("id > \(builder.parameter(.text(after)))") }
+        if let after { builder.add("id > \(builder.parameter(.text(after)))") }
         var statusFilter = ""
         if !query.statuses.isEmpty {
             statusFilter = " WHERE \(Self.liveStatus) IN (\(query.statuses.sorted().map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
