@@ -24,10 +24,6 @@ enum SecretToken {
     }
 
     static func equal(_ lhs: String, _ rhs: String) -> Bool {
-        let lhs = Array(lhs.utf8), rhs = Array(rhs.utf8)
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
+        KeyRing.constantTimeEqual(Array(lhs.utf8), Array(rhs.utf8))
     }
 }

@@ -21,17 +21,16 @@ extension WorkerSQL {
         default: false
         }
         let status = narrow ? dialect.withoutIndex("status") : "status"
-        // Each status as one or more `FROM … WHERE …` sources.
-        let statuses: [(WorkerStatus, [String])] = [
-            (.failed, ["workers WHERE \(status) = 'failed'"]),
-            (.lost, ["workers WHERE \(status) = 'lost'"] + builder.expiredSources(expiry)),
-            (.running, ["workers WHERE \(status) = 'running' AND (CASE WHEN \(expired) THEN 0 ELSE 1 END) = 1"]),
-            (.stopped, ["workers WHERE \(status) = 'stopped'"]),
-        ]
-        let branches = statuses.enumerated().filter { query.statuses.isEmpty || query.statuses.contains($0.element.0) }.map { rank, branch in
-            let (status, parts) = branch
+        // Each status, the most severe first (``WorkerStatus``'s order), as one or more `FROM … WHERE …` sources.
+        let ranked = WorkerStatus.allCases.sorted(by: >).enumerated().filter { query.statuses.isEmpty || query.statuses.contains($0.element) }
+        let branches = ranked.map { rank, listed in
+            let parts: [String] = switch listed {
+            case .lost: ["workers WHERE \(status) = 'lost'"] + builder.expiredSources(expiry)
+            case .running: ["workers WHERE \(status) = 'running' AND (CASE WHEN \(expired) THEN 0 ELSE 1 END) = 1"]
+            case .failed, .stopped: ["workers WHERE \(status) = '\(listed.rawValue)'"]
+            }
             let selects = parts.map { source in
-                "SELECT \(Self.workerColumns), '\(status.rawValue)' AS \(Self.liveStatus), \(rank) AS severity FROM "
+                "SELECT \(Self.workerColumns), '\(listed.rawValue)' AS \(Self.liveStatus), \(rank) AS severity FROM "
                     + ([source] + filters.conditions).joined(separator: " AND ")
             }
             return "SELECT * FROM (SELECT * FROM (\(selects.joined(separator: " UNION ALL "))) AS parts ORDER BY last_seen DESC, id LIMIT \(end)) AS s\(rank)"
