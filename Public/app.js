@@ -1,12 +1,22 @@
 // Refreshes the page's content without a full reload while the tab is visible: at once when the server's stream
 // (GET /stream) tells of a change, and every 10 s in any case; a button pauses it. Also folds the domain tree on a
-// narrow screen and lets the arrow keys walk and fold it. The page is complete without this script.
+// narrow screen, lets the arrow keys walk and fold it, and writes absolute times in the browser's time zone. The
+// page is complete without this script.
 (function () {
   "use strict";
   var intervalMs = 10000;
   var main = document.getElementById("main");
   var badge = document.querySelector("[data-live]");
   if (!main) { return; }
+
+  // Absolute times are sent in UTC; the browser writes them in its own time zone.
+  function localTimes() {
+    main.querySelectorAll("time.absolute").forEach(function (time) {
+      var date = new Date(time.getAttribute("datetime"));
+      if (!isNaN(date.getTime())) { time.textContent = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }); }
+    });
+  }
+  localTimes();
 
   if (window.matchMedia && window.matchMedia("(max-width: 60rem)").matches) {
     main.querySelectorAll("details[data-fold-narrow]").forEach(function (panel) { panel.open = false; });
@@ -118,6 +128,7 @@
           var path = node.getAttribute("data-path");
           if (Object.prototype.hasOwnProperty.call(before, path)) { node.open = before[path]; }
         });
+        localTimes();
         refocus(link);
         document.title = fresh.title;
         if (badge && !paused) { badge.hidden = false; badge.textContent = "live"; }

@@ -258,6 +258,24 @@ enum PostgresMigrations {
         "CREATE INDEX workers_by_status_seen ON workers (status, last_seen);",
         // The page's sign-in sessions (a session id is a random secret; the value names the key, never its secret).
         "CREATE TABLE sessions (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at DOUBLE PRECISION);",
+        // The time series the page draws: every tree node ('' is the whole tree) sampled each minute (step 60)
+        // and each hour (step 3600, its latest minute), with each group's events so far, kept with every batch.
+        """
+        ALTER TABLE groups ADD COLUMN events BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE series (
+            node TEXT COLLATE "C" NOT NULL,
+            step INTEGER NOT NULL,
+            at DOUBLE PRECISION NOT NULL,
+            running BIGINT NOT NULL,
+            lost BIGINT NOT NULL,
+            failed BIGINT NOT NULL,
+            stopped BIGINT NOT NULL,
+            events BIGINT NOT NULL,
+            errors BIGINT NOT NULL,
+            PRIMARY KEY (node, step, at)
+        );
+        CREATE INDEX series_by_time ON series (step, at);
+        """,
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

@@ -228,6 +228,24 @@ enum SQLiteMigrations {
         "CREATE INDEX workers_by_status_seen ON workers (status, last_seen);",
         // The page's sign-in sessions (a session id is a random secret; the value names the key, never its secret).
         "CREATE TABLE sessions (id TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at REAL);",
+        // The time series the page draws: every tree node ('' is the whole tree) sampled each minute (step 60)
+        // and each hour (step 3600, its latest minute), with each group's events so far, kept with every batch.
+        """
+        ALTER TABLE groups ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE series (
+            node TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            at REAL NOT NULL,
+            running INTEGER NOT NULL,
+            lost INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            stopped INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            PRIMARY KEY (node, step, at)
+        ) WITHOUT ROWID;
+        CREATE INDEX series_by_time ON series (step, at);
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -104,6 +104,7 @@ func buildRouter(
     HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
+    SeriesRoutes(registry: registry).register(on: reads)
     StreamRoutes(feed: feed, registry: registry).register(on: reads)
     PageRoutes(registry: registry, renderer: renderer, keys: keys).register(on: reads)
     SignInRoutes(keys: keys, renderer: renderer, metrics: metrics, secureCookies: secureCookies).register(on: router.group())

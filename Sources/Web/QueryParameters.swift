@@ -91,11 +91,16 @@ struct QueryParameters {
     }
 
     func since() throws -> Date? {
-        guard let text = text("since") else { return nil }
+        try time("since")
+    }
+
+    /// A time as events write `at`: `now`, RFC 3339 or Unix seconds.
+    func time(_ name: String) throws -> Date? {
+        guard let text = text(name) else { return nil }
         do {
             return try EventTime.parse(text, now: now)
         } catch {
-            throw APIError(.badRequest, error.message, field: "since")
+            throw APIError(.badRequest, error.message, field: name)
         }
     }
 

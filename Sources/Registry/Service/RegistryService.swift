@@ -1,10 +1,11 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
 /// Runs the registry's background work, and closes it last on shutdown.
 ///
-/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers and checks the expectations; every
-/// ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
+/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers and checks the expectations; in
+/// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
 /// writes what is still queued and closes the store, after the HTTP server has stopped.
 public struct RegistryService: Service {
     private let registry: WorkerRegistry
@@ -27,6 +28,7 @@ public struct RegistryService: Service {
     private func maintenanceLoop() async throws {
         let clock = ContinuousClock()
         var nextPrune = clock.now
+        var sampledMinute: Date?
         while true {
             try await Task.sleep(for: registry.settings.sweepInterval)
             guard await registry.store.holdsMaintenanceLease() else { continue }
@@ -35,6 +37,11 @@ public struct RegistryService: Service {
                 if lost > 0 { logger.info("workers lost", metadata: ["count": "\(lost)"]) }
                 let changed = try await registry.checkExpectations()
                 if changed > 0 { logger.info("problems changed by expectations", metadata: ["count": "\(changed)"]) }
+                let minute = SeriesResolution.minute.start(of: registry.clock.now())
+                if minute != sampledMinute {
+                    sampledMinute = minute
+                    _ = try await registry.recordSamples()
+                }
                 if clock.now >= nextPrune {
                     nextPrune = clock.now.advanced(by: registry.settings.pruneInterval)
                     let report = try await registry.prune()

@@ -64,13 +64,15 @@ public struct WorkerLastSeen: Sendable, Equatable {
 struct BatchTally {
     private(set) var events: [String: Int] = [:]
     private(set) var errors: [String: Int] = [:]
-    private(set) var groups: [String: Date] = [:]
+    /// Per group: when its newest event was received, and how many events it sent.
+    private(set) var groups: [String: (newest: Date, events: Int)] = [:]
 
     init(_ batch: [WorkerEvent]) {
         for event in batch {
             events[event.kind.rawValue, default: 0] += 1
             if event.kind == .error { errors[event.group, default: 0] += 1 }
-            groups[event.group] = max(groups[event.group] ?? event.receivedAt, event.receivedAt)
+            let group = groups[event.group] ?? (event.receivedAt, 0)
+            groups[event.group] = (max(group.newest, event.receivedAt), group.events + 1)
         }
     }
 }

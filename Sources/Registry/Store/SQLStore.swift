@@ -164,6 +164,9 @@ public final class SQLStore: WorkerStore {
             try await connection.run(outboxSQL.pruneNotifications(before: historyCutoff))
             try await connection.run(outboxSQL.pruneDeliveries(before: historyCutoff))
             try await connection.run(SessionSQL(dialect: sql.dialect).pruneExpired(at: now))
+            let seriesSQL = SeriesSQL(dialect: sql.dialect)
+            try await connection.run(seriesSQL.prune(.minute, before: now.addingTimeInterval(-SeriesResolution.minutesKept)))
+            try await connection.run(seriesSQL.prune(.hour, before: historyCutoff))
             return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
         }
     }

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// ``SQLStore`` is the one implementation, over SQLite (the default) or PostgreSQL. It applies events
 /// with ``WorkerTransition`` so the rules are the same everywhere, and answers with the status as shown
 /// now (`lost` derived through ``Liveness``).
-public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore {
+public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, SeriesStore {
     /// Applies events in one transaction, in the given order; returns once it is committed.
     func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
     /// One page of workers matching `query`.
@@ -36,7 +36,7 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore {
     /// Removes what `policy` no longer keeps: old stopped workers, old history, groups with no worker left
     /// whose last event is older than the worker retention (with their error counters), and problems resolved
     /// silences ended, and notifications sent or given up (with their delivery log) longer ago than the history retention;
-    /// and expired sessions.
+    /// expired sessions, and samples of a minute older than 48 hours and of an hour older than the history retention.
     func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport
     /// `true` when this server should run the periodic work (sweep, retention): always for a store of
     /// one server; for a shared store, on one replica at a time.

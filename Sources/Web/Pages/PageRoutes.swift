@@ -18,7 +18,7 @@ struct PageRoutes<Context: AccessKeyContext> {
         let filters = StatusPage.Filters(
             group: parameters.formText("group"), statuses: parameters.formList("status").flatMap { $0.split(separator: ",").map(String.init) },
             search: parameters.formText("q"), sort: parameters.formText("sort"), direction: parameters.formText("dir"),
-            page: parameters.formText("page"), size: parameters.formText("size"))
+            page: parameters.formText("page"), size: parameters.formText("size"), chart: parameters.formText("chart"))
         let page = try await StatusPage.build(registry: registry, filters: filters, viewer: Viewer.of(context, keys: keys))
         return try renderer.page("status", page, status: filters.errors.any ? .badRequest : .ok)
     }

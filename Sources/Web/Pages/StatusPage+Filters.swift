@@ -13,12 +13,14 @@ extension StatusPage {
         var sort: String?
         /// `page` or `size`.
         var paging: String?
-        var any: Bool { group != nil || status != nil || search != nil || sort != nil || paging != nil }
+        /// `chart`.
+        var chart: String?
+        var any: Bool { group != nil || status != nil || search != nil || sort != nil || paging != nil || chart != nil }
     }
 
     /// The view a status page URL asks for: `group`, `status` (one or more, comma-separated or repeated),
     /// `q` (text in the id, host, version or latest message), `sort` and `dir` (the workers table's order),
-    /// `page` and `size`. A value that is wrong is left out and named in ``errors``, so the page still shows,
+    /// `page` and `size`, and `chart` (the span the chart draws: hour, day or week). A value that is wrong is left out and named in ``errors``, so the page still shows,
     /// with the message next to its field.
     struct Filters: Sendable {
         var group: GroupFilter?
@@ -32,11 +34,12 @@ extension StatusPage {
         /// The page of the workers table, from 1.
         var page = 1
         var size = StatusPage.pageSize
+        var chart = SeriesSpan.hour
         var errors = FieldErrors()
 
         init(
             group: String? = nil, statuses: [String] = [], search: String? = nil, sort: String? = nil, direction: String? = nil,
-            page: String? = nil, size: String? = nil
+            page: String? = nil, size: String? = nil, chart: String? = nil
         ) {
             groupInput = group
             if let group {
@@ -86,6 +89,22 @@ extension StatusPage {
                     errors.paging = "size must be one of " + StatusPage.pageSizes.map(String.init).joined(separator: ", ")
                 }
             }
+            if let chart {
+                if let span = SeriesSpan(rawValue: chart) {
+                    self.chart = span
+                } else {
+                    errors.chart = "chart must be one of " + SeriesSpan.allCases.map(\.rawValue).joined(separator: ", ")
+                }
+            }
+        }
+
+        /// The tree node the chart draws: the selected subtree, the whole tree without one; `nil` for a glob.
+        var chartNode: String? {
+            switch group {
+            case nil: ""
+            case .subtree(let path): path
+            case .glob: nil
+            }
         }
 
         /// The statuses as the URL spells them, in a fixed order.
@@ -98,14 +117,15 @@ extension StatusPage {
             WorkerQuery(group: group, statuses: statuses, search: search, order: order, limit: size)
         }
 
-        /// This view with other parts: a group (a tree node), an order or a page; what is not given stays, but
-        /// the page, which is the first unless given.
-        func link(group: String? = nil, order: WorkerOrder? = nil, page: Int = 1) -> String {
-            let order = order ?? self.order
+        /// This view with other parts: a group (a tree node), an order, a page or a chart span; what is not given
+        /// stays, but the page, which is the first unless given.
+        func link(group: String? = nil, order: WorkerOrder? = nil, page: Int = 1, chart: SeriesSpan? = nil) -> String {
+            let order = order ?? self.order, chart = chart ?? self.chart
             return PageLinks.status([
                 ("group", group ?? groupText), ("status", statusText), ("q", search),
                 ("sort", order.key == WorkerOrder.bySeverity.key ? nil : order.key.rawValue), ("dir", order.descending ? "desc" : nil),
                 ("page", page == 1 ? nil : String(page)), ("size", size == StatusPage.pageSize ? nil : String(size)),
+                ("chart", chart == .hour ? nil : chart.rawValue),
             ])
         }
     }

@@ -10,57 +10,77 @@ extension StatusPage {
     /// page is filtered to. A node is open when it holds the selection, has unacknowledged problems, or is
     /// at the top. Its badge counts those problems: a failed worker whose problem was acknowledged, or resolved
     /// by `resolve_after`, no longer makes it red. `link` is a node's link, from its path (the page's other filters kept).
-    static func treeHTML(_ nodes: [DomainNode], selected: String?, link: (String) -> String = PageLinks.group) -> String {
+    /// A node with `sparklines` of its path draws them after its counts.
+    static func treeHTML(
+        _ nodes: [DomainNode], selected: String?, link: @escaping (String) -> String = PageLinks.group, sparklines: Sparklines = Sparklines()
+    ) -> String {
         var html = ""
         html.reserveCapacity(400 * nodeCount(nodes))
-        for node in nodes { appendTreeNode(node, selected: selected, link: link, to: &html) }
+        let tree = TreeWriter(selected: selected, link: link, sparklines: sparklines)
+        for node in nodes { tree.append(node, to: &html) }
         return html
     }
 
+    /// Every node's running workers over one span, for the tree.
+    struct Sparklines: Sendable {
+        var points: [String: [SeriesPoint]] = [:]
+        var query = SeriesQuery(node: "", from: .distantPast, to: .distantPast, step: SeriesResolution.hour.seconds)
+    }
+
     /// The order of a node's counts, each with its word (not only its colour).
-    private static let countOrder: [WorkerStatus] = [.running, .lost, .failed, .stopped]
+    fileprivate static let countOrder: [WorkerStatus] = [.running, .lost, .failed, .stopped]
 
     private static func nodeCount(_ nodes: [DomainNode]) -> Int {
         nodes.reduce(nodes.count) { $0 + nodeCount($1.children) }
     }
 
-    private static func appendTreeNode(_ node: DomainNode, selected: String?, link: (String) -> String, to html: inout String) {
-        let onSelectedPath = selected.map { $0 == node.path || $0.hasPrefix(node.path + ".") } ?? false
-        let top = !node.path.utf8.contains(UInt8(ascii: "."))
-        let open = onSelectedPath || node.problems.open > 0 || top
-        html += open ? #"<li class="node"><details open data-path=""# : #"<li class="node"><details data-path=""#
-        HTMLText.append(node.path, to: &html)
-        // The summary is left out of the tab order: a node is one tab stop, its link (app.js folds it with the arrow keys).
-        html += #""><summary tabindex="-1"><a href=""#
-        HTMLText.append(link(node.path), to: &html)
-        html += selected == node.path ? #"" aria-current="page">"# : #"">"#
-        HTMLText.append(node.name, to: &html)
-        // Plain appends: string interpolation here took a third of the time.
-        html += "</a> "
-        appendAttention(node.problems, to: &html)
-        html += #" <span class="counts">"#
-        var first = true
-        for status in countOrder where node.counts[status] > 0 {
-            html += first ? #"<span class=""# : #" <span class=""#
-            first = false
-            html += status.rawValue
-            html += #"">"#
-            html += String(node.counts[status])
-            html += " "
-            html += status.rawValue
+    private struct TreeWriter {
+        let selected: String?
+        let link: (String) -> String
+        let sparklines: Sparklines
+
+        func append(_ node: DomainNode, to html: inout String) {
+            let onSelectedPath = selected.map { $0 == node.path || $0.hasPrefix(node.path + ".") } ?? false
+            let top = !node.path.utf8.contains(UInt8(ascii: "."))
+            let open = onSelectedPath || node.problems.open > 0 || top
+            html += open ? #"<li class="node"><details open data-path=""# : #"<li class="node"><details data-path=""#
+            HTMLText.append(node.path, to: &html)
+            // The summary is left out of the tab order: a node is one tab stop, its link (app.js folds it with the arrow keys).
+            html += #""><summary tabindex="-1"><a href=""#
+            HTMLText.append(link(node.path), to: &html)
+            html += selected == node.path ? #"" aria-current="page">"# : #"">"#
+            HTMLText.append(node.name, to: &html)
+            // Plain appends: string interpolation here took a third of the time.
+            html += "</a> "
+            StatusPage.appendAttention(node.problems, to: &html)
+            html += #" <span class="counts">"#
+            var first = true
+            for status in StatusPage.countOrder where node.counts[status] > 0 {
+                html += first ? #"<span class=""# : #" <span class=""#
+                first = false
+                html += status.rawValue
+                html += #"">"#
+                html += String(node.counts[status])
+                html += " "
+                html += status.rawValue
+                html += "</span>"
+            }
             html += "</span>"
+            if let points = sparklines.points[node.path] {
+                SeriesChart.appendSparkline(points, query: sparklines.query, to: &html)
+            }
+            html += "</summary>"
+            if !node.children.isEmpty {
+                html += "\n<ul>\n"
+                for child in node.children { append(child, to: &html) }
+                html += "</ul>"
+            }
+            html += "</details></li>\n"
         }
-        html += "</span></summary>"
-        if !node.children.isEmpty {
-            html += "\n<ul>\n"
-            for child in node.children { appendTreeNode(child, selected: selected, link: link, to: &html) }
-            html += "</ul>"
-        }
-        html += "</details></li>\n"
     }
 
     /// `3 problems` in red, `1 acknowledged` muted, or `ok`.
-    private static func appendAttention(_ problems: ProblemTally, to html: inout String) {
+    fileprivate static func appendAttention(_ problems: ProblemTally, to html: inout String) {
         if problems.open > 0 {
             html += #"<span class="attention open">"#
             html += String(problems.open)

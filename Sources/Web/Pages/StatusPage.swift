@@ -21,6 +21,21 @@ struct StatusPage: Sendable {
         let selected: Bool
     }
 
+    /// The chart of the selected subtree, and the links to its other spans.
+    struct Chart: Sendable {
+        /// The inline SVG, escaped already (``SeriesChart``).
+        let svg: String
+        /// What the chart shows, in words: its text alternative, shown under it too.
+        let summary: String
+        let spans: [SpanLink]
+    }
+
+    struct SpanLink: Sendable {
+        let label: String
+        let link: String
+        let current: Bool
+    }
+
     struct WorkerRow: Sendable {
         let id: String
         let link: String
@@ -57,6 +72,8 @@ struct StatusPage: Sendable {
     let silences: [SilenceLine]
     /// The domain tree's list items as HTML, escaped already (see `treeHTML`); `nil` when no worker has reported.
     let tree: String?
+    /// `nil` for a glob, which is no one subtree.
+    let chart: Chart?
     let selection: String
     let groupFilter: String
     let search: String
@@ -70,6 +87,8 @@ struct StatusPage: Sendable {
     /// The order and page size, carried by the filter form.
     let sort: String?
     let direction: String?
+    /// The chart's span, when not the hour, carried by the filter form.
+    let chartSpan: String?
     let errors: [ErrorRow]
     /// How many of the newest errors the list groups.
     let errorsRead: Int
@@ -99,6 +118,9 @@ extension StatusPage {
         async let newest = registry.newestEventTime()
         async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
         async let silences = registry.silences()
+        async let sparklines = registry.sparklines()
+        let chartQuery = filters.chartNode.map { SeriesQuery.last(filters.chart, node: $0, now: now) }
+        async let chartPoints = Self.points(chartQuery, registry: registry)
 
         let root = try await tree
         let selection = filters.groupText ?? "all groups"
@@ -114,7 +136,10 @@ extension StatusPage {
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
-            tree: root.children.isEmpty ? nil : treeHTML(root.children, selected: filters.groupText, link: { filters.link(group: $0) }),
+            tree: root.children.isEmpty ? nil : treeHTML(
+                root.children, selected: filters.groupText, link: { filters.link(group: $0) },
+                sparklines: Sparklines(points: try await sparklines, query: WorkerRegistry.sparklineQuery(now: now))),
+            chart: try await chartPoints.map { chart($0.query, points: $0.points, selection: selection, filters: filters) },
             selection: selection,
             groupFilter: filters.groupInput ?? "",
             search: filters.search ?? "",
@@ -126,11 +151,26 @@ extension StatusPage {
             paging: paging,
             sort: filters.order.key == WorkerOrder.bySeverity.key ? nil : filters.order.key.rawValue,
             direction: filters.order.descending ? "desc" : nil,
+            chartSpan: filters.chart == .hour ? nil : filters.chart.rawValue,
             errors: errorGroups(try await errors, now: now),
             errorsRead: errorsRead,
             generatedAt: PageTime(now, now: now), viewer: viewer, returnTo: filters.link(page: paging.page),
             silenceGroup: filters.group.flatMap { if case .subtree(let path) = $0 { path } else { nil } },
             silenceDurations: PageSilence.durations)
+    }
+
+    private static func points(_ query: SeriesQuery?, registry: WorkerRegistry) async throws -> (query: SeriesQuery, points: [SeriesPoint])? {
+        guard let query else { return nil }
+        return (query, try await registry.series(query))
+    }
+
+    private static func chart(_ query: SeriesQuery, points: [SeriesPoint], selection: String, filters: Filters) -> Chart {
+        let span = "\(filters.chart.rawValue)"
+        let summary = SeriesChart.summary(points, span: span)
+        return Chart(
+            svg: SeriesChart.chart(points, query: query, title: "Workers of \(selection) over the last \(span)", summary: summary),
+            summary: summary,
+            spans: SeriesSpan.allCases.map { SpanLink(label: "Last \($0.rawValue)", link: filters.link(chart: $0), current: $0 == filters.chart) })
     }
 
     /// How many workers the view lists: read from the tree's counts when it is a subtree without a search,

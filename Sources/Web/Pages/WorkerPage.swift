@@ -38,6 +38,8 @@ struct WorkerPage: Sendable {
     let messages: [Entry]
     let errors: [Entry]
     let timeline: [Entry]
+    /// Its recent runs drawn; `nil` before a first run is kept.
+    let runs: WorkerTimeline?
     let generatedAt: PageTime
     /// The signed-in browser, if any: an admin gets the silence and deregister actions.
     let viewer: Viewer?
@@ -70,6 +72,7 @@ struct WorkerPage: Sendable {
         messages = detail.messages.map { Self.entry($0, now: now) }
         errors = detail.errors.map { Self.entry($0, now: now) }
         timeline = detail.history.map { Self.entry($0, now: now) }
+        runs = WorkerTimeline(changes: detail.history, errors: detail.errors, now: now)
         generatedAt = PageTime(now, now: now)
     }
 

@@ -22,8 +22,9 @@ struct WorkerSQL: Sendable {
             + "VALUES (\((1...10).map(p).joined(separator: ", ")))"
         addToCounterText = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
             + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
-        touchGroupText = "INSERT INTO groups (name, last_event_at) VALUES (\(p(1)), \(p(2))) "
-            + "ON CONFLICT (name) DO UPDATE SET last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at)"
+        touchGroupText = "INSERT INTO groups (name, last_event_at, events) VALUES (\(p(1)), \(p(2)), \(p(3))) "
+            + "ON CONFLICT (name) DO UPDATE SET last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at), "
+            + "events = groups.events + excluded.events"
     }
 
     /// The column holding a worker's status as shown now (`lost` derived), in the reads that select it.
@@ -67,7 +68,7 @@ struct WorkerSQL: Sendable {
         let addToCounter = addToCounterText, touchGroup = touchGroupText
         return tally.errors.sorted { $0.key < $1.key }.map { SQLStatement(addToCounter, [.text("errors"), .text($0.key), .integer($0.value)]) }
             + tally.events.sorted { $0.key < $1.key }.map { SQLStatement(addToCounter, [.text("events"), .text($0.key), .integer($0.value)]) }
-            + tally.groups.sorted { $0.key < $1.key }.map { SQLStatement(touchGroup, [.text($0.key), .real($0.value.timeIntervalSince1970)]) }
+            + tally.groups.sorted { $0.key < $1.key }.map { SQLStatement(touchGroup, [.text($0.key), .real($0.value.newest.timeIntervalSince1970), .integer($0.value.events)]) }
     }
 
     func markLost(_ worker: Worker, at deadline: Date) -> SQLStatement {

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Cuts samples into a query's intervals.
+///
+/// Intervals start at multiples of the step (so a chart drawn twice a minute apart keeps its bars); each
+/// takes its counts from its last sample, and its events and errors as the growth of the totals since the
+/// sample before it. An interval without a sample (the server was down) has no point.
+enum SeriesBuckets {
+    /// The first interval's start: `from` rounded down to a multiple of `step`.
+    static func firstStart(_ query: SeriesQuery) -> Date {
+        Date(timeIntervalSince1970: (query.from.timeIntervalSince1970 / query.step).rounded(.down) * query.step)
+    }
+
+    /// The points of `query` from `samples` of its node, oldest first, which may begin one interval early.
+    static func points(_ samples: [SeriesSample], _ query: SeriesQuery) -> [SeriesPoint] {
+        let first = firstStart(query).timeIntervalSince1970
+        var points: [SeriesPoint] = []
+        var before: SeriesSample?
+        var index = samples.startIndex
+        while index < samples.endIndex, samples[index].at.timeIntervalSince1970 < first {
+            before = samples[index]
+            index += 1
+        }
+        var start = first
+        while start < query.to.timeIntervalSince1970 && index < samples.endIndex {
+            let end = start + query.step
+            let bucket = samples[index...].prefix { $0.at.timeIntervalSince1970 < end }
+            if let last = bucket.last, let firstInBucket = bucket.first {
+                let baseline = before ?? firstInBucket
+                points.append(SeriesPoint(
+                    at: Date(timeIntervalSince1970: start), counts: last.counts,
+                    events: max(0, last.eventsTotal - baseline.eventsTotal), errors: max(0, last.errorsTotal - baseline.errorsTotal)))
+                before = last
+                index += bucket.count
+            }
+            start = end
+        }
+        return points
+    }
+}
