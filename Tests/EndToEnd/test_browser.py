@@ -1,5 +1,5 @@
 """A real headless Chromium loads the status page from a running server: no console error, the refresh
-script runs under the Content-Security-Policy and refreshes the page; and the README's pictures (desktop, phone, dark, a worker's page) are
+script runs under the Content-Security-Policy and refreshes the page; and the README's pictures (desktop, phone, dark, a worker's runs) are
 saved in a temporary folder, or in WOKMANAGER_SCREENSHOT_DIR (`make screenshots` names docs/)."""
 import base64
 import os
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from charts import report_runs, write_past_week
 from driven_browser import By, browser, chromium, refresh_now  # noqa: F401  (browser is a fixture)
 
 
@@ -53,12 +54,14 @@ SCREENSHOTS = [
     ("status-page.png", "/", 1280, "light"),
     ("status-page-phone.png", "/", 390, "light"),
     ("status-page-dark.png", "/?group=billing", 1280, "dark"),
-    ("worker-page.png", "/ui/workers/Ledger01", 1280, "light"),
+    ("worker-page.png", "/ui/workers/Cron01", 1280, "light"),
 ]
 
 
 def test_screenshots_for_the_readme(fleet_server, browser, tmp_path):
     folder = Path(os.environ.get("WOKMANAGER_SCREENSHOT_DIR") or tmp_path)
+    write_past_week(fleet_server)
+    report_runs(fleet_server)
     for name, path, width, scheme in SCREENSHOTS:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
         metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}

@@ -46,7 +46,7 @@ struct SeriesStoreTests {
         }
     }
 
-    @Test("sampling a minute again replaces what it held", arguments: StoreKind.available)
+    @Test("sampling a minute again replaces what it held; its hour keeps the highest failed count", arguments: StoreKind.available)
     func resampling(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             _ = try await store.apply([event(.started)], liveness: liveness(at: 0))
@@ -55,6 +55,10 @@ struct SeriesStoreTests {
             _ = try await store.recordSamples(at: minute(0), liveness: liveness(at: 10))
             let samples = try await store.samples(of: "product.importer", resolution: .minute, from: minute(0), to: minute(1))
             #expect(samples.count == 1 && samples.first?.counts.failed == 1 && samples.first?.counts.running == 0)
+            _ = try await store.apply([event(.started, at: 70)], liveness: liveness(at: 70))
+            _ = try await store.recordSamples(at: minute(1), liveness: liveness(at: 70))
+            let hour = try await store.samples(of: "product.importer", resolution: .hour, from: t0, to: minute(60))
+            #expect(hour.map(\.counts.running) == [1] && hour.map(\.counts.failed) == [1], "running as at the latest minute, failed at its highest")
         }
     }
 

@@ -3,8 +3,8 @@ import Foundation
 /// Cuts samples into a query's intervals.
 ///
 /// Intervals start at multiples of the step (so a chart drawn twice a minute apart keeps its bars); each
-/// takes its counts from its last sample, and its events and errors as the growth of the totals since the
-/// sample before it. An interval without a sample (the server was down) has no point.
+/// takes its running and stopped counts from its last sample, its lost and failed counts at their highest,
+/// and its events and errors as the growth of the totals since the sample before it. An interval without a sample (the server was down) has no point.
 enum SeriesBuckets {
     /// The first interval's start: `from` rounded down to a multiple of `step`.
     static func firstStart(_ query: SeriesQuery) -> Date {
@@ -27,8 +27,11 @@ enum SeriesBuckets {
             let bucket = samples[index...].prefix { $0.at.timeIntervalSince1970 < end }
             if let last = bucket.last, let firstInBucket = bucket.first {
                 let baseline = before ?? firstInBucket
+                var counts = last.counts
+                counts.lost = bucket.map(\.counts.lost).max() ?? 0
+                counts.failed = bucket.map(\.counts.failed).max() ?? 0
                 points.append(SeriesPoint(
-                    at: Date(timeIntervalSince1970: start), counts: last.counts,
+                    at: Date(timeIntervalSince1970: start), counts: counts,
                     events: max(0, last.eventsTotal - baseline.eventsTotal), errors: max(0, last.errorsTotal - baseline.errorsTotal)))
                 before = last
                 index += bucket.count

@@ -1,11 +1,12 @@
 import Foundation
 
-/// One interval of a tree node's time series: its workers by status at the interval's end, and the
-/// events and errors received during it.
+/// One interval of a tree node's time series: its running and stopped workers at the interval's end, its
+/// lost and failed ones at their highest in it (trouble between two samples still shows), and the events and
+/// errors received during it.
 public struct SeriesPoint: Sendable, Equatable, Codable {
     /// The start of the interval.
     public var at: Date
-    /// Workers by status at the last sample of the interval.
+    /// Workers by status: running and stopped at the interval's last sample, lost and failed at their highest.
     public var counts: StatusCounts
     /// Events received in the interval (heartbeats included).
     public var events: Int
@@ -62,6 +63,9 @@ public struct SeriesSample: Sendable, Equatable {
     public var eventsTotal: Int
     /// Errors reported so far by the node's groups.
     public var errorsTotal: Int
+
+    /// The counts an interval takes at their highest rather than at its end.
+    static let peakColumns: Set<String> = ["lost", "failed"]
 
     /// Creates a sample.
     public init(node: String, at: Date, counts: StatusCounts, eventsTotal: Int, errorsTotal: Int) {

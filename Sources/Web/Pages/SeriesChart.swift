@@ -52,16 +52,17 @@ enum SeriesChart {
         return svg
     }
 
-    /// `points` in words: the counts now, their range over the span, and the errors in it.
-    static func summary(_ points: [SeriesPoint], span: String) -> String {
-        guard let last = points.last else {
-            return "No samples yet for the last \(span): the server samples the tree once a minute."
+    /// `points` in words: the counts `now` (as the tree shows them, not as last sampled), their range over the
+    /// span, and the errors in it.
+    static func summary(_ points: [SeriesPoint], now: StatusCounts, span: String) -> String {
+        let current = "Now \(now.running) running, \(now.lost) lost, \(now.failed) failed. "
+        guard !points.isEmpty else {
+            return current + "No samples yet for the last \(span): the server samples the tree once a minute."
         }
         let running = points.map(\.counts.running)
         let lost = points.map(\.counts.lost).max() ?? 0, failed = points.map(\.counts.failed).max() ?? 0
         let errors = points.reduce(0) { $0 + $1.errors }
-        return "Now \(last.counts.running) running, \(last.counts.lost) lost, \(last.counts.failed) failed. "
-            + "Over the last \(span): running from \(running.min() ?? 0) to \(running.max() ?? 0), lost at most \(lost), "
+        return current + "Over the last \(span): running from \(running.min() ?? 0) to \(running.max() ?? 0), lost at most \(lost), "
             + "failed at most \(failed); \(errors) \(errors == 1 ? "error" : "errors")."
     }
 

@@ -139,7 +139,9 @@ extension StatusPage {
             tree: root.children.isEmpty ? nil : treeHTML(
                 root.children, selected: filters.groupText, link: { filters.link(group: $0) },
                 sparklines: Sparklines(points: try await sparklines, query: WorkerRegistry.sparklineQuery(now: now))),
-            chart: try await chartPoints.map { chart($0.query, points: $0.points, selection: selection, filters: filters) },
+            chart: try await chartPoints.map { query, points in
+                chart(query, points: points, now: root.node(at: query.node)?.counts ?? StatusCounts(), selection: selection, filters: filters)
+            },
             selection: selection,
             groupFilter: filters.groupInput ?? "",
             search: filters.search ?? "",
@@ -164,9 +166,9 @@ extension StatusPage {
         return (query, try await registry.series(query))
     }
 
-    private static func chart(_ query: SeriesQuery, points: [SeriesPoint], selection: String, filters: Filters) -> Chart {
-        let span = "\(filters.chart.rawValue)"
-        let summary = SeriesChart.summary(points, span: span)
+    private static func chart(_ query: SeriesQuery, points: [SeriesPoint], now: StatusCounts, selection: String, filters: Filters) -> Chart {
+        let span = filters.chart.rawValue
+        let summary = SeriesChart.summary(points, now: now, span: span)
         return Chart(
             svg: SeriesChart.chart(points, query: query, title: "Workers of \(selection) over the last \(span)", summary: summary),
             summary: summary,

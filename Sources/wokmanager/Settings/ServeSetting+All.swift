@@ -37,7 +37,7 @@ extension ServeSetting {
         "how long stopped, failed and lost workers stay listed")
     static let historyRetention = ServeSetting(
         "history-retention", .duration, .value(DurationText.text(seconds: defaults.registry.retention.history)),
-        "how long history, messages and errors are kept")
+        "how long history, messages, errors and the hourly samples of the charts are kept")
     static let sweepInterval = ServeSetting(
         "sweep-interval", .duration, .value(DurationText.text(defaults.registry.sweepInterval)),
         "how often lost workers are recorded in their history; retention runs every 12th sweep")

@@ -9,11 +9,16 @@ struct SeriesSQL: Sendable {
     static let eventTotals = SQLStatement("SELECT name, events FROM groups")
     static let errorTotals = SQLStatement("SELECT label, value FROM counters WHERE name = 'errors'")
 
-    /// Stores `sample` at `resolution`, replacing what that node had there (an hour keeps its latest minute).
+    /// Stores `sample` at `resolution`, replacing what that node had there: an hour keeps its latest minute, but
+    /// its highest lost and failed counts, so that trouble within the hour still shows.
     func upsert(_ sample: SeriesSample, _ resolution: SeriesResolution) -> SQLStatement {
-        let p = dialect.placeholder
+        let p = dialect.placeholder, greatest = dialect.greatest
         let updates = Self.columns.split(separator: ",").dropFirst(2).map { $0.trimmingCharacters(in: .whitespaces) }
-            .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            .map { column in
+                resolution == .hour && SeriesSample.peakColumns.contains(column)
+                    ? "\(column) = \(greatest)(series.\(column), excluded.\(column))" : "\(column) = excluded.\(column)"
+            }
+            .joined(separator: ", ")
         return SQLStatement(
             "INSERT INTO series (step, \(Self.columns)) VALUES (\((1...9).map(p).joined(separator: ", "))) "
                 + "ON CONFLICT (node, step, at) DO UPDATE SET \(updates)",
