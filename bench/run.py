@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+from series_history import write_past_week  # noqa: E402
 from wokserver import Process, Server, free_port, proc_status_mib  # noqa: E402
 
 WRK = ROOT / "bench" / "wrk"
@@ -84,6 +85,13 @@ def fill_history(server, rows, workers):
         status, answer = server.request("POST", "/events", gzip.compress("\n".join(lines).encode()),
                                         {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"}, key=KEY, timeout=120)
         assert status == 200, answer
+
+
+def fill_series(server, workers):
+    """A week of samples of every tree node `fill` makes, so the page draws its chart and sparklines from a full store."""
+    running = workers * 9 // 10
+    nodes = {"": running, "product": running, **{f"product.team{n:03d}": running // GROUPS for n in range(GROUPS)}}
+    write_past_week(server.database, nodes)
 
 
 def fill_attention(server, workers, exit_code):
@@ -158,8 +166,9 @@ def attention_side_by_side(folder, binary, workers, attention_workers, expectati
 
 
 def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup):
-    """The status page (the default order, a filtered view, a sorted one) and heartbeat ingest on this build and on
-    `baseline_binary` (an earlier build), filled alike with `workers` workers."""
+    """The status page (the default order, a filtered view) and heartbeat ingest on this build and on
+    `baseline_binary` (an earlier build), filled alike with `workers` workers; this build also holds a week of samples
+    of every tree node, which the baseline build has no table for."""
     print(f"this build and {baseline_binary}, {workers} workers each", file=sys.stderr)
     servers = {}
     for phase, path in (("baseline build", baseline_binary), ("this build", binary)):
@@ -167,6 +176,8 @@ def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup)
         cleanup.callback(resume_and_stop, server)
         server.start(timeout=60)
         fill(server, workers)
+        if phase == "this build":
+            fill_series(server, workers)
         server.process.send_signal(signal.SIGSTOP)
         servers[phase] = server
     readers = os.cpu_count() or 2

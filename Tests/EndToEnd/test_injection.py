@@ -42,7 +42,8 @@ MISSING_ID = "<svg onload=alert(7)>"
 TEMPLATE_TAGS = {"a", "body", "button", "code", "dd", "details", "div", "dl", "dt", "em", "fieldset", "footer", "form", "h1", "h2",
                  "head", "header", "html", "img", "input", "label", "li", "link", "main", "meta", "nav", "ol", "option",
                  "legend", "p", "script", "section", "select", "span", "summary", "table", "tbody", "td", "th", "thead", "time",
-                 "title", "tr", "ul"}
+                 "title", "tr", "ul",
+                 "svg", "line", "polyline", "rect", "text"}
 
 
 class Page(HTMLParser):

@@ -63,6 +63,8 @@ def test_every_operation_answers_as_documented(server):
     check.call("GET", "/domains")
     assert check.call("GET", "/errors", "/errors?group=product&since=2000-01-01T00:00:00Z")[1]["errors"]
     check.call("GET", "/events", "/events?worker=Importer01&event=started,message")
+    series = check.call("GET", "/series", "/series?group=product&span=hour")[1]
+    assert (series["group"], series["resolution"], series["step"]) == ("product", 60, 60), series
     check.call("GET", "/healthz")
     check.call("GET", "/metrics")
     assert check.call("GET", "/", "/?group=product&status=running&q=Imp")[0] == 200
@@ -113,6 +115,8 @@ def test_every_operation_answers_as_documented(server):
     assert check.call("GET", "/workers/{id}", "/workers/nobody")[0] == 404
     assert check.call("DELETE", "/workers/{id}", "/workers/nobody", **write)[0] == 404
     assert check.call("GET", "/errors", "/errors?limit=5000")[0] == 400
+    assert check.call("GET", "/series", "/series?group=product.*")[1]["error"]["field"] == "group"
+    assert check.call("GET", "/series", "/series?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")[1]["error"]["field"] == "to"
     assert check.call("GET", "/events", "/events?since=later")[0] == 400
     assert check.call("GET", "/events", "/events?event=exploded")[0] == 400
     assert check.call("GET", "/", "/?status=sleeping")[0] == 400
