@@ -99,6 +99,21 @@ struct SeriesRouteTests {
         }
     }
 
+    @Test("the sparklines are drawn once a minute: a sample taken after a page shows from the next minute")
+    func sparklinesOncePerMinute() async throws {
+        try await withSampler { client, clock, sampler in
+            try await fillAndSample(client, clock, sampler)
+            clock.advance(by: 3600)
+            try await client.postState(eventJSON("Importer03"))
+            let sparkline = #"aria-label="running in the last 24 h: 1 to 2""#
+            #expect(!String(buffer: try await client.send(.get, "/").body).contains("svg class=\"sparkline\""), "one hour sampled: no line yet")
+            _ = try await sampler.recordSamples()
+            #expect(!String(buffer: try await client.send(.get, "/").body).contains(sparkline), "this minute is drawn already")
+            clock.advance(by: 60)
+            #expect(String(buffer: try await client.send(.get, "/").body).contains(sparkline), "the next minute draws the new sample")
+        }
+    }
+
     @Test("a worker's page draws its runs coloured by outcome, with its errors and durations")
     func runsOnTheWorkerPage() async throws {
         try await withApp { client, clock in

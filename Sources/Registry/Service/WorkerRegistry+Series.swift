@@ -20,9 +20,9 @@ extension WorkerRegistry {
         SeriesQuery(node: "", from: now.addingTimeInterval(-SeriesSpan.day.seconds), to: now, step: SeriesResolution.hour.seconds)
     }
 
-    /// Every node's ``sparklineQuery(now:)``, for the tree's sparklines.
-    public func sparklines() async throws -> [String: [SeriesPoint]] {
-        let query = Self.sparklineQuery(now: clock.now())
+    /// Every node's ``sparklineQuery(now:)`` at `now`, for the tree's sparklines.
+    public func sparklines(now: Date) async throws -> [String: [SeriesPoint]] {
+        let query = Self.sparklineQuery(now: now)
         let samples = try await store.samples(resolution: .hour, since: SeriesBuckets.firstStart(query).addingTimeInterval(-query.step))
         return samples.mapValues { SeriesBuckets.points($0, query) }
     }

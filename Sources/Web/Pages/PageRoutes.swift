@@ -6,6 +6,7 @@ struct PageRoutes<Context: AccessKeyContext> {
     let registry: WorkerRegistry
     let renderer: PageRenderer
     let keys: KeyRing
+    let sparklines = SparklineCache()
 
     func register(on group: RouterGroup<Context>) {
         group.get("/", use: statusPage)
@@ -19,7 +20,7 @@ struct PageRoutes<Context: AccessKeyContext> {
             group: parameters.formText("group"), statuses: parameters.formList("status").flatMap { $0.split(separator: ",").map(String.init) },
             search: parameters.formText("q"), sort: parameters.formText("sort"), direction: parameters.formText("dir"),
             page: parameters.formText("page"), size: parameters.formText("size"), chart: parameters.formText("chart"))
-        let page = try await StatusPage.build(registry: registry, filters: filters, viewer: Viewer.of(context, keys: keys))
+        let page = try await StatusPage.build(registry: registry, filters: filters, viewer: Viewer.of(context, keys: keys), sparklines: sparklines)
         return try renderer.page("status", page, status: filters.errors.any ? .badRequest : .ok)
     }
 

@@ -66,25 +66,27 @@ enum SeriesChart {
             + "failed at most \(failed); \(errors) \(errors == 1 ? "error" : "errors")."
     }
 
-    /// A small line of a node's running workers over `query`, with its range in words for screen readers.
-    static func appendSparkline(_ points: [SeriesPoint], query: SeriesQuery, to html: inout String) {
+    /// A small line of a node's running workers over `query`, with its range in words for screen readers; nil
+    /// for fewer than two points. Coordinates are whole units of a box twice its size, to keep a thousand of them short.
+    static func sparkline(_ points: [SeriesPoint], query: SeriesQuery) -> String? {
         let running = points.map(\.counts.running)
-        guard points.count > 1, let low = running.min(), let high = running.max() else { return }
+        guard points.count > 1, let low = running.min(), let high = running.max() else { return nil }
         let span = query.to.timeIntervalSince(query.from)
-        html += #"<svg class="sparkline" viewBox="0 0 60 14" width="60" height="14" role="img" aria-label="running in the last 24 h: "#
-        html += low == high ? String(low) : String(low) + " to " + String(high)
-        html += #""><polyline points=""#
+        var svg = #"<svg class="sparkline" viewBox="0 0 120 28" width="60" height="14" role="img" aria-label="running in the last 24 h: "#
+        svg += low == high ? String(low) : String(low) + " to " + String(high)
+        svg += #""><polyline points=""#
         var first = true
         for point in points {
-            let x = 60 * min(1, max(0, point.at.timeIntervalSince(query.from) / span))
-            let y = high == low ? 7 : 13 - 12 * Double(point.counts.running - low) / Double(high - low)
-            if !first { html += " " }
+            let x = 120 * min(1, max(0, point.at.timeIntervalSince(query.from) / span))
+            let y = high == low ? 14 : 26 - 24 * Double(point.counts.running - low) / Double(high - low)
+            if !first { svg += " " }
             first = false
-            html += coordinate(x)
-            html += ","
-            html += coordinate(y)
+            svg += String(Int(x.rounded()))
+            svg += ","
+            svg += String(Int(y.rounded()))
         }
-        html += #""/></svg>"#
+        svg += #""/></svg>"#
+        return svg
     }
 
     /// Runs of points without a missing interval between them: a line breaks where the server was not sampling.

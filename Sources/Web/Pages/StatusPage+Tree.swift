@@ -10,21 +10,15 @@ extension StatusPage {
     /// page is filtered to. A node is open when it holds the selection, has unacknowledged problems, or is
     /// at the top. Its badge counts those problems: a failed worker whose problem was acknowledged, or resolved
     /// by `resolve_after`, no longer makes it red. `link` is a node's link, from its path (the page's other filters kept).
-    /// A node with `sparklines` of its path draws them after its counts.
+    /// A node with a sparkline in `sparklines` (by path) draws it after its counts.
     static func treeHTML(
-        _ nodes: [DomainNode], selected: String?, link: @escaping (String) -> String = PageLinks.group, sparklines: Sparklines = Sparklines()
+        _ nodes: [DomainNode], selected: String?, link: @escaping (String) -> String = PageLinks.group, sparklines: [String: String] = [:]
     ) -> String {
         var html = ""
         html.reserveCapacity(400 * nodeCount(nodes))
         let tree = TreeWriter(selected: selected, link: link, sparklines: sparklines)
         for node in nodes { tree.append(node, to: &html) }
         return html
-    }
-
-    /// Every node's running workers over one span, for the tree.
-    struct Sparklines: Sendable {
-        var points: [String: [SeriesPoint]] = [:]
-        var query = SeriesQuery(node: "", from: .distantPast, to: .distantPast, step: SeriesResolution.hour.seconds)
     }
 
     /// The order of a node's counts, each with its word (not only its colour).
@@ -37,7 +31,7 @@ extension StatusPage {
     private struct TreeWriter {
         let selected: String?
         let link: (String) -> String
-        let sparklines: Sparklines
+        let sparklines: [String: String]
 
         func append(_ node: DomainNode, to html: inout String) {
             let onSelectedPath = selected.map { $0 == node.path || $0.hasPrefix(node.path + ".") } ?? false
@@ -66,9 +60,7 @@ extension StatusPage {
                 html += "</span>"
             }
             html += "</span>"
-            if let points = sparklines.points[node.path] {
-                SeriesChart.appendSparkline(points, query: sparklines.query, to: &html)
-            }
+            if let sparkline = sparklines[node.path] { html += sparkline }
             html += "</summary>"
             if !node.children.isEmpty {
                 html += "\n<ul>\n"

@@ -111,14 +111,14 @@ extension StatusPage {
     static let errorsRead = 500
 
     /// Gathers what the page shows from the registry.
-    static func build(registry: WorkerRegistry, filters: Filters, viewer: Viewer?) async throws -> StatusPage {
+    static func build(registry: WorkerRegistry, filters: Filters, viewer: Viewer?, sparklines cache: SparklineCache) async throws -> StatusPage {
         let now = registry.clock.now()
         async let tree = registry.domainTree()
         async let errors = registry.history(HistoryQuery(group: filters.group, events: [.error], limit: errorsRead))
         async let newest = registry.newestEventTime()
         async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
         async let silences = registry.silences()
-        async let sparklines = registry.sparklines()
+        async let sparklines = cache.sparklines(registry: registry, now: now)
         let chartQuery = filters.chartNode.map { SeriesQuery.last(filters.chart, node: $0, now: now) }
         async let chartPoints = Self.points(chartQuery, registry: registry)
 
@@ -137,8 +137,7 @@ extension StatusPage {
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
             tree: root.children.isEmpty ? nil : treeHTML(
-                root.children, selected: filters.groupText, link: { filters.link(group: $0) },
-                sparklines: Sparklines(points: try await sparklines, query: WorkerRegistry.sparklineQuery(now: now))),
+                root.children, selected: filters.groupText, link: { filters.link(group: $0) }, sparklines: try await sparklines),
             chart: try await chartPoints.map { query, points in
                 chart(query, points: points, now: root.node(at: query.node)?.counts ?? StatusCounts(), selection: selection, filters: filters)
             },
