@@ -99,7 +99,7 @@ extension StatusPage.ProblemLine: MustacheParent {
         case "open": open
         case "acknowledgedBy": acknowledgedBy
         case "note": note
-        case "silenced": silenced ? true : nil
+        case "silenced": silenced
         case "ackCommand": ackCommand
         case "silenceCommand": silenceCommand
         default: nil
