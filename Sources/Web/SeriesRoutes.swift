@@ -17,7 +17,7 @@ struct SeriesRoutes<Context: RequestContext> {
         var to: Date
         /// Seconds per point.
         var step: Int
-        /// Seconds between the samples read: 60, or 3600 past the 48 h minutes are kept.
+        /// Seconds between the samples read: 60, or 3600 for a series starting more than 48 h ago.
         var resolution: Int
         var points: [SeriesPoint]
     }
@@ -25,13 +25,13 @@ struct SeriesRoutes<Context: RequestContext> {
     @Sendable func series(_ request: Request, context: Context) async throws -> SeriesAnswer {
         let now = registry.clock.now()
         let query = try Self.query(QueryParameters(request, now: now), now: now)
-        let resolution = SeriesResolution.answering(from: query.from, step: query.step, now: now)
         return SeriesAnswer(
             group: query.node.isEmpty ? nil : query.node, from: query.from, to: query.to, step: Int(query.step),
-            resolution: resolution.rawValue, points: try await registry.series(query))
+            resolution: query.resolution.rawValue, points: try await registry.series(query))
     }
 
-    /// Reads `group`, `span` (hour, day, week) or `from` and `to`, and `step`; a missing step draws about 60 points.
+    /// Reads `group`, `span` (hour, day, week) or `from` and `to`, and `step`; a missing step is the span's, or
+    /// draws about 60 points.
     static func query(_ parameters: QueryParameters, now: Date) throws -> SeriesQuery {
         let node: String
         switch try parameters.group() {
@@ -48,25 +48,32 @@ struct SeriesRoutes<Context: RequestContext> {
         let to = try parameters.time("to") ?? now
         let from = try parameters.time("from") ?? to.addingTimeInterval(-(span ?? .hour).seconds)
         guard from < to else { throw APIError(.badRequest, "must be later than from", field: "to") }
-        let step = try step(parameters, from: from, to: to, now: now, span: span)
-        guard ((to.timeIntervalSince(from)) / step).rounded(.up) <= Double(SeriesQuery.maxPoints) else {
+        let resolution = SeriesResolution.answering(from: from, now: now)
+        let spanStep = parameters.text("from") == nil ? span?.step : nil
+        let step = try step(parameters.text("step"), from: from, to: to, spanStep: spanStep, resolution: resolution)
+        let query = SeriesQuery(node: node, from: from, to: to, step: step, resolution: resolution)
+        guard query.intervalCount <= SeriesQuery.maxPoints else {
             throw APIError(.badRequest, "gives more than \(SeriesQuery.maxPoints) points from \(RFC3339.format(from)) to \(RFC3339.format(to)); take a longer step",
                            field: "step")
         }
-        return SeriesQuery(node: node, from: from, to: to, step: step)
+        return query
     }
 
-    private static func step(_ parameters: QueryParameters, from: Date, to: Date, now: Date, span: SeriesSpan?) throws -> TimeInterval {
-        guard let text = parameters.text("step") else {
-            if let span, parameters.text("from") == nil { return span.step }
-            let minutes = SeriesResolution.answering(from: from, step: 60, now: now) == .minute
-            let unit = minutes ? SeriesResolution.minute.seconds : SeriesResolution.hour.seconds
-            return max(1, (to.timeIntervalSince(from) / 60 / unit).rounded(.up)) * unit
+    /// The step `text` asks for; without one, `spanStep` or about 60 points, in whole units of `resolution`.
+    private static func step(
+        _ text: String?, from: Date, to: Date, spanStep: TimeInterval?, resolution: SeriesResolution
+    ) throws -> TimeInterval {
+        let unit = resolution.seconds
+        guard let text else {
+            return max(1, ((spanStep ?? to.timeIntervalSince(from) / 60) / unit).rounded(.up)) * unit
         }
         guard let step = DurationText.seconds(text), step >= 60, step.truncatingRemainder(dividingBy: 60) == 0 else {
             throw APIError(.badRequest, "must be a whole number of minutes, at least 60 seconds (60, 5m, 1h)", field: "step")
         }
-        if SeriesResolution.answering(from: from, step: step, now: now) == .hour, step.truncatingRemainder(dividingBy: 3600) != 0 {
+        guard step <= max(to.timeIntervalSince(from), unit) else {
+            throw APIError(.badRequest, "must not be longer than from to to", field: "step")
+        }
+        if resolution == .hour, step.truncatingRemainder(dividingBy: unit) != 0 {
             throw APIError(.badRequest, "must be a whole number of hours for a series starting more than 48 h ago (samples of a minute are kept for 48 h)",
                            field: "step")
         }

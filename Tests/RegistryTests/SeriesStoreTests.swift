@@ -62,7 +62,8 @@ struct SeriesStoreTests {
         }
     }
 
-    @Test("retention: samples of a minute go after 48 h, samples of an hour after the history retention", arguments: StoreKind.available)
+    @Test("retention: samples of a minute go after 49 h (48 answered, one more as a baseline), samples of an hour after the history retention",
+          arguments: StoreKind.available)
     func retention(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             _ = try await store.apply([event(.started)], liveness: liveness(at: 0))
@@ -70,9 +71,9 @@ struct SeriesStoreTests {
             let policy = RetentionPolicy(workers: 365 * 86_400, history: 30 * 86_400)
             let far = t0.addingTimeInterval(400 * 86_400)
 
-            _ = try await store.prune(policy, now: t0.addingTimeInterval(48 * 3600 - 60))
-            #expect(try await store.samples(of: "product", resolution: .minute, from: t0, to: far).count == 1, "kept within 48 h")
-            _ = try await store.prune(policy, now: t0.addingTimeInterval(48 * 3600 + 60))
+            _ = try await store.prune(policy, now: t0.addingTimeInterval(49 * 3600 - 60))
+            #expect(try await store.samples(of: "product", resolution: .minute, from: t0, to: far).count == 1, "kept within 49 h")
+            _ = try await store.prune(policy, now: t0.addingTimeInterval(49 * 3600 + 60))
             #expect(try await store.samples(of: "product", resolution: .minute, from: t0, to: far).isEmpty)
             #expect(try await store.samples(of: "product", resolution: .hour, from: t0, to: far).count == 1)
             _ = try await store.prune(policy, now: t0.addingTimeInterval(30 * 86_400 + 3600))

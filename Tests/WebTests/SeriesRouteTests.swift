@@ -63,13 +63,25 @@ struct SeriesRouteTests {
     @Test("a wrong parameter answers 400 naming it", arguments: [
         ("group=product.*", "group"), ("span=month", "span"), ("step=30", "step"), ("step=90", "step"), ("step=soon", "step"),
         ("from=1800000000&to=1799999000", "to"), ("from=2000-01-01T00:00:00Z&step=3600", "step"), ("from=1790000000&step=5m", "step"),
-        ("from=yesterday", "from"),
+        ("from=yesterday", "from"), ("step=1e15d", "step"), ("step=2h", "step"),
     ])
     func wrongParameters(_ query: String, _ field: String) async throws {
         try await withApp { client, _ in
             let response = try await client.send(.get, "/series?" + query)
             #expect(response.status == .badRequest)
             #expect(try response.error()["field"] == field)
+        }
+    }
+
+    @Test("the samples read follow where the series starts, and the step is whole in them", arguments: [
+        ("span=day", 1800, 60), ("span=day&step=90m", 5400, 60), ("span=day&to=\(Int(t0.timeIntervalSince1970) - 72 * 3600)", 3600, 3600),
+        ("from=\(Int(t0.timeIntervalSince1970) - 72 * 3600)&to=\(Int(t0.timeIntervalSince1970) - 71 * 3600 + 600)", 3600, 3600),
+    ])
+    func stepsAndResolutions(_ query: String, _ step: Int, _ resolution: Int) async throws {
+        try await withApp { client, _ in
+            let (status, body) = try await client.getJSON("/series?" + query)
+            #expect(status == .ok)
+            #expect(body["step"] as? Int == step && body["resolution"] as? Int == resolution, "\(body)")
         }
     }
 

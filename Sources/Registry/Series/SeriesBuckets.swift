@@ -2,18 +2,13 @@ import Foundation
 
 /// Cuts samples into a query's intervals.
 ///
-/// Intervals start at multiples of the step (so a chart drawn twice a minute apart keeps its bars); each
+/// Intervals start at multiples of the step (``SeriesQuery/firstStart``); each
 /// takes its running and stopped counts from its last sample, its lost and failed counts at their highest,
 /// and its events and errors as the growth of the totals since the sample before it. An interval without a sample (the server was down) has no point.
 enum SeriesBuckets {
-    /// The first interval's start: `from` rounded down to a multiple of `step`.
-    static func firstStart(_ query: SeriesQuery) -> Date {
-        Date(timeIntervalSince1970: (query.from.timeIntervalSince1970 / query.step).rounded(.down) * query.step)
-    }
-
     /// The points of `query` from `samples` of its node, oldest first, which may begin one interval early.
     static func points(_ samples: [SeriesSample], _ query: SeriesQuery) -> [SeriesPoint] {
-        let first = firstStart(query).timeIntervalSince1970
+        let first = query.firstStart.timeIntervalSince1970
         var points: [SeriesPoint] = []
         var before: SeriesSample?
         var index = samples.startIndex

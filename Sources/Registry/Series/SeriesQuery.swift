@@ -1,6 +1,7 @@
 import Foundation
 
-/// A time series of one tree node, cut into intervals of `step` seconds from `from` up to `to`.
+/// A time series of one tree node, cut into intervals of `step` seconds from `from` up to `to`, read from
+/// samples of `resolution`.
 public struct SeriesQuery: Sendable, Equatable {
     /// A group path, or `""` for the whole tree.
     public var node: String
@@ -8,21 +9,36 @@ public struct SeriesQuery: Sendable, Equatable {
     public var to: Date
     /// Seconds per interval, a multiple of the resolution's.
     public var step: TimeInterval
+    /// The samples read.
+    public var resolution: SeriesResolution
 
     /// The most intervals one series answers.
     public static let maxPoints = 1_500
 
     /// Creates a query.
-    public init(node: String, from: Date, to: Date, step: TimeInterval) {
+    public init(node: String, from: Date, to: Date, step: TimeInterval, resolution: SeriesResolution) {
         self.node = node
         self.from = from
         self.to = to
         self.step = step
+        self.resolution = resolution
     }
 
     /// The last hour, day or week up to `now`, in steps that draw well (60 or so intervals).
     public static func last(_ span: SeriesSpan, node: String, now: Date) -> SeriesQuery {
-        SeriesQuery(node: node, from: now.addingTimeInterval(-span.seconds), to: now, step: span.step)
+        let from = now.addingTimeInterval(-span.seconds)
+        return SeriesQuery(node: node, from: from, to: now, step: span.step, resolution: .answering(from: from, now: now))
+    }
+
+    /// The first interval's start: `from` rounded down to a multiple of `step`, so a chart drawn twice a
+    /// minute apart keeps its bars.
+    public var firstStart: Date {
+        Date(timeIntervalSince1970: (from.timeIntervalSince1970 / step).rounded(.down) * step)
+    }
+
+    /// How many intervals the series has, from ``firstStart`` up to `to`.
+    public var intervalCount: Int {
+        Int((to.timeIntervalSince(firstStart) / step).rounded(.up))
     }
 }
 

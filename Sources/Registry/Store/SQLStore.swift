@@ -165,7 +165,7 @@ public final class SQLStore: WorkerStore {
             try await connection.run(outboxSQL.pruneDeliveries(before: historyCutoff))
             try await connection.run(SessionSQL(dialect: sql.dialect).pruneExpired(at: now))
             let seriesSQL = SeriesSQL(dialect: sql.dialect)
-            try await connection.run(seriesSQL.prune(.minute, before: now.addingTimeInterval(-SeriesResolution.minutesKept)))
+            try await connection.run(seriesSQL.prune(.minute, before: now.addingTimeInterval(-SeriesResolution.minutesPrunedAfter)))
             try await connection.run(seriesSQL.prune(.hour, before: historyCutoff))
             return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
         }

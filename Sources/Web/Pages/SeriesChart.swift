@@ -14,8 +14,8 @@ enum SeriesChart {
     private static let lines: [WorkerStatus] = [.running, .lost, .failed]
 
     /// The chart of running, lost and failed workers of `query`'s node, and its errors per interval as
-    /// bars, titled `title`; `summary` is the same in words, for the chart's description and under it.
-    static func chart(_ points: [SeriesPoint], query: SeriesQuery, title: String, summary: String) -> String {
+    /// bars, titled `title`; the page's `chart-summary` paragraph, under it, is its description.
+    static func chart(_ points: [SeriesPoint], query: SeriesQuery, title: String) -> String {
         let peak = max(1, points.map { max($0.counts.running, $0.counts.lost, $0.counts.failed) }.max() ?? 0)
         let errorPeak = max(1, points.map(\.errors).max() ?? 0)
         let span = query.to.timeIntervalSince(query.from)

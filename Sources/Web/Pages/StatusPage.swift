@@ -169,7 +169,7 @@ extension StatusPage {
         let span = filters.chart.rawValue
         let summary = SeriesChart.summary(points, now: now, span: span)
         return Chart(
-            svg: SeriesChart.chart(points, query: query, title: "Workers of \(selection) over the last \(span)", summary: summary),
+            svg: SeriesChart.chart(points, query: query, title: "Workers of \(selection) over the last \(span)"),
             summary: summary,
             spans: SeriesSpan.allCases.map { SpanLink(label: "Last \($0.rawValue)", link: filters.link(chart: $0), current: $0 == filters.chart) })
     }

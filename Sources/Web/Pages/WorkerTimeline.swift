@@ -2,7 +2,7 @@ import Foundation
 import Registry
 
 /// A worker's recent runs, drawn as bars from start to end coloured by how each ended, with its errors as
-/// ticks; inline SVG like ``SeriesChart``, with the runs listed as a table beside it.
+/// ticks; inline SVG like ``SeriesChart``, with the runs listed in a table under it.
 struct WorkerTimeline: Sendable {
     /// One run: from a change to running until the next change away from it (or now).
     struct Run: Sendable, Equatable {
@@ -35,17 +35,17 @@ struct WorkerTimeline: Sendable {
         svg += #"<title id="timeline-title">Runs and errors of this worker</title><line class="axis" x1="8" y1="44" x2="792" y2="44"/>"#
         for run in runs {
             let start = x(run.start), end = max(start + 2, x(run.end ?? now))
-            svg += #"<rect class=""# + run.outcome.rawValue + #"" x=""# + Self.coordinate(start) + #"" y="16" width=""#
-                + Self.coordinate(end - start) + #"" height="22"><title>"# + run.outcome.rawValue + ", "
+            svg += #"<rect class=""# + run.outcome.rawValue + #"" x=""# + SeriesChart.coordinate(start) + #"" y="16" width=""#
+                + SeriesChart.coordinate(end - start) + #"" height="22"><title>"# + run.outcome.rawValue + ", "
                 + TimeText.span((run.end ?? now).timeIntervalSince(run.start)) + "</title></rect>"
             if end - start > 34 {
-                svg += #"<text class="label" x=""# + Self.coordinate((start + end) / 2) + #"" y="12" text-anchor="middle">"#
+                svg += #"<text class="label" x=""# + SeriesChart.coordinate((start + end) / 2) + #"" y="12" text-anchor="middle">"#
                     + TimeText.span((run.end ?? now).timeIntervalSince(run.start)) + "</text>"
             }
         }
         let shownErrors = errors.filter { $0.at >= from }
         for error in shownErrors {
-            svg += #"<line class="tick" x1=""# + Self.coordinate(x(error.at)) + #"" y1="46" x2=""# + Self.coordinate(x(error.at)) + #"" y2="56"/>"#
+            svg += #"<line class="tick" x1=""# + SeriesChart.coordinate(x(error.at)) + #"" y1="46" x2=""# + SeriesChart.coordinate(x(error.at)) + #"" y2="56"/>"#
         }
         svg += #"<text class="label" x="8" y="68">"# + TimeText.span(span) + #" ago</text><text class="label" x="792" y="68" text-anchor="end">now</text></svg>"#
         self.svg = svg
@@ -81,8 +81,4 @@ struct WorkerTimeline: Sendable {
     }
 
     private static let left = 8.0, right = 792.0
-
-    private static func coordinate(_ value: Double) -> String {
-        SeriesChart.coordinate(value)
-    }
 }
