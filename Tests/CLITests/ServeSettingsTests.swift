@@ -110,5 +110,7 @@ struct ServeSettingsTests {
         #expect(DurationText.text(.seconds(120)) == "2m")
         #expect(DurationText.seconds("1.5h") == 5400)
         #expect(DurationText.seconds("-1") == nil && DurationText.seconds("5x") == nil)
+        #expect(DurationText.seconds("36500d") == DurationText.maxSeconds && DurationText.seconds("36501d") == nil, "100 years at most")
+        #expect(DurationText.seconds("1e300s") == nil && DurationText.seconds("nan") == nil && DurationText.seconds("infs") == nil)
     }
 }

@@ -31,10 +31,10 @@ public enum ExpectationSpec {
             switch object[name] {
             case nil, .null?: return nil
             case .text(let text)?: seconds = DurationText.seconds(text)
-            case .number(let number)? where number >= 0 && number.isFinite: seconds = number
+            case .number(let number)? where (0...DurationText.maxSeconds).contains(number): seconds = number
             default: seconds = nil
             }
-            guard let seconds else { throw EventValidationError(field: prefix + name, message: "must be a duration: seconds, or a number with s, m, h or d (15m)") }
+            guard let seconds else { throw EventValidationError(field: prefix + name, message: "must be a duration up to 100 years: seconds, or a number with s, m, h or d (15m)") }
             return seconds
         }
         func text(_ name: String) throws(EventValidationError) -> String? {

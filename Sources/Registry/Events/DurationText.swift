@@ -2,13 +2,20 @@
 public enum DurationText {
     private static let units: [(Character, Double)] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
 
-    /// `text` in seconds, or `nil` when it is not a duration (or is negative).
+    /// The longest duration read: 100 years, so that every duration is also a whole number of seconds in an `Int`.
+    public static let maxSeconds: Double = 100 * 365 * 86_400
+
+    /// `text` in seconds, or `nil` when it is not a duration (negative, or longer than ``maxSeconds``).
     public static func seconds(_ text: String) -> Double? {
-        if let unit = text.last, let scale = units.first(where: { $0.0 == unit })?.1, let number = Double(text.dropLast()), number >= 0, number.isFinite {
-            return number * scale
+        let seconds: Double
+        if let unit = text.last, let scale = units.first(where: { $0.0 == unit })?.1, let number = Double(text.dropLast()) {
+            seconds = number * scale
+        } else if let number = Double(text) {
+            seconds = number
+        } else {
+            return nil
         }
-        guard let number = Double(text), number >= 0, number.isFinite else { return nil }
-        return number
+        return (0...maxSeconds).contains(seconds) ? seconds : nil
     }
 
     /// `seconds` in the largest unit that divides it (`604800` is `7d`); `0` stays `0`.
