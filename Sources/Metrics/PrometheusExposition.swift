@@ -43,6 +43,7 @@ public enum PrometheusExposition {
             sample(&text, "wokmanager_worker_errors_total", label, snapshot.errorTotals[group] ?? 0)
         }
         renderAttention(&text, snapshot)
+        renderNumbers(&text, snapshot)
         if !snapshot.workers.isEmpty {
             family(&text, "wokmanager_worker_last_seen_timestamp_seconds", "gauge", "When each worker was last seen, in Unix seconds.")
             for worker in snapshot.workers {
@@ -75,6 +76,45 @@ public enum PrometheusExposition {
         }
     }
 
+    /// The numbers workers report: per group, the gauges of its running workers (sum, lowest, highest and how
+    /// many report it) and the counters, which never go down; per worker, when asked for, each running worker's own.
+    private static func renderNumbers(_ text: inout String, _ snapshot: MetricsSnapshot) {
+        let gauges: [(name: String, help: String, value: (GroupGauge) -> Double)] = [
+            ("wokmanager_group_gauge_sum", "The sum of a gauge over a group's running workers that report it.", \.sum),
+            ("wokmanager_group_gauge_min", "The lowest value of a gauge among a group's running workers.", \.min),
+            ("wokmanager_group_gauge_max", "The highest value of a gauge among a group's running workers.", \.max),
+            ("wokmanager_group_gauge_workers", "How many of a group's running workers report a gauge.", { Double($0.workers) }),
+        ]
+        for series in gauges {
+            family(&text, series.name, "gauge", series.help)
+            for gauge in snapshot.groupGauges {
+                sample(&text, series.name, numberLabels(gauge.group, gauge.name), series.value(gauge))
+            }
+        }
+        family(&text, "wokmanager_group_counter_total", "counter",
+               "What a counter (a name ending in _total) grew by over a group's workers; a worker's drop is a restart from 0.")
+        for counter in snapshot.groupCounters {
+            sample(&text, "wokmanager_group_counter_total", numberLabels(counter.group, counter.name), counter.value)
+        }
+        guard !snapshot.workerNumbers.isEmpty else { return }
+        let perWorker = [("wokmanager_worker_gauge", "gauge", "A running worker's latest value of a gauge.", false),
+                         ("wokmanager_worker_counter_total", "counter", "A running worker's latest value of a counter.", true)]
+        for (name, type, help, counters) in perWorker {
+            family(&text, name, type, help)
+            for worker in snapshot.workerNumbers {
+                let labels = "id=\"\(escapeLabelValue(worker.id))\","
+                for (metric, value) in worker.metrics.sorted(by: { $0.key < $1.key }) where WorkerMetric.isCounter(metric) == counters {
+                    sample(&text, name, labels + numberLabels(worker.group, metric), value)
+                }
+            }
+        }
+    }
+
+    /// `group` and `name` labels, escaped (a metric name needs no escaping).
+    private static func numberLabels(_ group: String, _ name: String) -> String {
+        "group=\"\(escapeLabelValue(group))\",name=\"\(name)\""
+    }
+
     /// Escapes a label value: backslash, double quote and line feed.
     public static func escapeLabelValue(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
@@ -104,6 +144,16 @@ public enum PrometheusExposition {
         text += labels
         text += "} "
         text += String(value)
+        text += "\n"
+    }
+
+    /// One sample line of a number a worker reported, written as Go's ParseFloat reads it.
+    private static func sample(_ text: inout String, _ name: String, _ labels: String, _ value: Double) {
+        text += name
+        text += "{"
+        text += labels
+        text += "} "
+        text += value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         text += "\n"
     }
 }

@@ -276,6 +276,16 @@ enum PostgresMigrations {
         );
         CREATE INDEX series_by_time ON series (step, at);
         """,
+        // The numbers workers report: each worker's latest (a JSON object), and what each group's counters grew by.
+        """
+        ALTER TABLE workers ADD COLUMN metrics TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE group_counters (
+            grp TEXT COLLATE "C" NOT NULL,
+            name TEXT COLLATE "C" NOT NULL,
+            total DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (grp, name)
+        );
+        """,
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

@@ -246,6 +246,16 @@ enum SQLiteMigrations {
         ) WITHOUT ROWID;
         CREATE INDEX series_by_time ON series (step, at);
         """,
+        // The numbers workers report: each worker's latest (a JSON object), and what each group's counters grew by.
+        """
+        ALTER TABLE workers ADD COLUMN metrics TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE group_counters (
+            grp TEXT NOT NULL,
+            name TEXT NOT NULL,
+            total REAL NOT NULL,
+            PRIMARY KEY (grp, name)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -14,9 +14,10 @@ public struct EventPayload: Decodable, Sendable {
     public var pid: Int?
     public var version: String?
     public var labels: [String: String]?
+    public var metrics: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
-        case id, group, event, at, ttl, message, action, host, pid, version, labels
+        case id, group, event, at, ttl, message, action, host, pid, version, labels, metrics
         case exitCode = "exit_code"
     }
 
@@ -73,7 +74,8 @@ public struct EventPayload: Decodable, Sendable {
             host: try Self.shortText(host, field: "host"),
             pid: pid,
             version: try Self.shortText(version, field: "version"),
-            labels: try labels.map(Self.validatedLabels)
+            labels: try labels.map(Self.validatedLabels),
+            metrics: try metrics.map(WorkerMetric.validated)
         )
     }
 

@@ -21,6 +21,10 @@ public enum Limits {
     public static let labelKeyLength = 64
     /// Longest label value.
     public static let labelValueLength = 256
+    /// Most numbers in one event's `metrics`, and kept for one worker.
+    public static let metricCount = 32
+    /// Longest metric name.
+    public static let metricNameLength = 128
     /// Largest TTL, in seconds (one year).
     public static let maxTTL = 31_536_000.0
     /// How far ahead of the server's clock an `at` may be, in seconds.

@@ -22,6 +22,8 @@ public struct Worker: Sendable, Equatable, Codable {
     public var pid: Int?
     public var version: String?
     public var labels: [String: String]
+    /// The latest of each number the worker reported: its gauges of the current run, and its counters.
+    public var metrics: [String: Double]
     /// The latest status message and when it was sent.
     public var message: String?
     public var messageAt: Date?
@@ -33,7 +35,7 @@ public struct Worker: Sendable, Equatable, Codable {
     public var exitCode: Int?
 
     enum CodingKeys: String, CodingKey {
-        case id, group, status, ttl, host, pid, version, labels, message, heartbeats
+        case id, group, status, ttl, host, pid, version, labels, metrics, message, heartbeats
         case statusSince = "status_since"
         case runStartedAt = "run_started_at"
         case lastSeen = "last_seen"
@@ -47,7 +49,7 @@ public struct Worker: Sendable, Equatable, Codable {
     public init(
         id: String, group: String, status: WorkerStatus, statusSince: Date, runStartedAt: Date, lastSeen: Date,
         lastReceivedAt: Date, ttl: Double? = nil, host: String? = nil, pid: Int? = nil, version: String? = nil,
-        labels: [String: String] = [:], message: String? = nil, messageAt: Date? = nil, heartbeats: Int = 0,
+        labels: [String: String] = [:], metrics: [String: Double] = [:], message: String? = nil, messageAt: Date? = nil, heartbeats: Int = 0,
         errorCount: Int = 0, exitCode: Int? = nil
     ) {
         self.id = id
@@ -62,6 +64,7 @@ public struct Worker: Sendable, Equatable, Codable {
         self.pid = pid
         self.version = version
         self.labels = labels
+        self.metrics = metrics
         self.message = message
         self.messageAt = messageAt
         self.heartbeats = heartbeats

@@ -25,6 +25,8 @@ public struct WorkerEvent: Sendable, Equatable {
     public var pid: Int?
     public var version: String?
     public var labels: [String: String]?
+    /// Numbers the worker reports (``WorkerMetric``): a name ending in `_total` is a counter, any other a gauge.
+    public var metrics: [String: Double]?
 
     /// Creates an event; fields are expected to be valid already (``EventPayload`` validates wire input).
     public init(
@@ -40,7 +42,8 @@ public struct WorkerEvent: Sendable, Equatable {
         host: String? = nil,
         pid: Int? = nil,
         version: String? = nil,
-        labels: [String: String]? = nil
+        labels: [String: String]? = nil,
+        metrics: [String: Double]? = nil
     ) {
         self.id = id
         self.group = group
@@ -55,6 +58,7 @@ public struct WorkerEvent: Sendable, Equatable {
         self.pid = pid
         self.version = version
         self.labels = labels
+        self.metrics = metrics
     }
 
     /// `true` when the event ends the worker's run as failed.

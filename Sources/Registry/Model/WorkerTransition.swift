@@ -31,6 +31,8 @@ public struct WorkerTransition: Sendable, Equatable {
                 worker.runStartedAt = event.at
                 worker.heartbeats = 0
                 worker.exitCode = nil
+                // A run's gauges end with it; counters stay, the baseline the next value is counted from.
+                worker.metrics = worker.metrics.filter { WorkerMetric.isCounter($0.key) }
             }
             if startsRun || target != worker.status || existing == nil {
                 newStatus = target
@@ -96,6 +98,10 @@ public struct WorkerTransition: Sendable, Equatable {
         if let pid = event.pid { worker.pid = pid }
         if let version = event.version { worker.version = version }
         if let labels = event.labels { worker.labels = labels }
+        if let metrics = event.metrics {
+            let merged = worker.metrics.merging(metrics) { $1 }
+            worker.metrics = merged.count <= Limits.metricCount ? merged : metrics
+        }
         if event.kind == .stopped { worker.exitCode = event.exitCode ?? 0 }
     }
 

@@ -16,11 +16,18 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var problems: [ProblemCount]
     /// Every expectation, for the expected counts.
     public var expectations: [Expectation]
+    /// The gauges of running workers per group and name.
+    public var groupGauges: [GroupGauge]
+    /// The counters per group and name.
+    public var groupCounters: [GroupNumber]
+    /// Each running worker's numbers, when per-worker series were asked for.
+    public var workerNumbers: [WorkerNumbers]
 
     /// Creates a snapshot.
     public init(
         groupCounts: [GroupCount], groups: [String], eventTotals: [String: Int], errorTotals: [String: Int], workers: [WorkerLastSeen] = [],
-        problems: [ProblemCount] = [], expectations: [Expectation] = []
+        problems: [ProblemCount] = [], expectations: [Expectation] = [], groupGauges: [GroupGauge] = [], groupCounters: [GroupNumber] = [],
+        workerNumbers: [WorkerNumbers] = []
     ) {
         self.groupCounts = groupCounts
         self.groups = groups
@@ -29,6 +36,9 @@ public struct MetricsSnapshot: Sendable, Equatable {
         self.workers = workers
         self.problems = problems
         self.expectations = expectations
+        self.groupGauges = groupGauges
+        self.groupCounters = groupCounters
+        self.workerNumbers = workerNumbers
     }
 }
 
@@ -36,13 +46,14 @@ extension MetricsSnapshot {
     /// A snapshot from stored rows: `counters` holds (`events` or `errors`, label, value) triples.
     init(
         groupCounts: [GroupCount], groups: [String], counters: [(String, String, Int)], workers: [WorkerLastSeen], problems: [ProblemCount],
-        expectations: [Expectation]
+        expectations: [Expectation], groupGauges: [GroupGauge], groupCounters: [GroupNumber], workerNumbers: [WorkerNumbers]
     ) {
         self.init(
             groupCounts: groupCounts, groups: groups,
             eventTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "events" }.map { ($0.1, $0.2) }),
             errorTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "errors" }.map { ($0.1, $0.2) }),
-            workers: workers, problems: problems, expectations: expectations)
+            workers: workers, problems: problems, expectations: expectations, groupGauges: groupGauges, groupCounters: groupCounters,
+            workerNumbers: workerNumbers)
     }
 }
 

@@ -29,9 +29,13 @@ public final class SQLStore: WorkerStore {
             var outcomes: [EventOutcome] = []
             outcomes.reserveCapacity(events.count)
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
+            var counterDeltas = CounterDeltas()
             for event in events {
                 let existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
                 let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
+                if let metrics = event.metrics, !transition.outcome.late {
+                    counterDeltas.add(metrics, previous: existing?.metrics ?? [:], group: transition.worker.group)
+                }
                 try await connection.run(sql.upsert(transition.worker))
                 for entry in transition.entries {
                     try await connection.run(sql.append(entry))
@@ -39,7 +43,7 @@ public final class SQLStore: WorkerStore {
                 try await Self.updateProblems(after: transition, before: existing, event: event, &ledger)
                 outcomes.append(transition.outcome)
             }
-            for statement in sql.record(BatchTally(events)) {
+            for statement in sql.record(BatchTally(events)) + MetricSQL(dialect: sql.dialect).add(counterDeltas) {
                 try await connection.run(statement)
             }
             return outcomes
@@ -110,6 +114,8 @@ public final class SQLStore: WorkerStore {
 
     public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
         let countsStatement = sql.groupCounts(liveness: liveness)
+        let metricSQL = MetricSQL(dialect: sql.dialect)
+        let gauges = metricSQL.groupGauges(liveness: liveness), numbers = metricSQL.workerNumbers(liveness: liveness)
         return try await database.read { connection in
             try await MetricsSnapshot(
                 groupCounts: WorkerSQL.liveCounts(connection.rows(countsStatement, WorkerSQL.storedCount)),
@@ -117,7 +123,10 @@ public final class SQLStore: WorkerStore {
                 counters: connection.rows(WorkerSQL.counters, WorkerSQL.counter),
                 workers: includeWorkers ? connection.rows(WorkerSQL.lastSeen, WorkerSQL.lastSeen) : [],
                 problems: ProblemSQL.openCounts(connection),
-                expectations: connection.rows(ExpectationSQL.all, ExpectationSQL.expectation))
+                expectations: connection.rows(ExpectationSQL.all, ExpectationSQL.expectation),
+                groupGauges: connection.rows(gauges, MetricSQL.groupGauge),
+                groupCounters: connection.rows(MetricSQL.groupCounters, MetricSQL.groupCounter),
+                workerNumbers: includeWorkers ? connection.rows(numbers, MetricSQL.workerNumbers) : [])
         }
     }
 
@@ -157,6 +166,7 @@ public final class SQLStore: WorkerStore {
             let overLimit = try await connection.count(sql.pruneHistory(keepingNewest: policy.historyLimit))
             try await connection.run(sql.pruneGroups(lastEventBefore: workerCutoff))
             try await connection.run(WorkerSQL.pruneErrorCounters)
+            try await connection.run(MetricSQL.pruneGroupCounters)
             let problemSQL = ProblemSQL(dialect: sql.dialect), historyCutoff = now.addingTimeInterval(-policy.history)
             try await connection.run(problemSQL.pruneProblems(resolvedBefore: historyCutoff))
             try await connection.run(problemSQL.pruneSilences(endedBefore: historyCutoff))

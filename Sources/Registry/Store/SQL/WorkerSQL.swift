@@ -31,7 +31,7 @@ struct WorkerSQL: Sendable {
     static let liveStatus = "live_status"
 
     static let workerColumns = """
-        id, grp, status, status_since, run_started_at, last_seen, last_received_at, ttl, host, pid, version, labels, \
+        id, grp, status, status_since, run_started_at, last_seen, last_received_at, ttl, host, pid, version, labels, metrics, \
         message, message_at, heartbeats, error_count, exit_code
         """
     static let historyColumns = "seq, worker_id, grp, event, status, at, received_at, message, action, exit_code, late"
@@ -48,7 +48,7 @@ struct WorkerSQL: Sendable {
             .text(worker.id), .text(worker.group), .text(worker.status.rawValue), .real(worker.statusSince.timeIntervalSince1970),
             .real(worker.runStartedAt.timeIntervalSince1970), .real(worker.lastSeen.timeIntervalSince1970),
             .real(worker.lastReceivedAt.timeIntervalSince1970), .real(worker.ttl), .text(worker.host), .integer(worker.pid),
-            .text(worker.version), .text(LabelCoding.encode(worker.labels)), .text(worker.message),
+            .text(worker.version), .text(LabelCoding.encode(worker.labels)), .text(MetricCoding.encode(worker.metrics)), .text(worker.message),
             .real(worker.messageAt?.timeIntervalSince1970), .integer(worker.heartbeats), .integer(worker.errorCount),
             .integer(worker.exitCode),
         ])
@@ -226,7 +226,7 @@ struct WorkerSQL: Sendable {
     }
 
     /// `column` of every expired running worker, one index range scan per half of the expiry condition.
-    private static func expiredWorkers(column: String, _ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> String {
+    static func expiredWorkers(column: String, _ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> String {
         builder.expiredSources(builder.expiryConditions(liveness)).map { "SELECT \(column) FROM \($0)" }.joined(separator: " UNION ALL ")
     }
 
@@ -246,6 +246,7 @@ struct WorkerSQL: Sendable {
             statusSince: try row.date("status_since"), runStartedAt: try row.date("run_started_at"), lastSeen: try row.date("last_seen"),
             lastReceivedAt: try row.date("last_received_at"), ttl: try row.optionalDouble("ttl"), host: try row.optionalText("host"),
             pid: try row.optionalInt("pid"), version: try row.optionalText("version"), labels: try labels(row.text("labels")),
+            metrics: try metrics(row.text("metrics")),
             message: try row.optionalText("message"), messageAt: try row.optionalDate("message_at"), heartbeats: try row.int("heartbeats"),
             errorCount: try row.int("error_count"), exitCode: try row.optionalInt("exit_code"))
     }
@@ -290,6 +291,11 @@ struct WorkerSQL: Sendable {
         let text = try row.text(column)
         guard let status = WorkerStatus(rawValue: text) else { throw StoreError.badColumn(column, "'\(text)'", expected: "a worker status") }
         return status
+    }
+
+    private static func metrics(_ text: String) throws -> [String: Double] {
+        guard let metrics = MetricCoding.decode(text) else { throw StoreError.badColumn("metrics", "'\(text)'", expected: "a JSON object of numbers") }
+        return metrics
     }
 
     private static func labels(_ text: String) throws -> [String: String] {
