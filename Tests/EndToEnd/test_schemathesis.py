@@ -38,7 +38,7 @@ WARNINGS = ["missing_test_data", "base_url_mismatch", "validation_mismatch", "mi
 # Workers in every status, with every optional field, so the answers checked against the schemas are full.
 SEED_EVENTS = [
     {"id": "Importer1d", "group": "product.importer", "event": "started", "ttl": 600, "host": "box1", "pid": 7,
-     "version": "2.3.1", "labels": {"team": "data"}},
+     "version": "2.3.1", "labels": {"team": "data"}, "metrics": {"rows_processed_total": 1200, "queue_lag_seconds": 3.5}},
     {"id": "Importer1d", "group": "product.importer", "event": "message", "message": "importing"},
     {"id": "Importer1d", "group": "product.importer", "event": "error", "message": "row 17", "action": "skipped"},
     {"id": "Promo01", "group": "price.promotion", "event": "stopped", "exit_code": 2},
