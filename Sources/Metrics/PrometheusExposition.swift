@@ -153,7 +153,7 @@ public enum PrometheusExposition {
         text += "{"
         text += labels
         text += "} "
-        text += value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        text += WorkerMetric.text(value)
         text += "\n"
     }
 }

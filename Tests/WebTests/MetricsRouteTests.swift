@@ -17,6 +17,38 @@ struct MetricsRouteTests {
         String(buffer: try await client.send(.get, "/metrics").body)
     }
 
+    @Test("numbers reported with events: group gauges while running, counters that keep growing, the worker's page, and 400 for a bad one")
+    func workerNumbers() async throws {
+        try await withApp(perWorkerMetrics: true) { client, clock in
+            let metrics = #", "metrics": {"rows_processed_total": 1200, "queue_lag_seconds": 3.5}"#
+            try await client.postState(eventJSON("a", "product.importer", "heartbeat", extra: metrics + #", "ttl": 30"#))
+            try await client.postState(eventJSON("b", "product.importer", "heartbeat", extra: #", "metrics": {"queue_lag_seconds": 1.5}"#))
+            var text = try await scrape(client)
+            #expect(value(text, #"wokmanager_group_gauge_sum{group="product.importer",name="queue_lag_seconds"}"#) == 5)
+            #expect(value(text, #"wokmanager_group_gauge_max{group="product.importer",name="queue_lag_seconds"}"#) == 3.5)
+            #expect(value(text, #"wokmanager_group_gauge_workers{group="product.importer",name="queue_lag_seconds"}"#) == 2)
+            #expect(value(text, #"wokmanager_group_counter_total{group="product.importer",name="rows_processed_total"}"#) == 1200)
+            #expect(value(text, #"wokmanager_worker_gauge{id="a",group="product.importer",name="queue_lag_seconds"}"#) == 3.5)
+            #expect(text.contains("# TYPE wokmanager_group_counter_total counter"))
+
+            let page = String(buffer: try await client.send(.get, "/ui/workers/a").body)
+            #expect(page.contains(#"<td><code>rows_processed_total</code></td><td class="number">1200</td><td>counter</td>"#))
+
+            clock.advance(by: 31)
+            try await client.postState(eventJSON("b", "product.importer", "stopped"))
+            text = try await scrape(client)
+            #expect(value(text, #"wokmanager_group_gauge_sum{group="product.importer",name="queue_lag_seconds"}"#) == nil, "a lost and a stopped worker")
+            #expect(value(text, #"wokmanager_group_counter_total{group="product.importer",name="rows_processed_total"}"#) == 1200)
+            #expect(!text.contains("wokmanager_worker_gauge{"))
+
+            let refused = try await client.postState(eventJSON("a", "product.importer", "heartbeat", extra: #", "metrics": {"rows_total": -1}"#))
+            #expect(refused.status == .badRequest)
+            #expect(try refused.error()["field"] == "metrics.rows_total")
+            let notNumber = try await client.postState(eventJSON("a", "product.importer", "heartbeat", extra: #", "metrics": {"lag": "3"}"#))
+            #expect(notNumber.status == .badRequest)
+        }
+    }
+
     @Test("the numbers follow a sequence of events, a TTL expiry and a restart")
     func numbersMatchTheRegistry() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wokmanager-metrics-\(UUID().uuidString)")

@@ -14,6 +14,12 @@ public enum WorkerMetric {
         name.hasSuffix("_total")
     }
 
+    /// `value` as text: a whole number without a fraction (`1200`), any other as Swift writes it (`3.5`,
+    /// `1e+20`), which Prometheus' parser also reads.
+    public static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
     /// Checks an event's `metrics`: at most ``Limits/metricCount``, Prometheus names of at most
     /// ``Limits/metricNameLength`` not starting with ``reservedPrefix`` or `__`, finite values, counters not negative.
     static func validated(_ metrics: [String: Double]) throws(EventValidationError) -> [String: Double] {

@@ -8,6 +8,13 @@ struct WorkerPage: Sendable {
         let value: String
     }
 
+    /// One of the numbers the worker reported: its latest value, and whether it counts (`_total`) or is a gauge.
+    struct Number: Sendable {
+        let name: String
+        let value: String
+        let kind: String
+    }
+
     struct Entry: Sendable {
         let at: PageTime
         let event: String
@@ -35,6 +42,7 @@ struct WorkerPage: Sendable {
     let errorCount: Int
     let message: String?
     let labels: [Label]
+    let numbers: [Number]
     let messages: [Entry]
     let errors: [Entry]
     let timeline: [Entry]
@@ -69,6 +77,9 @@ struct WorkerPage: Sendable {
         errorCount = worker.errorCount
         message = worker.message
         labels = worker.labels.sorted { $0.key < $1.key }.map { Label(key: $0.key, value: $0.value) }
+        numbers = worker.metrics.sorted { $0.key < $1.key }.map {
+            Number(name: $0.key, value: WorkerMetric.text($0.value), kind: WorkerMetric.isCounter($0.key) ? "counter" : "gauge")
+        }
         messages = detail.messages.map { Self.entry($0, now: now) }
         errors = detail.errors.map { Self.entry($0, now: now) }
         timeline = detail.history.map { Self.entry($0, now: now) }
