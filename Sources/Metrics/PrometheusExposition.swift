@@ -76,29 +76,29 @@ public enum PrometheusExposition {
         }
     }
 
-    /// The numbers workers report: per group, the gauges of its running workers (sum, lowest, highest and how
+    /// The numbers workers report: per group, the gauges of its running workers (sum, lowest, highest, and how
     /// many report it) and the counters, which never go down; per worker, when asked for, each running worker's own.
     private static func renderNumbers(_ text: inout String, _ snapshot: MetricsSnapshot) {
-        let gauges: [(name: String, help: String, value: (GroupGauge) -> Double)] = [
-            ("wokmanager_group_gauge_sum", "The sum of a gauge over a group's running workers that report it.", \.sum),
-            ("wokmanager_group_gauge_min", "The lowest value of a gauge among a group's running workers.", \.min),
-            ("wokmanager_group_gauge_max", "The highest value of a gauge among a group's running workers.", \.max),
-            ("wokmanager_group_gauge_workers", "How many of a group's running workers report a gauge.", { Double($0.workers) }),
-        ]
-        for series in gauges {
-            family(&text, series.name, "gauge", series.help)
-            for gauge in snapshot.groupGauges {
-                sample(&text, series.name, numberLabels(gauge.group, gauge.name), series.value(gauge))
+        family(&text, "wokmanager_group_reported", "gauge",
+               "A gauge over a group's running workers that report it: aggregate is sum, min or max of their latest values.")
+        for gauge in snapshot.groupGauges {
+            let labels = numberLabels(gauge.group, gauge.name)
+            for (aggregate, value) in [("sum", gauge.sum), ("min", gauge.min), ("max", gauge.max)] {
+                sample(&text, "wokmanager_group_reported", labels + ",aggregate=\"\(aggregate)\"", value)
             }
         }
-        family(&text, "wokmanager_group_counter_total", "counter",
+        family(&text, "wokmanager_group_reporting_workers", "gauge", "How many of a group's running workers report a gauge.")
+        for gauge in snapshot.groupGauges {
+            sample(&text, "wokmanager_group_reporting_workers", numberLabels(gauge.group, gauge.name), gauge.workers)
+        }
+        family(&text, "wokmanager_group_reported_total", "counter",
                "What a counter (a name ending in _total) grew by over a group's workers; a worker's drop is a restart from 0.")
         for counter in snapshot.groupCounters {
-            sample(&text, "wokmanager_group_counter_total", numberLabels(counter.group, counter.name), counter.value)
+            sample(&text, "wokmanager_group_reported_total", numberLabels(counter.group, counter.name), counter.value)
         }
         guard !snapshot.workerNumbers.isEmpty else { return }
-        let perWorker = [("wokmanager_worker_gauge", "gauge", "A running worker's latest value of a gauge.", false),
-                         ("wokmanager_worker_counter_total", "counter", "A running worker's latest value of a counter.", true)]
+        let perWorker = [("wokmanager_worker_reported", "gauge", "A running worker's latest value of a gauge.", false),
+                         ("wokmanager_worker_reported_total", "counter", "A running worker's latest value of a counter.", true)]
         for (name, type, help, counters) in perWorker {
             family(&text, name, type, help)
             for worker in snapshot.workerNumbers {
