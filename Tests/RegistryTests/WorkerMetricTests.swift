@@ -24,6 +24,10 @@ struct WorkerMetricTests {
             #expect(snapshot.groupGauges == [GroupGauge(group: "product.importer", name: "queue_lag_seconds", sum: 5, min: 1.5, max: 3.5, workers: 2)])
             #expect(snapshot.groupCounters == [GroupNumber(group: "product.importer", name: "rows_processed_total", value: 1300)])
             #expect(snapshot.workerNumbers.map(\.id) == ["Importer01", "Importer02"])
+            let product = try await store.reportedNumbers(in: .subtree("product"), liveness: liveness(at: 1))
+            #expect(product.gauges == [GroupGauge(group: "", name: "queue_lag_seconds", sum: 5, min: 1.5, max: 3.5, workers: 2)])
+            #expect(product.counters == [GroupNumber(group: "", name: "rows_processed_total", value: 1300)])
+            #expect(try await store.reportedNumbers(in: .subtree("price"), liveness: liveness(at: 1)) == ReportedNumbers(gauges: [], counters: []))
 
             // Importer01 restarts from 0 and counts 50; Importer02's 30 s TTL passes, unswept.
             _ = try await store.apply([

@@ -33,6 +33,11 @@ struct MetricsRouteTests {
 
             let page = String(buffer: try await client.send(.get, "/ui/workers/a").body)
             #expect(page.contains(#"<td><code>rows_processed_total</code></td><td class="number">1200</td><td>counter</td>"#))
+            let group = String(buffer: try await client.send(.get, "/?group=product").body)
+            #expect(group.contains("Numbers reported in product</h2>"))
+            #expect(group.contains(#"<tr><td><code>queue_lag_seconds</code></td><td class="number">5</td><td>1.5 to 3.5</td><td class="number">2</td></tr>"#))
+            #expect(group.contains(#"<tr><td><code>rows_processed_total</code></td><td class="number">1200</td><td>counter</td><td class="number"></td></tr>"#))
+            #expect(!String(buffer: try await client.send(.get, "/?group=price").body).contains("Numbers reported"), "none in price")
 
             clock.advance(by: 31)
             try await client.postState(eventJSON("b", "product.importer", "stopped"))

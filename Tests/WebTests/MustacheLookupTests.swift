@@ -44,6 +44,7 @@ struct MustacheLookupTests {
             let parts: [any MustacheParent] = [
                 chart, try #require(chart.spans.first), try #require(page.statusOptions.first), try #require(page.columns.first),
                 try #require(page.workers.first), try #require(page.errors.first), try #require(page.problems.first),
+                StatusPage.NumberRow(name: "queue_lag_seconds", sum: "2", range: "2 to 2", workers: 1),
             ]
             for part in parts { #expect(unanswered(part) == [], "\(type(of: part))") }
             #expect(page.fieldErrors.sort != nil, "a wrong sort, so that a field error is there to answer")

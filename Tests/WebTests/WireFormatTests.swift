@@ -8,7 +8,7 @@ import Testing
 struct WireFormatTests {
     private static let worker =
         #"{"error_count":0,"group":"product.importer","heartbeats":0,"host":"a/b","id":"Importer01","labels":{},"#
-        + #""last_received_at":"2027-01-15T08:00:00.000Z","last_seen":"2027-01-15T07:59:59.123Z","#
+        + #""last_received_at":"2027-01-15T08:00:00.000Z","last_seen":"2027-01-15T07:59:59.123Z","metrics":{},"#
         + #""run_started_at":"2027-01-15T07:59:59.123Z","status":"running","status_since":"2027-01-15T07:59:59.123Z"}"#
 
     private func send(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (

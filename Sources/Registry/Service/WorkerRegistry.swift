@@ -119,6 +119,11 @@ public final class WorkerRegistry: Sendable {
         try await store.metricsSnapshot(liveness: liveness(), includeWorkers: includeWorkers)
     }
 
+    /// The numbers the workers of the groups `filter` selects report, for the status page.
+    public func reportedNumbers(in filter: GroupFilter?) async throws -> ReportedNumbers {
+        try await store.reportedNumbers(in: filter, liveness: liveness())
+    }
+
     /// The error that ended the run of each failed worker in `workers`, by id (see ``Worker/endingError(among:)``);
     /// none for a run that reported no error.
     public func endingErrors(of workers: [Worker]) async throws -> [String: HistoryEntry] {

@@ -35,6 +35,18 @@ public struct GroupGauge: Sendable, Equatable {
     }
 }
 
+/// The numbers of a selection of groups, each name summed over them (`group` is then empty).
+public struct ReportedNumbers: Sendable, Equatable {
+    public var gauges: [GroupGauge]
+    public var counters: [GroupNumber]
+
+    /// Creates an entry.
+    public init(gauges: [GroupGauge], counters: [GroupNumber]) {
+        self.gauges = gauges
+        self.counters = counters
+    }
+}
+
 /// A running worker's latest numbers, for the per-worker series.
 public struct WorkerNumbers: Sendable, Equatable {
     public var id: String

@@ -130,6 +130,15 @@ public final class SQLStore: WorkerStore {
         }
     }
 
+    public func reportedNumbers(in filter: GroupFilter?, liveness: Liveness) async throws -> ReportedNumbers {
+        let metricSQL = MetricSQL(dialect: sql.dialect)
+        let gauges = metricSQL.gauges(in: filter, liveness: liveness), counters = metricSQL.counters(in: filter)
+        return try await database.read { connection in
+            ReportedNumbers(
+                gauges: try await connection.rows(gauges, MetricSQL.groupGauge), counters: try await connection.rows(counters, MetricSQL.groupCounter))
+        }
+    }
+
     public func removeWorker(id: String, now: Date) async throws -> Bool {
         let sql = sql, policy = notificationPolicy
         return try await database.write { connection in

@@ -29,6 +29,9 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
     /// Counts, counters and known groups for a Prometheus scrape; per-worker last-seen times when `includeWorkers`.
     func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot
+    /// The numbers reported by the workers of the groups `filter` selects (all when `nil`), each name summed
+    /// over those groups: gauges of running workers, and counters.
+    func reportedNumbers(in filter: GroupFilter?, liveness: Liveness) async throws -> ReportedNumbers
     /// Deletes a worker and its history, resolving its problems at `now`; `false` when there was none.
     func removeWorker(id: String, now: Date) async throws -> Bool
     /// Records a `lost` state change for every running worker past its deadline; returns how many.

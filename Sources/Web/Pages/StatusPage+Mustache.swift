@@ -15,6 +15,7 @@ extension StatusPage: MustacheParent {
         case "silences": silences
         case "tree": tree
         case "chart": chart
+        case "numbers": numbers
         case "selection": selection
         case "groupFilter": groupFilter
         case "search": search
@@ -71,6 +72,18 @@ extension StatusPage.Chart: MustacheParent {
         case "svg": svg
         case "summary": summary
         case "spans": spans
+        default: nil
+        }
+    }
+}
+
+extension StatusPage.NumberRow: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "name": name
+        case "sum": sum
+        case "range": range
+        case "workers": workers
         default: nil
         }
     }

@@ -30,6 +30,15 @@ struct StatusPage: Sendable {
         let spans: [SpanLink]
     }
 
+    /// A number the selection's workers report, summed over its groups: a gauge of its running workers, or a counter.
+    struct NumberRow: Sendable {
+        let name: String
+        let sum: String
+        /// The lowest and highest value and how many running workers report it; `nil` for a counter.
+        let range: String?
+        let workers: Int?
+    }
+
     struct SpanLink: Sendable {
         let label: String
         let link: String
@@ -74,6 +83,8 @@ struct StatusPage: Sendable {
     let tree: String?
     /// `nil` for a glob, which is no one subtree.
     let chart: Chart?
+    /// The numbers the selection's workers report: gauges, then counters.
+    let numbers: [NumberRow]
     let selection: String
     let groupFilter: String
     let search: String
@@ -119,6 +130,7 @@ extension StatusPage {
         async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
         async let silences = registry.silences()
         async let sparklines = cache.sparklines(registry: registry, now: now)
+        async let numbers = registry.reportedNumbers(in: filters.group)
         let chartQuery = filters.chartNode.map { SeriesQuery.last(filters.chart, node: $0, now: now) }
         async let chartPoints = Self.points(chartQuery, registry: registry)
 
@@ -141,6 +153,7 @@ extension StatusPage {
             chart: try await chartPoints.map { query, points in
                 chart(query, points: points, now: root.node(at: query.node)?.counts ?? StatusCounts(), selection: selection, filters: filters)
             },
+            numbers: numberRows(try await numbers),
             selection: selection,
             groupFilter: filters.groupInput ?? "",
             search: filters.search ?? "",
@@ -158,6 +171,12 @@ extension StatusPage {
             generatedAt: PageTime(now, now: now), viewer: viewer, returnTo: filters.link(page: paging.page),
             silenceGroup: filters.group.flatMap { if case .subtree(let path) = $0 { path } else { nil } },
             silenceDurations: PageSilence.durations)
+    }
+
+    private static func numberRows(_ numbers: ReportedNumbers) -> [NumberRow] {
+        numbers.gauges.map {
+            NumberRow(name: $0.name, sum: WorkerMetric.text($0.sum), range: WorkerMetric.text($0.min) + " to " + WorkerMetric.text($0.max), workers: $0.workers)
+        } + numbers.counters.map { NumberRow(name: $0.name, sum: WorkerMetric.text($0.value), range: nil, workers: nil) }
     }
 
     private static func points(_ query: SeriesQuery?, registry: WorkerRegistry) async throws -> (query: SeriesQuery, points: [SeriesPoint])? {

@@ -28,6 +28,26 @@ struct MetricSQL: Sendable {
             builder.values)
     }
 
+    /// ``groupGauges(liveness:)`` over the groups `filter` selects, each name summed over them.
+    func gauges(in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        let (running, entries) = runningWithNumbers(&builder, liveness)
+        builder.addGroup(filter, column: "w.grp")
+        let value = dialect.jsonNumber("m.value")
+        let groups = builder.conditions.map { " AND " + $0 }.joined()
+        return SQLStatement(
+            "SELECT '' AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
+                + "FROM workers AS w, \(entries) AS m WHERE \(running)\(groups) AND m.key NOT LIKE '%\\_total' ESCAPE '\\' GROUP BY m.key ORDER BY m.key",
+            builder.values)
+    }
+
+    /// The group counters of the groups `filter` selects, each name summed over them.
+    func counters(in filter: GroupFilter?) -> SQLStatement {
+        var builder = SQLQueryBuilder(dialect)
+        builder.addGroup(filter)
+        return SQLStatement("SELECT '' AS grp, name, SUM(total) AS total FROM group_counters \(builder.whereClause) GROUP BY name ORDER BY name", builder.values)
+    }
+
     /// Each running worker's numbers, for the per-worker series.
     func workerNumbers(liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
