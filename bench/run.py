@@ -94,6 +94,49 @@ def fill_series(server, workers):
     write_past_week(server.database, nodes)
 
 
+def fill_numbers(server, workers):
+    """Every worker `fill` made reports 5 gauges and 5 counters with a heartbeat (the stopped ones start again)."""
+    for first in range(0, workers, 500):
+        lines = []
+        for n in range(first, min(first + 500, workers)):
+            metrics = {**{f"gauge{k}": n % 97 + k for k in range(5)}, **{f"count{k}_total": n * 10 + k for k in range(5)}}
+            lines.append(json.dumps({"id": f"w{n:06d}", "group": f"product.team{n % GROUPS:03d}", "event": "heartbeat", "metrics": metrics}))
+        status, answer = server.request("POST", "/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"},
+                                        key=KEY, timeout=120)
+        assert status == 200, answer
+
+
+def numbers_side_by_side(folder, binary, workers, seconds, cleanup):
+    """Heartbeats with and without 5 numbers each, and /metrics with every worker reporting 5 gauges and 5
+    counters, on one server, in alternating rounds."""
+    print(f"numbers from workers: {workers} workers, 10 numbers each", file=sys.stderr)
+    server = Server(Path(folder) / "numbers", binary=binary, keys=[KEY], args=["--log-level", "warning"])
+    cleanup.callback(resume_and_stop, server)
+    server.start(timeout=60)
+    fill(server, workers)
+    fill_numbers(server, workers)
+    readers = os.cpu_count() or 2
+    scenarios = [
+        ("heartbeat ingest, plain", "/", 64, workers, "heartbeat.lua", {}),
+        ("heartbeat ingest, 5 numbers each", "/", 64, workers, "heartbeat.lua", {"METRICS": "5"}),
+        (f"scrape /metrics ({workers // 1000}k workers, 5 gauges and 5 counters each)", "/metrics", readers, workers, None, {}),
+    ]
+    rounds = {name: [] for name, *_ in scenarios}
+    for turn in range(ROUNDS):
+        for name, path, connections, population, script, env in scenarios[::1 if turn % 2 == 0 else -1]:
+            rounds[name].append(wrk(server.url(path), seconds, connections, script, env={"WORKERS": str(population), "API_KEY": KEY, **env}))
+    server.stop()
+    measured = []
+    for name, path, connections, population, script, env in scenarios:
+        runs = sorted(rounds[name], key=lambda r: r["rps"])
+        median = dict(runs[len(runs) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in rounds[name]])
+        median.update(name=name, workers=population, connections=connections, per_request=1)
+        measured.append(median)
+        print(f"  {name}: {median['rps']:.0f} req/s, p50 {median['p50_ms']:.2f} ms (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})",
+              file=sys.stderr)
+    return measured
+
+
 def fill_attention(server, workers, exit_code):
     """Runs workers a000000.. in 100 groups of `attention.*` once, ending with `exit_code`: 1 opens a failed problem each."""
     for first in range(0, workers, 250):
@@ -266,6 +309,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
         if options.only_changes:
+            results += numbers_side_by_side(folder, options.binary, small, seconds, cleanup)
             if options.baseline_binary:
                 results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
             notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
@@ -307,6 +351,7 @@ def main():
             run(f"status page / gzip ({label})", "/", readers, population, headers=["Accept-Encoding: gzip"])
             run(f"filtered page /?group=product.team042 ({label})", "/?group=product.team042&status=running", readers, population)
 
+        results += numbers_side_by_side(folder, options.binary, small, seconds, cleanup)
         attention_workers, expectations = (1_000, 100) if options.smoke else (10_000, 1_000)
         results += attention_side_by_side(folder, options.binary, large, attention_workers, expectations, seconds, cleanup)
         if options.baseline_binary:
