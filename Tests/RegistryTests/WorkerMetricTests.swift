@@ -70,6 +70,18 @@ struct WorkerMetricTests {
         }
     }
 
+    @Test("a worker's numbers are stored as JSON the stores read, and read back exactly")
+    func coding() {
+        let metrics = ["queue:lag_seconds": -2.5, "rows_total": 1200, "tiny": 1e-05, "huge": 1e300, "zero": 0]
+        let text = MetricCoding.encode(metrics)
+        #expect(text == #"{"huge":1e+300,"queue:lag_seconds":-2.5,"rows_total":1200,"tiny":1e-05,"zero":0}"#)
+        #expect(MetricCoding.decode(text) == metrics)
+        #expect(MetricCoding.decode("{}") == [:] && MetricCoding.encode([:]) == "{}")
+        for broken in ["", "{", #"{"a":}"#, #"{"a":nan}"#, #"{a:1}"#, #"{"a":1,}"#, #"{"a"1}"#] {
+            #expect(MetricCoding.decode(broken) == nil, "\(broken)")
+        }
+    }
+
     @Test("names as Prometheus has them, negative gauges, and up to the limit pass")
     func accepted() throws {
         let metrics = ["queue:lag_seconds": -2.5, "Rows_total": 0, "_x": 1e300]

@@ -1,22 +1,35 @@
 import Foundation
 
 /// Stores a worker's numbers as one JSON text column, which the stores' JSON functions read for the group sums.
+///
+/// Written and read here without Foundation's JSON coders, which cost a heartbeat carrying numbers a fifth of
+/// its time: a metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`) needs no escaping, and a value is a finite number.
 enum MetricCoding {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-    private static let decoder = JSONDecoder()
-
     static func encode(_ metrics: [String: Double]) -> String {
-        guard !metrics.isEmpty, let data = try? encoder.encode(metrics) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        guard !metrics.isEmpty else { return "{}" }
+        var text = "{"
+        for (index, (name, value)) in metrics.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text += "," }
+            text += "\""
+            text += name
+            text += "\":"
+            text += WorkerMetric.text(value)
+        }
+        return text + "}"
     }
 
-    /// The numbers in `text`; `nil` when it is not a JSON object of numbers.
+    /// The numbers in `text` as ``encode(_:)`` writes them; `nil` for anything else.
     static func decode(_ text: String) -> [String: Double]? {
-        if text == "{}" { return [:] }
-        return try? decoder.decode([String: Double].self, from: Data(text.utf8))
+        guard text.hasPrefix("{"), text.hasSuffix("}") else { return nil }
+        let body = text.dropFirst().dropLast()
+        guard !body.isEmpty else { return [:] }
+        var metrics: [String: Double] = [:]
+        for entry in body.split(separator: ",", omittingEmptySubsequences: false) {
+            guard entry.first == "\"", let nameEnd = entry.dropFirst().firstIndex(of: "\"") else { return nil }
+            let colon = entry.index(after: nameEnd)
+            guard colon < entry.endIndex, entry[colon] == ":", let value = Double(entry[entry.index(after: colon)...]), value.isFinite else { return nil }
+            metrics[String(entry[entry.index(after: entry.startIndex)..<nameEnd])] = value
+        }
+        return metrics
     }
 }
