@@ -38,6 +38,7 @@ struct MetricsRouteTests {
             #expect(group.contains(#"<tr><td><code>queue_lag_seconds</code></td><td class="number">5</td><td>1.5 to 3.5</td><td class="number">2</td></tr>"#))
             #expect(group.contains(#"<tr><td><code>rows_processed_total</code></td><td class="number">1200</td><td>counter</td><td class="number"></td></tr>"#))
             #expect(!String(buffer: try await client.send(.get, "/?group=price").body).contains("Numbers reported"), "none in price")
+            #expect(!String(buffer: try await client.send(.get, "/").body).contains("Numbers reported"), "the whole tree's are in /metrics")
 
             clock.advance(by: 31)
             try await client.postState(eventJSON("b", "product.importer", "stopped"))

@@ -83,7 +83,7 @@ struct StatusPage: Sendable {
     let tree: String?
     /// `nil` for a glob, which is no one subtree.
     let chart: Chart?
-    /// The numbers the selection's workers report: gauges, then counters.
+    /// The numbers the selected subtree's workers report: gauges, then counters.
     let numbers: [NumberRow]
     let selection: String
     let groupFilter: String
@@ -130,7 +130,7 @@ extension StatusPage {
         async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
         async let silences = registry.silences()
         async let sparklines = cache.sparklines(registry: registry, now: now)
-        async let numbers = registry.reportedNumbers(in: filters.group)
+        async let numbers = Self.numbers(filters, registry: registry)
         let chartQuery = filters.chartNode.map { SeriesQuery.last(filters.chart, node: $0, now: now) }
         async let chartPoints = Self.points(chartQuery, registry: registry)
 
@@ -153,7 +153,7 @@ extension StatusPage {
             chart: try await chartPoints.map { query, points in
                 chart(query, points: points, now: root.node(at: query.node)?.counts ?? StatusCounts(), selection: selection, filters: filters)
             },
-            numbers: numberRows(try await numbers),
+            numbers: try await numbers,
             selection: selection,
             groupFilter: filters.groupInput ?? "",
             search: filters.search ?? "",
@@ -173,8 +173,12 @@ extension StatusPage {
             silenceDurations: PageSilence.durations)
     }
 
-    private static func numberRows(_ numbers: ReportedNumbers) -> [NumberRow] {
-        numbers.gauges.map {
+    /// The numbers of the selected subtree; none for the whole tree or a pattern, whose sums would read every
+    /// running worker's numbers on every page (`/metrics` has them per group).
+    private static func numbers(_ filters: Filters, registry: WorkerRegistry) async throws -> [NumberRow] {
+        guard case .subtree = filters.group else { return [] }
+        let numbers = try await registry.reportedNumbers(in: filters.group)
+        return numbers.gauges.map {
             NumberRow(name: $0.name, sum: WorkerMetric.text($0.sum), range: WorkerMetric.text($0.min) + " to " + WorkerMetric.text($0.max), workers: $0.workers)
         } + numbers.counters.map { NumberRow(name: $0.name, sum: WorkerMetric.text($0.value), range: nil, workers: nil) }
     }
