@@ -54,6 +54,31 @@ struct WorkerMetricTests {
         }
     }
 
+    @Test("an older report received after a newer one changes no number; a name in capitals is a gauge on every store", arguments: StoreKind.available)
+    func outOfOrder(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.apply([
+                reporting(.started, ["rows_total": 100], at: 0), reporting(.heartbeat, ["rows_total": 110, "queue_TOTAL": 4], at: 30),
+                reporting(.heartbeat, ["rows_total": 100, "queue_TOTAL": 9], at: 20), reporting(.heartbeat, ["rows_total": 120], at: 40),
+            ], liveness: liveness(at: 40))
+            let snapshot = try await store.metricsSnapshot(liveness: liveness(at: 40), includeWorkers: false)
+            #expect(snapshot.groupCounters.map(\.value) == [120], "100, +10, nothing from the older report, +10")
+            #expect(snapshot.groupGauges.map(\.name) == ["queue_TOTAL"] && snapshot.groupGauges.map(\.sum) == [4])
+        }
+    }
+
+    @Test("past the limit of names kept, the ones a report left out go, gauges first")
+    func limitKept() {
+        var worker = event(.started, at: 0)
+        worker.metrics = Dictionary(uniqueKeysWithValues: (0..<16).map { ("g\($0)", 1.0) } + (0..<16).map { ("c\($0)_total", 1.0) })
+        let first = WorkerTransition.apply(worker, to: nil, liveness: liveness(at: 0)).worker
+        var report = event(.heartbeat, at: 1)
+        report.metrics = ["new_total": 1, "new_gauge": 2]
+        let kept = WorkerTransition.apply(report, to: first, liveness: liveness(at: 1)).worker.metrics
+        #expect(kept.count == Limits.metricCount && kept["new_total"] == 1 && kept["new_gauge"] == 2)
+        #expect(kept.keys.filter { $0.hasSuffix("_total") }.count == 17, "every counter kept, two gauges gone")
+    }
+
     @Test("what an event may carry", arguments: [
         (["rows-processed": 1.0], "metrics"), (["1st": 1.0], "metrics"), (["": 1.0], "metrics"),
         ([String(repeating: "a", count: 129): 1.0], "metrics"), (["wokmanager_up": 1.0], "metrics.wokmanager_up"),

@@ -98,11 +98,20 @@ public struct WorkerTransition: Sendable, Equatable {
         if let pid = event.pid { worker.pid = pid }
         if let version = event.version { worker.version = version }
         if let labels = event.labels { worker.labels = labels }
-        if let metrics = event.metrics {
-            let merged = worker.metrics.merging(metrics) { $1 }
-            worker.metrics = merged.count <= Limits.metricCount ? merged : metrics
+        // An older report within the run (sent before the latest one, received after it) changes no number.
+        if let metrics = event.metrics, event.at >= worker.lastSeen {
+            worker.metrics = merged(worker.metrics, metrics)
         }
         if event.kind == .stopped { worker.exitCode = event.exitCode ?? 0 }
+    }
+
+    /// `reported` over `kept`; past ``Limits/metricCount`` names, the kept gauges the report left out go first, then
+    /// the kept counters (whose next report then counts in full again).
+    private static func merged(_ kept: [String: Double], _ reported: [String: Double]) -> [String: Double] {
+        var metrics = kept.merging(reported) { $1 }
+        let leftOut = kept.keys.filter { reported[$0] == nil }.sorted { (WorkerMetric.isCounter($0) ? 1 : 0, $0) < (WorkerMetric.isCounter($1) ? 1 : 0, $1) }
+        for name in leftOut where metrics.count > Limits.metricCount { metrics[name] = nil }
+        return metrics
     }
 
     private static func updateCounters(of worker: inout Worker, from event: WorkerEvent, late: Bool) {

@@ -9,9 +9,9 @@ struct CounterDeltas {
 
     private(set) var totals: [Key: Double] = [:]
 
-    /// Adds the growth of the counters in `reported`, by a worker of `group` whose previous values are `previous`.
-    mutating func add(_ reported: [String: Double], previous: [String: Double], group: String) {
-        for (name, value) in reported where WorkerMetric.isCounter(name) {
+    /// Adds the growth of a worker of `group` from its numbers `previous` to its numbers `current` (before and after one event).
+    mutating func add(_ current: [String: Double], previous: [String: Double], group: String) {
+        for (name, value) in current where WorkerMetric.isCounter(name) && previous[name] != value {
             let before = previous[name] ?? 0
             let growth = value >= before ? value - before : value
             if growth > 0 { totals[Key(group: group, name: name), default: 0] += growth }

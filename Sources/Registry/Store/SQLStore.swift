@@ -33,9 +33,7 @@ public final class SQLStore: WorkerStore {
             for event in events {
                 let existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
                 let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
-                if let metrics = event.metrics, !transition.outcome.late {
-                    counterDeltas.add(metrics, previous: existing?.metrics ?? [:], group: transition.worker.group)
-                }
+                counterDeltas.add(transition.worker.metrics, previous: existing?.metrics ?? [:], group: transition.worker.group)
                 try await connection.run(sql.upsert(transition.worker))
                 for entry in transition.entries {
                     try await connection.run(sql.append(entry))

@@ -27,7 +27,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     func newestSequence() async throws -> Int64
     /// Workers per group and status, as shown now.
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
-    /// Counts, counters and known groups for a Prometheus scrape; per-worker last-seen times when `includeWorkers`.
+    /// Counts, counters, known groups and the numbers workers report for a Prometheus scrape; per-worker last-seen
+    /// times and numbers when `includeWorkers`.
     func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot
     /// The numbers reported by the workers of the groups `filter` selects (all when `nil`), each name summed
     /// over those groups: gauges of running workers, and counters.

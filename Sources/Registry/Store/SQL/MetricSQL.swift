@@ -12,6 +12,10 @@ struct MetricSQL: Sendable {
             .map { SQLStatement(text, [.text($0.key.group), .text($0.key.name), .real($0.value)]) }
     }
 
+    /// An entry of a worker's numbers that is a gauge: its name does not end in `_total` (compared exactly, as
+    /// SQLite's `LIKE` would ignore case).
+    private static let isGauge = "substr(m.key, length(m.key) - 5) <> '_total'"
+
     static let groupCounters = SQLStatement("SELECT grp, name, total FROM group_counters ORDER BY grp, name")
     /// Counters of groups no longer known.
     static let pruneGroupCounters = SQLStatement("DELETE FROM group_counters WHERE grp NOT IN (SELECT name FROM groups)")
@@ -24,7 +28,7 @@ struct MetricSQL: Sendable {
         let value = dialect.jsonNumber("m.value")
         return SQLStatement(
             "SELECT w.grp AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
-                + "FROM workers AS w, \(entries) AS m WHERE \(running) AND m.key NOT LIKE '%\\_total' ESCAPE '\\' GROUP BY w.grp, m.key ORDER BY w.grp, m.key",
+                + "FROM workers AS w, \(entries) AS m WHERE \(running) AND \(Self.isGauge) GROUP BY w.grp, m.key ORDER BY w.grp, m.key",
             builder.values)
     }
 
@@ -37,7 +41,7 @@ struct MetricSQL: Sendable {
         let groups = builder.conditions.map { " AND " + $0 }.joined()
         return SQLStatement(
             "SELECT '' AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
-                + "FROM workers AS w, \(entries) AS m WHERE \(running)\(groups) AND m.key NOT LIKE '%\\_total' ESCAPE '\\' GROUP BY m.key ORDER BY m.key",
+                + "FROM workers AS w, \(entries) AS m WHERE \(running)\(groups) AND \(Self.isGauge) GROUP BY m.key ORDER BY m.key",
             builder.values)
     }
 
@@ -71,8 +75,6 @@ struct MetricSQL: Sendable {
     }
 
     static func workerNumbers(from row: any SQLRow) throws -> WorkerNumbers {
-        let text = try row.text("metrics")
-        guard let metrics = MetricCoding.decode(text) else { throw StoreError.badColumn("metrics", "'\(text)'", expected: "a JSON object of numbers") }
-        return WorkerNumbers(id: try row.text("id"), group: try row.text("grp"), metrics: metrics)
+        WorkerNumbers(id: try row.text("id"), group: try row.text("grp"), metrics: try WorkerSQL.metrics(row.text("metrics")))
     }
 }

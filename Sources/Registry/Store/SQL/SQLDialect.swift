@@ -37,7 +37,7 @@ public struct SQLDialect: Sendable {
         lockingFreeRows: "",
         lockWorkers: nil,
         jsonEntries: { "json_each(\($0))" },
-        jsonNumber: { $0 })
+        jsonNumber: { "CAST(\($0) AS REAL)" })
 
     /// PostgreSQL: replicas write at once, so writers take per-worker advisory locks in a fixed order
     /// (a worker not stored yet has no row to lock) and row locks; `LIKE` for globs.

@@ -293,7 +293,8 @@ struct WorkerSQL: Sendable {
         return status
     }
 
-    private static func metrics(_ text: String) throws -> [String: Double] {
+    /// A worker's numbers from their column.
+    static func metrics(_ text: String) throws -> [String: Double] {
         guard let metrics = MetricCoding.decode(text) else { throw StoreError.badColumn("metrics", "'\(text)'", expected: "a JSON object of numbers") }
         return metrics
     }
