@@ -10,7 +10,7 @@
 # A crash or a broken invariant stops the run, saves the input as .build-fuzz/crashes/TARGET-*, and
 # fails; reproduce it with `.build-fuzz/TARGET FILE`.
 #
-# The targets are compiled by swiftc straight from Sources/Registry/Events and two files of
+# The targets are compiled by swiftc straight from Sources/Registry/Events and three files of
 # Sources/Registry/Model (Foundation only), not by rebuilding the package with the sanitizer; a target is
 # rebuilt only when one of its sources is newer than it.
 set -euo pipefail
@@ -40,7 +40,7 @@ done
 out=.build-fuzz
 # The decoder needs only these model files (the rest of Model refers to the store's types).
 shared=(Sources/Registry/Events/*.swift Sources/Registry/Model/EventKind.swift Sources/Registry/Model/WorkerEvent.swift
-    Tests/Fuzz/Support/*.swift)
+    Sources/Registry/Model/EscapedText.swift Tests/Fuzz/Support/*.swift)
 
 # The longest input per target: room for a message past 4096 characters, and for any timestamp.
 max_len() {
