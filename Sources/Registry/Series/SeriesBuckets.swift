@@ -23,8 +23,7 @@ enum SeriesBuckets {
             if let last = bucket.last, let firstInBucket = bucket.first {
                 let baseline = before ?? firstInBucket
                 var counts = last.counts
-                counts.lost = bucket.map(\.counts.lost).max() ?? 0
-                counts.failed = bucket.map(\.counts.failed).max() ?? 0
+                for status in SeriesSample.peakStatuses { counts[status] = bucket.map { $0.counts[status] }.max() ?? 0 }
                 points.append(SeriesPoint(
                     at: Date(timeIntervalSince1970: start), counts: counts,
                     events: max(0, last.eventsTotal - baseline.eventsTotal), errors: max(0, last.errorsTotal - baseline.errorsTotal)))

@@ -64,8 +64,8 @@ public struct SeriesSample: Sendable, Equatable {
     /// Errors reported so far by the node's groups.
     public var errorsTotal: Int
 
-    /// The counts an interval takes at their highest rather than at its end.
-    static let peakColumns: Set<String> = ["lost", "failed"]
+    /// The counts an interval takes at their highest rather than at its end (each stored in the column of its name).
+    static let peakStatuses: [WorkerStatus] = [.lost, .failed]
 
     /// Creates a sample.
     public init(node: String, at: Date, counts: StatusCounts, eventsTotal: Int, errorsTotal: Int) {

@@ -23,25 +23,24 @@ struct MetricSQL: Sendable {
     /// Per group and gauge: the sum, lowest, highest and count of the latest values of its running workers,
     /// those past their deadline (lost, though not yet marked) left out.
     func groupGauges(liveness: Liveness) -> SQLStatement {
-        var builder = SQLQueryBuilder(dialect)
-        let (running, entries) = runningWithNumbers(&builder, liveness)
-        let value = dialect.jsonNumber("m.value")
-        return SQLStatement(
-            "SELECT w.grp AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
-                + "FROM workers AS w, \(entries) AS m WHERE \(running) AND \(Self.isGauge) GROUP BY w.grp, m.key ORDER BY w.grp, m.key",
-            builder.values)
+        gauges(perGroup: true, in: nil, liveness: liveness)
     }
 
     /// ``groupGauges(liveness:)`` over the groups `filter` selects, each name summed over them.
     func gauges(in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
+        gauges(perGroup: false, in: filter, liveness: liveness)
+    }
+
+    private func gauges(perGroup: Bool, in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let (running, entries) = runningWithNumbers(&builder, liveness)
         builder.addGroup(filter, column: "w.grp")
         let value = dialect.jsonNumber("m.value")
         let groups = builder.conditions.map { " AND " + $0 }.joined()
+        let (group, keys) = perGroup ? ("w.grp", "w.grp, m.key") : ("''", "m.key")
         return SQLStatement(
-            "SELECT '' AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
-                + "FROM workers AS w, \(entries) AS m WHERE \(running)\(groups) AND \(Self.isGauge) GROUP BY m.key ORDER BY m.key",
+            "SELECT \(group) AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
+                + "FROM workers AS w, \(entries) AS m WHERE \(running)\(groups) AND \(Self.isGauge) GROUP BY \(keys) ORDER BY \(keys)",
             builder.values)
     }
 

@@ -15,7 +15,7 @@ struct SeriesSQL: Sendable {
         let p = dialect.placeholder, greatest = dialect.greatest
         let updates = Self.columns.split(separator: ",").dropFirst(2).map { $0.trimmingCharacters(in: .whitespaces) }
             .map { column in
-                resolution == .hour && SeriesSample.peakColumns.contains(column)
+                resolution == .hour && SeriesSample.peakStatuses.contains { $0.rawValue == column }
                     ? "\(column) = \(greatest)(series.\(column), excluded.\(column))" : "\(column) = excluded.\(column)"
             }
             .joined(separator: ", ")
