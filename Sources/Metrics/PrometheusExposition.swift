@@ -44,6 +44,7 @@ public enum PrometheusExposition {
         }
         renderAttention(&text, snapshot)
         renderNumbers(&text, snapshot)
+        renderPushed(&text, snapshot.pushed)
         if !snapshot.workers.isEmpty {
             family(&text, "wokmanager_worker_last_seen_timestamp_seconds", "gauge", "When each worker was last seen, in Unix seconds.")
             for worker in snapshot.workers {

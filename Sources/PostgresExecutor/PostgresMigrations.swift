@@ -286,6 +286,20 @@ enum PostgresMigrations {
             PRIMARY KEY (grp, name)
         );
         """,
+        // What workers push through the Pushgateway API: per worker, grouping key and family, its exposition lines.
+        """
+        CREATE TABLE pushed_families (
+            worker_id TEXT COLLATE "C" NOT NULL,
+            grouping TEXT COLLATE "C" NOT NULL,
+            name TEXT COLLATE "C" NOT NULL,
+            type TEXT NOT NULL,
+            help TEXT NOT NULL,
+            samples TEXT NOT NULL,
+            series INTEGER NOT NULL,
+            PRIMARY KEY (worker_id, grouping, name)
+        );
+        CREATE INDEX pushed_families_by_name ON pushed_families (name);
+        """,
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

@@ -256,6 +256,20 @@ enum SQLiteMigrations {
             PRIMARY KEY (grp, name)
         ) WITHOUT ROWID;
         """,
+        // What workers push through the Pushgateway API: per worker, grouping key and family, its exposition lines.
+        """
+        CREATE TABLE pushed_families (
+            worker_id TEXT NOT NULL,
+            grouping TEXT NOT NULL,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            help TEXT NOT NULL,
+            samples TEXT NOT NULL,
+            series INTEGER NOT NULL,
+            PRIMARY KEY (worker_id, grouping, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX pushed_families_by_name ON pushed_families (name);
+        """,
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -92,7 +92,9 @@ func buildRouter(
         AccessMiddleware(keys: keys, required: role, metrics: metrics)
     }
 
-    EventRoutes(registry: registry, limits: configuration.limits).register(on: router.group().add(middleware: requiring(.write)))
+    let writes = router.group().add(middleware: requiring(.write))
+    EventRoutes(registry: registry, limits: configuration.limits).register(on: writes)
+    PushRoutes(registry: registry, limits: configuration.limits, pushTTL: configuration.pushTTL).register(on: writes)
     let admin = router.group().add(middleware: requiring(.admin))
     AdminRoutes(registry: registry).register(on: admin)
     WebhookRoutes(outbox: registry.store, dispatcher: notifications, clock: registry.clock).register(on: admin)

@@ -1,4 +1,3 @@
-import CompressNIO
 import Foundation
 import Hummingbird
 import Registry
@@ -33,7 +32,7 @@ struct EventRoutes<Context: AccessKeyContext> {
         var request = request
         let body = try await request.collectBody(upTo: limits.eventBody)
         let event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
-        if let refusal = try await scopeRefusals(of: [event], context: context)[0] { throw APIError(.forbidden, refusal.message, field: refusal.field) }
+        if let refusal = try await WriteScope.refusals(of: [event], key: context.accessKey, registry: registry)[0] { throw APIError(.forbidden, refusal.message, field: refusal.field) }
         let outcome = try await registry.record([event])[0]
         return StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late)
     }
@@ -57,13 +56,7 @@ struct EventRoutes<Context: AccessKeyContext> {
 
     @Sendable func postBatch(_ request: Request, context: Context) async throws -> EditedResponse<BatchAnswer> {
         var request = request
-        var body = try await request.collectBody(upTo: limits.batchBody)
-        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
-            guard encoding == "gzip" || encoding == "x-gzip" else {
-                throw APIError(.unsupportedMediaType, "Content-Encoding '\(encoding)' is not supported; use gzip or none", field: "Content-Encoding")
-            }
-            body = try decompress(body)
-        }
+        let body = try await request.collectDecompressedBody(upTo: limits.batchBody, decompressedUpTo: limits.batchDecompressed)
         let items = try decoder.decodeBatch(from: Data(buffer: body), receivedAt: registry.clock.now())
         var decoded: [(index: Int, event: WorkerEvent)] = []
         var rejected: [BatchAnswer.Rejection] = []
@@ -74,7 +67,7 @@ struct EventRoutes<Context: AccessKeyContext> {
             }
         }
         var events: [WorkerEvent] = []
-        for (item, refusal) in zip(decoded, try await scopeRefusals(of: decoded.map(\.event), context: context)) {
+        for (item, refusal) in zip(decoded, try await WriteScope.refusals(of: decoded.map(\.event), key: context.accessKey, registry: registry)) {
             if let refusal {
                 rejected.append(.init(index: item.index, field: refusal.field, message: refusal.message))
             } else {
@@ -87,39 +80,5 @@ struct EventRoutes<Context: AccessKeyContext> {
             ? BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body") : nil
         let answer = BatchAnswer(accepted: events.count, rejected: rejected, error: failure)
         return EditedResponse(status: events.isEmpty ? .badRequest : .ok, response: answer)
-    }
-
-    /// For each event, why the request's key may not report it, or `nil` when it may. A key limited to
-    /// some groups may report only for groups inside them, and only for workers that are not stored in a
-    /// group outside them (or it could take another team's worker over by its id). The stored group is
-    /// read just before the write, not in its transaction.
-    private func scopeRefusals(of events: [WorkerEvent], context: Context) async throws -> [(field: String, message: String)?] {
-        guard let key = context.accessKey, let scope = key.scope else { return events.map { _ in nil } }
-        let stored = try await registry.groups(ofWorkers: Set(events.map(\.id)))
-        return events.map { event in
-            if !key.mayReport(for: event.group) {
-                return ("group", "the key '\(key.name)' may only report for '\(scope.text)', not '\(event.group)'")
-            }
-            if let group = stored[event.id], !key.mayReport(for: group) {
-                return ("id", "the worker '\(event.id)' is in '\(group)', outside the key's '\(scope.text)'")
-            }
-            return nil
-        }
-    }
-
-    private func decompress(_ body: ByteBuffer) throws -> ByteBuffer {
-        var body = body
-        let tooLarge = APIError(.contentTooLarge, "the body decompresses to more than \(limits.batchDecompressed) bytes", field: "body")
-        let decompressed: ByteBuffer
-        do {
-            decompressed = try body.decompress(with: .gzip(), maxSize: limits.batchDecompressed)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw tooLarge
-        } catch {
-            throw APIError(.badRequest, "the body is not valid gzip", field: "body")
-        }
-        // maxSize bounds the buffers CompressNIO asks for, which NIO rounds up to a power of two.
-        guard decompressed.readableBytes <= limits.batchDecompressed else { throw tooLarge }
-        return decompressed
     }
 }

@@ -29,12 +29,16 @@ public struct ServerConfiguration: Sendable {
     public var notifications: NotificationPolicy
     /// The declarative expectations file, re-read when it changes; `nil` for none.
     public var expectationsFile: String?
+    /// The TTL of a push through the Pushgateway API without a `Wokmanager-TTL` header, in seconds; `nil` learns
+    /// it: three times the longest interval between a run's pushes (before the second, the default TTL).
+    public var pushTTL: Double?
 
     /// Creates a configuration with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 5000, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
-        perWorkerMetrics: Bool = false, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil
+        perWorkerMetrics: Bool = false, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil,
+        pushTTL: Double? = nil
     ) {
         self.host = host
         self.port = port
@@ -48,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.notifications = notifications
         self.expectationsFile = expectationsFile
+        self.pushTTL = pushTTL
     }
 }
 

@@ -74,6 +74,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: ServeSetting.perWorkerMetrics.name, help: ServeSetting.perWorkerMetrics.help)
     var perWorkerMetrics = false
 
+    @Option(name: ServeSetting.pushTTL.name, help: ServeSetting.pushTTL.help)
+    var pushTTL: String?
+
     @Option(name: ServeSetting.publicURL.name, help: ServeSetting.publicURL.help)
     var publicURL: String?
 
@@ -145,6 +148,7 @@ struct Serve: AsyncParsableCommand {
         flags.add(.sqliteSynchronous, sqliteSynchronous)
         flags.add(.publicFolder, publicFolder)
         flags.add(.perWorkerMetrics, perWorkerMetrics)
+        flags.add(.pushTTL, pushTTL)
         flags.add(.publicURL, publicURL)
         flags.add(.expectationsFile, expectationsFile)
         flags.add(.notifyWindow, notifyWindow)

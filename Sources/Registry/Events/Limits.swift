@@ -23,6 +23,8 @@ public enum Limits {
     public static let labelValueLength = 256
     /// Most numbers in one event's `metrics`, and kept for one worker.
     public static let metricCount = 32
+    /// Most series kept for one worker's pushes through the Pushgateway API, over all its grouping keys.
+    public static let pushedSeries = 1_000
     /// Longest metric name.
     public static let metricNameLength = 128
     /// Largest TTL, in seconds (one year).

@@ -27,6 +27,11 @@ public struct WorkerEvent: Sendable, Equatable {
     public var labels: [String: String]?
     /// Numbers the worker reports (``WorkerMetric``): a name ending in `_total` is a counter, any other a gauge.
     public var metrics: [String: Double]?
+    /// Without a `ttl`, learn one: three times the longest interval between the run's events (a push through the
+    /// Pushgateway API, whose clients send no TTL).
+    public var ttlFromIntervals: Bool
+    /// The series pushed with the event (a push through the Pushgateway API).
+    public var push: MetricPush?
 
     /// Creates an event; fields are expected to be valid already (``EventPayload`` validates wire input).
     public init(
@@ -43,7 +48,9 @@ public struct WorkerEvent: Sendable, Equatable {
         pid: Int? = nil,
         version: String? = nil,
         labels: [String: String]? = nil,
-        metrics: [String: Double]? = nil
+        metrics: [String: Double]? = nil,
+        ttlFromIntervals: Bool = false,
+        push: MetricPush? = nil
     ) {
         self.id = id
         self.group = group
@@ -59,6 +66,8 @@ public struct WorkerEvent: Sendable, Equatable {
         self.version = version
         self.labels = labels
         self.metrics = metrics
+        self.ttlFromIntervals = ttlFromIntervals
+        self.push = push
     }
 
     /// `true` when the event ends the worker's run as failed.

@@ -13,6 +13,9 @@ public struct WorkerTransition: Sendable, Equatable {
     /// What the client is told.
     public var outcome: EventOutcome
 
+    /// How many of its usual intervals a worker that learns its TTL may stay silent before it counts as lost.
+    public static let intervalsPerTTL = 3.0
+
     /// Applies `event` to `existing` (nil for a worker never seen), judging liveness with `liveness`.
     public static func apply(_ event: WorkerEvent, to existing: Worker?, liveness: Liveness) -> WorkerTransition {
         var entries: [HistoryEntry] = []
@@ -33,6 +36,10 @@ public struct WorkerTransition: Sendable, Equatable {
                 worker.exitCode = nil
                 // A run's gauges end with it; counters stay, the baseline the next value is counted from.
                 worker.metrics = worker.metrics.filter { WorkerMetric.isCounter($0.key) }
+            }
+            if event.ttl == nil, event.ttlFromIntervals, !startsRun, worker.status == .running, event.at > worker.lastSeen {
+                let learned = min(Self.intervalsPerTTL * event.at.timeIntervalSince(worker.lastSeen), Limits.maxTTL)
+                worker.ttl = max(worker.ttl ?? 0, learned)
             }
             if startsRun || target != worker.status || existing == nil {
                 newStatus = target

@@ -85,6 +85,13 @@ public final class WorkerRegistry: Sendable {
         try await store.groups(ofWorkers: ids)
     }
 
+    /// Why `push` from `workerID` may not be written (a name's type, the series limit), or `nil`.
+    public func refusal(of push: MetricPush, from workerID: String) async throws -> EventValidationError? {
+        guard push.method != .delete else { return nil }
+        let state = try await store.pushedState(workerID: workerID, names: push.families.map(\.name))
+        return push.refusal(given: state, maxSeries: Limits.pushedSeries)
+    }
+
     /// One page of workers.
     public func workers(_ query: WorkerQuery) async throws -> PagedWorkers {
         try await store.workers(query, liveness: liveness())

@@ -22,12 +22,14 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var groupCounters: [GroupNumber]
     /// Each running worker's numbers, when per-worker series were asked for.
     public var workerNumbers: [WorkerNumbers]
+    /// The families running workers pushed, by name.
+    public var pushed: [ExposedFamily]
 
     /// Creates a snapshot.
     public init(
         groupCounts: [GroupCount], groups: [String], eventTotals: [String: Int], errorTotals: [String: Int], workers: [WorkerLastSeen] = [],
         problems: [ProblemCount] = [], expectations: [Expectation] = [], groupGauges: [GroupGauge] = [], groupCounters: [GroupNumber] = [],
-        workerNumbers: [WorkerNumbers] = []
+        workerNumbers: [WorkerNumbers] = [], pushed: [ExposedFamily] = []
     ) {
         self.groupCounts = groupCounts
         self.groups = groups
@@ -39,6 +41,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
         self.groupGauges = groupGauges
         self.groupCounters = groupCounters
         self.workerNumbers = workerNumbers
+        self.pushed = pushed
     }
 }
 
@@ -46,14 +49,14 @@ extension MetricsSnapshot {
     /// A snapshot from stored rows: `counters` holds (`events` or `errors`, label, value) triples.
     init(
         groupCounts: [GroupCount], groups: [String], counters: [(String, String, Int)], workers: [WorkerLastSeen], problems: [ProblemCount],
-        expectations: [Expectation], groupGauges: [GroupGauge], groupCounters: [GroupNumber], workerNumbers: [WorkerNumbers]
+        expectations: [Expectation], groupGauges: [GroupGauge], groupCounters: [GroupNumber], workerNumbers: [WorkerNumbers], pushed: [ExposedFamily]
     ) {
         self.init(
             groupCounts: groupCounts, groups: groups,
             eventTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "events" }.map { ($0.1, $0.2) }),
             errorTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "errors" }.map { ($0.1, $0.2) }),
             workers: workers, problems: problems, expectations: expectations, groupGauges: groupGauges, groupCounters: groupCounters,
-            workerNumbers: workerNumbers)
+            workerNumbers: workerNumbers, pushed: pushed)
     }
 }
 

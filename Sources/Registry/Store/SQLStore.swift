@@ -21,7 +21,7 @@ public final class SQLStore: WorkerStore {
     }
 
     public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
-        let sql = sql, policy = notificationPolicy
+        let sql = sql, policy = notificationPolicy, pushSQL = PushSQL(dialect: sql.dialect)
         return try await database.write { connection in
             if let lock = sql.dialect.lockWorkers {
                 try await connection.run(lock(Array(Set(events.map(\.id))).sorted()))
@@ -35,6 +35,12 @@ public final class SQLStore: WorkerStore {
                 let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
                 counterDeltas.add(transition.worker.metrics, previous: existing?.metrics ?? [:], group: transition.worker.group)
                 try await connection.run(sql.upsert(transition.worker))
+                if let push = event.push {
+                    let newRun = existing.map { $0.runStartedAt != transition.worker.runStartedAt } ?? false
+                    for statement in pushSQL.apply(push, workerID: event.id, newRun: newRun) {
+                        try await connection.run(statement)
+                    }
+                }
                 for entry in transition.entries {
                     try await connection.run(sql.append(entry))
                 }
@@ -114,6 +120,7 @@ public final class SQLStore: WorkerStore {
         let countsStatement = sql.groupCounts(liveness: liveness)
         let metricSQL = MetricSQL(dialect: sql.dialect)
         let gauges = metricSQL.groupGauges(liveness: liveness), numbers = metricSQL.workerNumbers(liveness: liveness)
+        let pushed = PushSQL(dialect: sql.dialect).exposed(liveness: liveness)
         return try await database.read { connection in
             try await MetricsSnapshot(
                 groupCounts: WorkerSQL.liveCounts(connection.rows(countsStatement, WorkerSQL.storedCount)),
@@ -124,7 +131,8 @@ public final class SQLStore: WorkerStore {
                 expectations: connection.rows(ExpectationSQL.all, ExpectationSQL.expectation),
                 groupGauges: connection.rows(gauges, MetricSQL.groupGauge),
                 groupCounters: connection.rows(MetricSQL.groupCounters, MetricSQL.groupCounter),
-                workerNumbers: includeWorkers ? connection.rows(numbers, MetricSQL.workerNumbers) : [])
+                workerNumbers: includeWorkers ? connection.rows(numbers, MetricSQL.workerNumbers) : [],
+                pushed: connection.rows(pushed, PushSQL.exposedFamily))
         }
     }
 
@@ -137,12 +145,30 @@ public final class SQLStore: WorkerStore {
         }
     }
 
+    public func pushedState(workerID: String, names: [String]) async throws -> PushedState {
+        let pushSQL = PushSQL(dialect: sql.dialect)
+        let own = pushSQL.ownSeries(workerID: workerID), types = names.isEmpty ? nil : pushSQL.runningTypes(of: names)
+        return try await database.read { connection in
+            let entries = try await connection.rows(own) {
+                PushedState.Entry(grouping: try $0.text("grouping"), name: try $0.text("name"), series: try $0.int("series"))
+            }
+            var runningTypes: [String: Set<MetricType>] = [:]
+            if let types {
+                for (name, type) in try await connection.rows(types, { (try $0.text("name"), MetricType(rawValue: try $0.text("type")) ?? .untyped) }) {
+                    runningTypes[name, default: []].insert(type)
+                }
+            }
+            return PushedState(ownSeries: entries, runningTypes: runningTypes)
+        }
+    }
+
     public func removeWorker(id: String, now: Date) async throws -> Bool {
         let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: now)
             try await ledger.resolve(.worker(id), kinds: Set(ProblemKind.allCases), resolution: "the worker was deregistered")
             try await connection.run(sql.deleteHistory(ofWorker: id))
+            try await connection.run(PushSQL(dialect: sql.dialect).deleteWorker(id: id))
             return try await connection.count(sql.deleteWorker(id: id)) > 0
         }
     }
@@ -174,6 +200,7 @@ public final class SQLStore: WorkerStore {
             try await connection.run(sql.pruneGroups(lastEventBefore: workerCutoff))
             try await connection.run(WorkerSQL.pruneErrorCounters)
             try await connection.run(MetricSQL.pruneGroupCounters)
+            try await connection.run(PushSQL.pruneOrphans)
             let problemSQL = ProblemSQL(dialect: sql.dialect), historyCutoff = now.addingTimeInterval(-policy.history)
             try await connection.run(problemSQL.pruneProblems(resolvedBefore: historyCutoff))
             try await connection.run(problemSQL.pruneSilences(endedBefore: historyCutoff))

@@ -33,7 +33,9 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     /// The numbers reported by the workers of the groups `filter` selects (all when `nil`), each name summed
     /// over those groups: gauges of running workers, and counters.
     func reportedNumbers(in filter: GroupFilter?, liveness: Liveness) async throws -> ReportedNumbers
-    /// Deletes a worker and its history, resolving its problems at `now`; `false` when there was none.
+    /// What a push of the families `names` from `workerID` is checked against (``MetricPush/refusal(given:maxSeries:)``).
+    func pushedState(workerID: String, names: [String]) async throws -> PushedState
+    /// Deletes a worker and its history (and its pushed series), resolving its problems at `now`; `false` when there was none.
     func removeWorker(id: String, now: Date) async throws -> Bool
     /// Records a `lost` state change for every running worker past its deadline; returns how many.
     func recordLostWorkers(liveness: Liveness) async throws -> Int

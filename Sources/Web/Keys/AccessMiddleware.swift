@@ -72,17 +72,24 @@ struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The key a request carries: `?api-key=`, `X-API-Key`, or `Authorization: Bearer`.
+    /// The key a request carries: `?api-key=`, `X-API-Key`, `Authorization: Bearer`, or the password of
+    /// `Authorization: Basic` (any user name), which is how Pushgateway clients authenticate.
     static func presentedKey(in request: Request) -> String? {
         if let key = request.uri.queryParameters.get("api-key") { return key }
         if let key = request.headers[.apiKey] { return key }
-        if let authorization = request.headers[.authorization] {
-            let prefix = "bearer "
-            if authorization.lowercased().hasPrefix(prefix) {
-                return String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        guard let authorization = request.headers[.authorization] else { return nil }
+        let (scheme, credentials) = (authorization.prefix { $0 != " " }.lowercased(), authorization.drop { $0 != " " }.trimmingCharacters(in: .whitespaces))
+        switch scheme {
+        case "bearer":
+            return credentials
+        case "basic":
+            guard let data = Data(base64Encoded: credentials), let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") else {
+                return nil
             }
+            return String(pair[pair.index(after: colon)...])
+        default:
+            return nil
         }
-        return nil
     }
 }
 

@@ -65,6 +65,9 @@ extension ServeSetting {
     static let perWorkerMetrics = ServeSetting(
         "per-worker-metrics", .flag, .none("off"),
         "`/metrics` gets a last-seen series per worker (one series per worker: mind the cardinality)")
+    static let pushTTL = ServeSetting(
+        "push-ttl", .duration, .none("learnt: 3 times the longest interval between a run's pushes"),
+        "TTL of pushes through the Pushgateway API (`/metrics/job/...`) without a `Wokmanager-TTL` header")
     static let publicURL = ServeSetting(
         "public-url", .text, .none("the listening address"),
         "the address people open the status page at (`https://wok.example.com`), for links in notifications")
@@ -88,6 +91,6 @@ extension ServeSetting {
     static let all: [ServeSetting] = [
         host, port, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
         historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, sqliteSynchronous, publicFolder, perWorkerMetrics,
-        publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
+        pushTTL,        publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]
 }

@@ -52,7 +52,8 @@ struct ServeSettings {
             notifications: NotificationPolicy(
                 groupWindow: try settings.duration(.notifyWindow), maxRetryDelay: try settings.positiveDuration(.notifyRetryMax),
                 giveUpAfter: try settings.positiveDuration(.notifyGiveUp)),
-            expectationsFile: settings.given(.expectationsFile))
+            expectationsFile: settings.given(.expectationsFile),
+            pushTTL: try settings.optionalPositiveDuration(.pushTTL))
         store = StoreSettings(
             databasePath: databasePath, databaseURL: settings.given(.databaseURL), synchronous: synchronous,
             notificationPolicy: configuration.notifications)

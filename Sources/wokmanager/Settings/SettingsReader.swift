@@ -45,7 +45,18 @@ struct SettingsReader {
 
     /// A duration setting, in seconds.
     func duration(_ setting: ServeSetting) throws -> Double {
-        let text = text(setting)
+        try seconds(text(setting), of: setting)
+    }
+
+    /// A duration setting without a default, in seconds; `nil` when not given.
+    func optionalPositiveDuration(_ setting: ServeSetting) throws -> Double? {
+        guard let text = given(setting) else { return nil }
+        let seconds = try seconds(text, of: setting)
+        guard seconds >= 1, seconds <= 86_400 * 365 else { throw ValidationError("\(setting.flag) must be from 1s to 365d") }
+        return seconds
+    }
+
+    private func seconds(_ text: String, of setting: ServeSetting) throws -> Double {
         guard let seconds = DurationText.seconds(text) else {
             throw ValidationError("'\(text)' (\(setting.variable)) is not a duration: use seconds or a number with s, m, h or d (30s, 5m, 7d)")
         }
