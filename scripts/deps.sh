@@ -50,6 +50,7 @@ if [[ $need == test ]]; then
   python3 -c 'import jsonschema' 2>/dev/null || missing_pip+=(jsonschema)
   python3 -c 'import openapi_spec_validator' 2>/dev/null || missing_pip+=(openapi-spec-validator)
   python3 -c 'import selenium' 2>/dev/null || missing_pip+=(selenium)
+  python3 -c 'import prometheus_client' 2>/dev/null || missing_pip+=(prometheus-client)
   # axe-core, for the accessibility tests, comes inside this package.
   python3 -c 'import axe_selenium_python' 2>/dev/null || missing_pip+=(axe-selenium-python)
   # test_schemathesis.py drives the version 4 command line (its flags and its summary line).
