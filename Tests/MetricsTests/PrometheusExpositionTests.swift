@@ -77,3 +77,35 @@ struct ServerMetricsTests {
         #expect(text.contains("# TYPE wokmanager_store_commit_duration_seconds histogram"))
     }
 }
+
+@Suite("Prometheus exposition of pushed series")
+struct PushedExpositionTests {
+    private func row(_ worker: String, _ type: MetricType, _ samples: String, help: String = "") -> ExposedFamily {
+        ExposedFamily(
+            workerID: worker, group: "etl", grouping: "job=\"etl\",instance=\"\(worker)\"",
+            family: PushedFamily(name: "rows", type: type, help: help, samples: samples, series: 1))
+    }
+
+    @Test("one HELP and TYPE per name, group, worker and the grouping key first in each sample's labels")
+    func labelsAdded() {
+        let text = PrometheusExposition.render(MetricsSnapshot(groupCounts: [], groups: [], eventTotals: [:], errorTotals: [:], pushed: [
+            row("w1", .counter, "rows{} 1\n", help: "Rows \\ read\nso far."), row("w2", .counter, "rows{table=\"a\"} 2\n"),
+        ]))
+        #expect(text.contains("""
+            # HELP rows Rows \\\\ read\\nso far.
+            # TYPE rows counter
+            rows{group="etl",worker="w1",job="etl",instance="w1"} 1
+            rows{group="etl",worker="w2",job="etl",instance="w2",table="a"} 2
+
+            """))
+    }
+
+    @Test("a row whose type differs from the first of its name (two pushes that raced) is left out")
+    func typeRace() {
+        let text = PrometheusExposition.render(MetricsSnapshot(groupCounts: [], groups: [], eventTotals: [:], errorTotals: [:], pushed: [
+            row("w1", .gauge, "rows{} 1\n"), row("w2", .counter, "rows{} 2\n"),
+        ]))
+        #expect(text.contains("# TYPE rows gauge\nrows{group=\"etl\",worker=\"w1\",job=\"etl\",instance=\"w1\"} 1\n"))
+        #expect(!text.contains("worker=\"w2\""))
+    }
+}
