@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +135,53 @@ def numbers_side_by_side(folder, binary, workers, seconds, cleanup):
         measured.append(median)
         print(f"  {name}: {median['rps']:.0f} req/s, p50 {median['p50_ms']:.2f} ms (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})",
               file=sys.stderr)
+    return measured
+
+
+def fill_pushes(url, instances, key):
+    """One push of the 20 series push.lua sends for each of `instances` instances, so both sides hold them all."""
+    for n in range(instances):
+        lines = ["# TYPE import_rows_total counter", *(f'import_rows_total{{table="t{k}"}} {k}' for k in range(10)),
+                 "# TYPE import_queue_lag_seconds gauge", *(f'import_queue_lag_seconds{{queue="q{k}"}} 1' for k in range(10))]
+        request = urllib.request.Request(f"{url}/metrics/job/product.team{n % GROUPS:03d}/instance/w{n:06d}", method="PUT",
+                                         data=("\n".join(lines) + "\n").encode(), headers={"X-API-Key": key})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status in (200, 202), answer.status
+
+
+def pushes_side_by_side(folder, binary, instances, seconds, cleanup):
+    """Pushgateway's API: a PUT of 20 series per instance to wokmanager and to Pushgateway itself, both holding
+    `instances` instances, in alternating rounds, with wokmanager's /healthz as the baseline of the same run."""
+    print(f"pushes: {instances} instances of 20 series, wokmanager and Pushgateway", file=sys.stderr)
+    server = Server(Path(folder) / "pushes", binary=binary, keys=[KEY], args=["--log-level", "warning", "--push-ttl", "1h"])
+    cleanup.callback(resume_and_stop, server)
+    server.start(timeout=60)
+    peer_port = free_port()
+    peer = Process(["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{peer_port}"], Path(folder) / "pushes",
+                   f"http://127.0.0.1:{peer_port}/-/ready", name="pushgateway")
+    cleanup.callback(peer.stop)
+    peer.start(timeout=60)
+    peer_url = f"http://127.0.0.1:{peer_port}"
+    fill_pushes(server.url(""), instances, KEY)
+    fill_pushes(peer_url, instances, KEY)
+    scenarios = [
+        ("push baseline GET /healthz", server.url("/healthz"), None),
+        ("push 20 series PUT /metrics/job/.../instance/...", server.url("/"), "push.lua"),
+        ("peer: Pushgateway push 20 series", peer_url + "/", "push.lua"),
+    ]
+    rounds = {name: [] for name, *_ in scenarios}
+    for turn in range(ROUNDS):
+        for name, url, script in scenarios[::1 if turn % 2 == 0 else -1]:
+            rounds[name].append(wrk(url, seconds, 64, script, env={"WORKERS": str(instances), "API_KEY": KEY}))
+    peer.stop()
+    server.stop()
+    measured = []
+    for name, url, script in scenarios:
+        runs = sorted(rounds[name], key=lambda r: r["rps"])
+        median = dict(runs[len(runs) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in rounds[name]])
+        median.update(name=name, workers=instances, connections=64, per_request=1)
+        measured.append(median)
+        print(f"  {name}: {median['rps']:.0f} req/s, p50 {median['p50_ms']:.2f} ms", file=sys.stderr)
     return measured
 
 
@@ -310,6 +358,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
         if options.only_changes:
             results += numbers_side_by_side(folder, options.binary, small, seconds, cleanup)
+            results += pushes_side_by_side(folder, options.binary, small // 10, seconds, cleanup)
             if options.baseline_binary:
                 results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
             notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
@@ -352,6 +401,7 @@ def main():
             run(f"filtered page /?group=product.team042 ({label})", "/?group=product.team042&status=running", readers, population)
 
         results += numbers_side_by_side(folder, options.binary, small, seconds, cleanup)
+        results += pushes_side_by_side(folder, options.binary, small // 10, seconds, cleanup)
         attention_workers, expectations = (1_000, 100) if options.smoke else (10_000, 1_000)
         results += attention_side_by_side(folder, options.binary, large, attention_workers, expectations, seconds, cleanup)
         if options.baseline_binary:
