@@ -119,7 +119,7 @@ public final class SQLStore: WorkerStore {
     public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
         let countsStatement = sql.groupCounts(liveness: liveness)
         let metricSQL = MetricSQL(dialect: sql.dialect)
-        let gauges = metricSQL.groupGauges(liveness: liveness), numbers = metricSQL.workerNumbers(liveness: liveness)
+        let gauges = metricSQL.runningNumbers(in: nil, liveness: liveness), numbers = metricSQL.workerNumbers(liveness: liveness)
         let pushed = PushSQL(dialect: sql.dialect).exposed(liveness: liveness)
         return try await database.read { connection in
             try await MetricsSnapshot(
@@ -129,7 +129,7 @@ public final class SQLStore: WorkerStore {
                 workers: includeWorkers ? connection.rows(WorkerSQL.lastSeen, WorkerSQL.lastSeen) : [],
                 problems: ProblemSQL.openCounts(connection),
                 expectations: connection.rows(ExpectationSQL.all, ExpectationSQL.expectation),
-                groupGauges: connection.rows(gauges, MetricSQL.groupGauge),
+                groupGauges: MetricSQL.gauges(connection, gauges, perGroup: true),
                 groupCounters: connection.rows(MetricSQL.groupCounters, MetricSQL.groupCounter),
                 workerNumbers: includeWorkers ? connection.rows(numbers, MetricSQL.workerNumbers) : [],
                 pushed: connection.rows(pushed, PushSQL.exposedFamily))
@@ -138,10 +138,10 @@ public final class SQLStore: WorkerStore {
 
     public func reportedNumbers(in filter: GroupFilter?, liveness: Liveness) async throws -> ReportedNumbers {
         let metricSQL = MetricSQL(dialect: sql.dialect)
-        let gauges = metricSQL.gauges(in: filter, liveness: liveness), counters = metricSQL.counters(in: filter)
+        let gauges = metricSQL.runningNumbers(in: filter, liveness: liveness), counters = metricSQL.counters(in: filter)
         return try await database.read { connection in
             ReportedNumbers(
-                gauges: try await connection.rows(gauges, MetricSQL.groupGauge), counters: try await connection.rows(counters, MetricSQL.groupCounter))
+                gauges: try await MetricSQL.gauges(connection, gauges, perGroup: false), counters: try await connection.rows(counters, MetricSQL.groupCounter))
         }
     }
 

@@ -1,5 +1,5 @@
-/// The statements of the numbers workers report: the group counters a batch adds to, and the sums of the
-/// gauges of running workers, read from each worker's `metrics` column with the dialect's JSON functions.
+/// The statements of the numbers workers report: the group counters a batch adds to, and the `metrics` columns
+/// of running workers, whose gauges ``GaugeTally`` sums.
 struct MetricSQL: Sendable {
     let dialect: SQLDialect
 
@@ -12,36 +12,18 @@ struct MetricSQL: Sendable {
             .map { SQLStatement(text, [.text($0.key.group), .text($0.key.name), .real($0.value)]) }
     }
 
-    /// An entry of a worker's numbers that is a gauge: its name does not end in `_total` (compared exactly, as
-    /// SQLite's `LIKE` would ignore case).
-    private static let isGauge = "substr(m.key, length(m.key) - 5) <> '_total'"
-
     static let groupCounters = SQLStatement("SELECT grp, name, total FROM group_counters ORDER BY grp, name")
     /// Counters of groups no longer known.
     static let pruneGroupCounters = SQLStatement("DELETE FROM group_counters WHERE grp NOT IN (SELECT name FROM groups)")
 
-    /// Per group and gauge: the sum, lowest, highest and count of the latest values of its running workers,
-    /// those past their deadline (lost, though not yet marked) left out.
-    func groupGauges(liveness: Liveness) -> SQLStatement {
-        gauges(perGroup: true, in: nil, liveness: liveness)
-    }
-
-    /// ``groupGauges(liveness:)`` over the groups `filter` selects, each name summed over them.
-    func gauges(in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
-        gauges(perGroup: false, in: filter, liveness: liveness)
-    }
-
-    private func gauges(perGroup: Bool, in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
+    /// The group and numbers column of each running worker with numbers, in the groups `filter` selects, those past
+    /// their deadline (lost, though not yet marked) left out: what ``GaugeTally`` sums.
+    func runningNumbers(in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        let (running, entries) = runningWithNumbers(&builder, liveness)
+        let running = runningWithNumbers(&builder, liveness)
         builder.addGroup(filter, column: "w.grp")
-        let value = dialect.jsonNumber("m.value")
         let groups = builder.conditions.map { " AND " + $0 }.joined()
-        let (group, keys) = perGroup ? ("w.grp", "w.grp, m.key") : ("''", "m.key")
-        return SQLStatement(
-            "SELECT \(group) AS grp, m.key AS name, SUM(\(value)) AS total, MIN(\(value)) AS low, MAX(\(value)) AS high, COUNT(*) AS n "
-                + "FROM workers AS w, \(entries) AS m WHERE \(running)\(groups) AND \(Self.isGauge) GROUP BY \(keys) ORDER BY \(keys)",
-            builder.values)
+        return SQLStatement("SELECT w.grp AS grp, w.metrics AS metrics FROM workers AS w WHERE \(running)\(groups)", builder.values)
     }
 
     /// The group counters of the groups `filter` selects, each name summed over them.
@@ -54,23 +36,26 @@ struct MetricSQL: Sendable {
     /// Each running worker's numbers, for the per-worker series.
     func workerNumbers(liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
-        let (running, _) = runningWithNumbers(&builder, liveness)
+        let running = runningWithNumbers(&builder, liveness)
         return SQLStatement("SELECT w.id AS id, w.grp AS grp, w.metrics AS metrics FROM workers AS w WHERE \(running) ORDER BY w.id", builder.values)
     }
 
-    private func runningWithNumbers(_ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> (condition: String, entries: String) {
+    private func runningWithNumbers(_ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> String {
         let expired = WorkerSQL.expiredWorkers(column: "id", &builder, liveness)
-        return ("w.status = 'running' AND w.metrics <> '{}' AND w.id NOT IN (\(expired))", dialect.jsonEntries("w.metrics"))
+        return "w.status = 'running' AND w.metrics <> '{}' AND w.id NOT IN (\(expired))"
     }
 
     static func groupCounter(from row: any SQLRow) throws -> GroupNumber {
         GroupNumber(group: try row.text("grp"), name: try row.text("name"), value: try row.double("total"))
     }
 
-    static func groupGauge(from row: any SQLRow) throws -> GroupGauge {
-        GroupGauge(
-            group: try row.text("grp"), name: try row.text("name"), sum: try row.double("total"), min: try row.double("low"),
-            max: try row.double("high"), workers: try row.int("n"))
+    /// Sums the gauges of ``runningNumbers(in:liveness:)``'s rows, per group or (`perGroup` false) over all of them.
+    static func gauges(_ connection: any SQLConnection, _ statement: SQLStatement, perGroup: Bool) async throws -> [GroupGauge] {
+        var tally = GaugeTally()
+        for (group, metrics) in try await connection.rows(statement, { (try $0.text("grp"), try $0.text("metrics")) }) {
+            tally.add(group: perGroup ? group : "", metrics: metrics)
+        }
+        return tally.gauges
     }
 
     static func workerNumbers(from row: any SQLRow) throws -> WorkerNumbers {

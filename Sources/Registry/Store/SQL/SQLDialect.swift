@@ -20,10 +20,6 @@ public struct SQLDialect: Sendable {
     /// Serialises writers of the same workers (ids given, at least one), for databases with several
     /// writers; `nil` where there is one writer.
     let lockWorkers: (@Sendable ([String]) -> SQLStatement)?
-    /// A row source of the entries of the JSON object in a text column, with columns `key` and `value`.
-    let jsonEntries: @Sendable (_ column: String) -> String
-    /// An entry's `value` column (qualified) as a number.
-    let jsonNumber: @Sendable (_ value: String) -> String
 
     /// SQLite: one writer at a time, so no locks; `GLOB` for globs.
     public static let sqlite = SQLDialect(
@@ -35,9 +31,7 @@ public struct SQLDialect: Sendable {
         throughIndex: { "INDEXED BY " + $0 },
         lockingRows: "",
         lockingFreeRows: "",
-        lockWorkers: nil,
-        jsonEntries: { "json_each(\($0))" },
-        jsonNumber: { "CAST(\($0) AS REAL)" })
+        lockWorkers: nil)
 
     /// PostgreSQL: replicas write at once, so writers take per-worker advisory locks in a fixed order
     /// (a worker not stored yet has no row to lock) and row locks; `LIKE` for globs.
@@ -66,7 +60,5 @@ public struct SQLDialect: Sendable {
             return SQLStatement(
                 "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(x) AS h FROM (VALUES \(values)) AS ids (x)) AS locks ORDER BY h",
                 ids.map { .text($0) })
-        },
-        jsonEntries: { "jsonb_each(CAST(\($0) AS jsonb))" },
-        jsonNumber: { "CAST(\($0) AS DOUBLE PRECISION)" })
+        })
 }
