@@ -40,7 +40,7 @@ done
 out=.build-fuzz
 # The decoder needs only these model files (the rest of Model refers to the store's types).
 shared=(Sources/Registry/Events/*.swift Sources/Registry/Model/EventKind.swift Sources/Registry/Model/WorkerEvent.swift
-    Sources/Registry/Model/EscapedText.swift Tests/Fuzz/Support/*.swift)
+    Sources/Registry/Model/EscapedText.swift Sources/Registry/Push/MetricPush.swift Tests/Fuzz/Support/*.swift)
 
 # The longest input per target: room for a message past 4096 characters, and for any timestamp.
 max_len() {
