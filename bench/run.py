@@ -129,8 +129,7 @@ def numbers_side_by_side(folder, binary, workers, seconds, cleanup):
     server.stop()
     measured = []
     for name, path, connections, population, script, env in scenarios:
-        runs = sorted(rounds[name], key=lambda r: r["rps"])
-        median = dict(runs[len(runs) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in rounds[name]])
+        median = median_round(rounds[name])
         median.update(name=name, workers=population, connections=connections, per_request=1)
         measured.append(median)
         print(f"  {name}: {median['rps']:.0f} req/s, p50 {median['p50_ms']:.2f} ms (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})",
@@ -177,8 +176,7 @@ def pushes_side_by_side(folder, binary, instances, seconds, cleanup):
     server.stop()
     measured = []
     for name, url, script in scenarios:
-        runs = sorted(rounds[name], key=lambda r: r["rps"])
-        median = dict(runs[len(runs) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in rounds[name]])
+        median = median_round(rounds[name])
         median.update(name=name, workers=instances, connections=64, per_request=1)
         measured.append(median)
         print(f"  {name}: {median['rps']:.0f} req/s, p50 {median['p50_ms']:.2f} ms", file=sys.stderr)
@@ -209,6 +207,12 @@ def expect(server, count):
 ROUNDS = 3
 
 
+def median_round(runs):
+    """The round of median req/s among `runs` (one scenario's rounds), with the errors of all and each round's req/s."""
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return dict(ordered[len(ordered) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in runs])
+
+
 def side_by_side(servers, scenarios, seconds):
     """Each scenario `(name, path, connections, population, script)` on each of `servers` ({phase: stopped Server}),
     measured in turns (the idle servers stopped with SIGSTOP), ROUNDS rounds in alternating order, each figure the
@@ -227,8 +231,7 @@ def side_by_side(servers, scenarios, seconds):
     measured = []
     for name, path, connections, population, script in scenarios:
         for phase in servers:
-            runs = sorted(rounds[(name, phase)], key=lambda r: r["rps"])
-            median = dict(runs[len(runs) // 2], errors=sum(r["errors"] for r in runs), rounds=[r["rps"] for r in rounds[(name, phase)]])
+            median = median_round(rounds[(name, phase)])
             median.update(name=f"{name}, {phase}", workers=population, connections=connections, per_request=1)
             measured.append(median)
             print(f"  {median['name']}: {median['rps']:.0f} req/s (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})", file=sys.stderr)

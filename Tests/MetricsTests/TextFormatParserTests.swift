@@ -76,5 +76,7 @@ struct TextFormatParserTests {
     func lenient() throws {
         let families = try parse("# just a comment\n\n#\na{x=\"1\",} 1\n\t\n")
         #expect(families.map(\.name) == ["a"] && families[0].samples[0].labels.map(\.name) == ["x"])
+        let lookalikes = try parse("b{x=\"1\\\",y=\\\"2\"} 1\nb{x=\"1\",y=\"2\"} 1\n")
+        #expect(lookalikes[0].samples.count == 2, "a value holding `\",y=\"` is not the two labels it spells")
     }
 }

@@ -16,7 +16,13 @@ public struct PushGroupingKey: Sendable, Equatable {
     public var workerID: String { labels.first { $0.name == "instance" }?.value ?? group }
 
     /// Label names the exposition adds to every pushed series itself.
-    public static let reservedLabels: Set<String> = ["group", "worker"]
+    static let reservedLabels: Set<String> = ["group", "worker"]
+
+    /// Why a pushed label may not be called `name` (one the exposition adds, or `__*`), or `nil` when it may.
+    static func reservedLabelRefusal(_ name: String) -> String? {
+        guard reservedLabels.contains(name) || name.hasPrefix("__") else { return nil }
+        return "the label name '\(name)' is kept for the server (it adds group and worker to every pushed series)"
+    }
 
     /// Reads the path segments after `/metrics/`, already percent-decoded (`["job", "backup", "instance", "db1"]`).
     public init(segments: [String]) throws(EventValidationError) {
@@ -61,14 +67,12 @@ public struct PushGroupingKey: Sendable, Equatable {
 
     /// A label name of the format that is not one of ours.
     static func checkLabelName(_ name: String, field: String) throws(EventValidationError) {
-        let letter = { (byte: UInt8) in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "_")
-        }
-        guard let first = name.utf8.first, letter(first), name.utf8.allSatisfy({ letter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+        var scanner = LineScanner(bytes: ArraySlice(name.utf8), number: 0)
+        guard !scanner.name(allowingColon: false).isEmpty, scanner.atEnd else {
             throw EventValidationError(field: field, message: "'\(EscapedText.escaped(String(name.prefix(80))))' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
         }
-        if reservedLabels.contains(name) || name.hasPrefix("__") {
-            throw EventValidationError(field: field, message: "the label name '\(name)' is kept for the server (it adds group and worker to every pushed series)")
+        if let refusal = reservedLabelRefusal(name) {
+            throw EventValidationError(field: field, message: refusal)
         }
     }
 

@@ -6,8 +6,7 @@ public enum PushedFamilies {
     /// The families of `parsed`, pushed under `key`; throws naming the line of a reserved name or label.
     public static func make(_ parsed: [ParsedFamily], key: PushGroupingKey) throws(TextFormatError) -> [PushedFamily] {
         try parsed.map { family throws(TextFormatError) in
-            if family.name.hasPrefix(WorkerMetric.reservedPrefix) || family.name.hasPrefix("__") {
-                let prefix = family.name.hasPrefix("__") ? "__" : WorkerMetric.reservedPrefix
+            if let prefix = WorkerMetric.reservedPrefix(of: family.name) {
                 throw TextFormatError(line: family.line, message: "the metric name '\(family.name)' starts with '\(prefix)', kept for the server's own series")
             }
             var samples = ""
@@ -23,8 +22,8 @@ public enum PushedFamilies {
     private static func appendLine(of sample: ParsedSample, key: PushGroupingKey, to text: inout String) throws(TextFormatError) {
         var labels = ""
         for label in sample.labels where !key.contains(label.name) {
-            if PushGroupingKey.reservedLabels.contains(label.name) || label.name.hasPrefix("__") {
-                throw TextFormatError(line: sample.line, message: "the label name '\(label.name)' is kept for the server (it adds group and worker to every pushed series)")
+            if let refusal = PushGroupingKey.reservedLabelRefusal(label.name) {
+                throw TextFormatError(line: sample.line, message: refusal)
             }
             if !labels.isEmpty { labels += "," }
             labels += "\(label.name)=\"\(PrometheusExposition.escapeLabelValue(label.value))\""

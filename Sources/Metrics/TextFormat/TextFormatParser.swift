@@ -85,7 +85,7 @@ public enum TextFormatParser {
                 families.append(ParsedFamily(name: sample.name, type: .untyped, help: nil, samples: [], line: scanner.number))
             }
             try TextFormatParser.check(sample, of: families[families.count - 1], scanner)
-            let labels = sample.labels.map { "\($0.name)=\"\($0.value)\"" }.sorted().joined(separator: ",")
+            let labels = sample.labels.map { "\($0.name)=\"\(PrometheusExposition.escapeLabelValue($0.value))\"" }.sorted().joined(separator: ",")
             guard seriesKeys.insert(sample.name + "{" + labels + "}").inserted else {
                 throw scanner.error("the series \(sample.name){\(labels)} is given twice")
             }

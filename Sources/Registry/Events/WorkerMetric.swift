@@ -9,6 +9,11 @@ public enum WorkerMetric {
     /// The prefix of the server's own series, which a worker may not use.
     public static let reservedPrefix = "wokmanager_"
 
+    /// The server's prefix `name` starts with (``reservedPrefix`` or `__`), or `nil` when it may be used.
+    public static func reservedPrefix(of name: String) -> String? {
+        name.hasPrefix("__") ? "__" : name.hasPrefix(reservedPrefix) ? reservedPrefix : nil
+    }
+
     /// `true` for a counter's name.
     public static func isCounter(_ name: String) -> Bool {
         name.hasSuffix("_total")
@@ -33,8 +38,8 @@ public enum WorkerMetric {
                     field: "metrics", message: "name '\(EscapedText.escaped(String(name.prefix(80))))' must be 1 to \(Limits.metricNameLength) of "
                         + "A-Z a-z 0-9 _ :, not starting with a digit")
             }
-            if name.hasPrefix(reservedPrefix) || name.hasPrefix("__") {
-                throw EventValidationError(field: "metrics.\(name)", message: "starts with '\(name.hasPrefix("__") ? "__" : reservedPrefix)', kept for the server's own series")
+            if let prefix = reservedPrefix(of: name) {
+                throw EventValidationError(field: "metrics.\(name)", message: "starts with '\(prefix)', kept for the server's own series")
             }
             guard value.isFinite else { throw EventValidationError(field: "metrics.\(name)", message: "must be a finite number") }
             if isCounter(name), value < 0 {
