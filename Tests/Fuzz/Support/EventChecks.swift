@@ -29,6 +29,14 @@ enum EventChecks {
                 requireNoNUL(value, "labels.\(key)")
             }
         }
+        if let metrics = event.metrics {
+            require(metrics.count <= EventSpec.metricCount, "kept \(metrics.count) metrics")
+            for (name, value) in metrics {
+                require(EventSpec.isMetricName(name), "kept a bad metric name: \(shown(name))")
+                require(!name.hasPrefix("__") && !name.hasPrefix("wokmanager_"), "kept a reserved metric name: \(shown(name))")
+                require(value.isFinite && !(name.hasSuffix("_total") && value < 0), "kept \(value) for \(shown(name))")
+            }
+        }
     }
 
     /// An accepted event is the payload it came from, kept as docs/api.md says.
@@ -53,6 +61,7 @@ enum EventChecks {
         for (key, value) in expectedLabels ?? [:] {
             require(event.labels?[key].map { $0.utf8.elementsEqual(value.utf8) } == true, "label \(shown(key)) changed")
         }
+        require(event.metrics == payload.metrics, "metrics changed")
     }
 
     /// A refusal names a field an event has (or `body`) and says what was wrong.

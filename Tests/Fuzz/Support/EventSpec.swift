@@ -18,10 +18,12 @@ enum EventSpec {
     static let labelValueLength = 256
     static let maxTTL = 31_536_000.0
     static let batchLength = 10_000
+    static let metricCount = 32
+    static let metricNameLength = 128
 
     /// The wire names of an event's fields; an error's `field` starts with one of them or is `body`.
     static let fieldNames: Set<String> = [
-        "id", "group", "event", "at", "ttl", "message", "action", "exit_code", "host", "pid", "version", "labels", "body",
+        "id", "group", "event", "at", "ttl", "message", "action", "exit_code", "host", "pid", "version", "labels", "metrics", "body",
     ]
 
     /// The verdict on a decoded payload: the fields that break a rule (empty: it must be accepted),
@@ -48,6 +50,15 @@ enum EventSpec {
             for (key, value) in labels {
                 if !isLabelKey(key) { broken.insert("labels") }
                 if length(stored(value)) > labelValueLength { broken.insert("labels.\(key)") }
+            }
+        }
+        if let metrics = payload.metrics {
+            if metrics.count > metricCount { broken.insert("metrics") }
+            for (name, value) in metrics {
+                if !isMetricName(name) { broken.insert("metrics") }
+                if name.hasPrefix("__") || name.hasPrefix("wokmanager_") || !value.isFinite || (name.hasSuffix("_total") && value < 0) {
+                    broken.insert("metrics.\(name)")
+                }
             }
         }
         return broken
@@ -94,6 +105,14 @@ enum EventSpec {
     static func isLabelKey(_ key: String) -> Bool {
         let allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-".unicodeScalars
         return (1...labelKeyLength).contains(key.unicodeScalars.count) && key.unicodeScalars.allSatisfy(allowed.contains)
+    }
+
+    /// A metric's name: 1 to 128 of `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    static func isMetricName(_ name: String) -> Bool {
+        let letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:".unicodeScalars
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first, letters.contains(first), scalars.count <= metricNameLength else { return false }
+        return scalars.allSatisfy { letters.contains($0) || ("0"..."9").contains($0) }
     }
 
     static func isControlOrLineBreak(_ scalar: Unicode.Scalar) -> Bool {

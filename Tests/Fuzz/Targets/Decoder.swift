@@ -90,12 +90,14 @@ enum DecoderTarget {
         case (.success(let alone), .success(let inArray)):
             require(alone == inArray, "an event reads differently in an array: \(shown(alone)) vs \(shown(inArray))")
         case (.failure(let alone), .failure(let inArray)):
-            // Foundation reads label values in hash order, so of several bad ones (not a string: `labels.KEY`;
-            // invalid UTF-8: `body`) it may name any; every other field is named the same every time.
-            let labelOrBody = { (field: String) in field.hasPrefix("labels.") || field == "body" }
-            let eitherLabel = alone.field.hasPrefix("labels.") || inArray.field.hasPrefix("labels.")
+            // Foundation reads an object's values in hash order, so of several bad ones (of the wrong type:
+            // `labels.KEY`, `metrics.NAME`; invalid UTF-8: `body`) it may name any; every other field is named
+            // the same every time.
+            let isEntry = { (field: String) in field.hasPrefix("labels.") || field.hasPrefix("metrics.") }
+            let entryOrBody = { (field: String) in isEntry(field) || field == "body" }
             require(
-                alone.field == inArray.field || (eitherLabel && labelOrBody(alone.field) && labelOrBody(inArray.field)),
+                alone.field == inArray.field
+                    || ((isEntry(alone.field) || isEntry(inArray.field)) && entryOrBody(alone.field) && entryOrBody(inArray.field)),
                 "an event is refused differently in an array: \(alone) vs \(inArray)")
         case (.success, .failure(let inArray)):
             require(false, "an event accepted alone is refused in an array: \(inArray)")
