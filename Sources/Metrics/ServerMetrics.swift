@@ -16,6 +16,8 @@ public final class ServerMetrics: Sendable {
     private let commitBatchSize: ValueHistogram
     private let expectationsReloadSucceeded: Gauge
     private let expectationsReloadTime: Gauge
+    private let configReloadSucceeded: Gauge
+    private let configReloadTime: Gauge
 
     private struct RequestKey: Hashable {
         let route: String
@@ -49,7 +51,29 @@ public final class ServerMetrics: Sendable {
         expectationsReloadTime = registry.makeGauge(
             descriptor: Self.name("expectations_file_reload_time", unit: "seconds", help: "When the expectations file was last read successfully (Unix time)."),
             labels: [])
+        configReloadSucceeded = registry.makeGauge(
+            descriptor: Self.name("config_last_reload", unit: "successful", help: "1 when the last read of the settings (start or SIGHUP) succeeded, 0 when it failed."),
+            labels: [])
+        configReloadSucceeded.set(to: 1)
+        configReloadTime = registry.makeGauge(
+            descriptor: Self.name("config_last_reload_success_timestamp", unit: "seconds", help: "When the settings were last read successfully (Unix time)."),
+            labels: [])
+        configReloadTime.set(to: Date().timeIntervalSince1970)
         for reason in ["missing", "invalid", "forbidden"] { _ = authFailures(reason) }
+    }
+
+    /// Records when the certificate HTTPS serves expires, at start and after each rotation.
+    public func recordCertificate(expiresAt: Date) {
+        registry.makeGauge(
+            descriptor: Self.name("tls_certificate_expiry_timestamp", unit: "seconds", help: "When the certificate HTTPS serves expires (Unix time)."),
+            labels: []
+        ).set(to: expiresAt.timeIntervalSince1970)
+    }
+
+    /// Records one reload of the settings on `SIGHUP`, as Prometheus reports its own.
+    public func recordConfigReload(succeeded: Bool) {
+        configReloadSucceeded.set(to: succeeded ? 1 : 0)
+        if succeeded { configReloadTime.set(to: Date().timeIntervalSince1970) }
     }
 
     /// Records one read of the expectations file, as Prometheus reports its own rule files.

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import Notifications
@@ -8,7 +9,7 @@ import Registry
 import WokmanagerMetrics
 
 /// The version reported by `wokmanager --version` and `wokmanager_build_info`.
-public let wokmanagerVersion = "0.1.0"
+public let wokmanagerVersion = "0.2.0"
 
 /// The error `buildApplication` throws for a configuration it cannot serve.
 public struct ConfigurationError: Error, CustomStringConvertible {
@@ -19,12 +20,13 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 ///
 /// `wokmanager serve` and the tests both call this; tests pass a store on a temporary database and a
 /// ``ManualClock``. The store's own services run first in the service group, so they stop last, after the
-/// registry has written what it holds.
+/// registry has written what it holds; `extraServices` (the settings' reload) run beside the server's own.
 public func buildApplication(
     _ configuration: ServerConfiguration,
     store: any WorkerStore,
     clock: WallClock = .system,
     metrics: ServerMetrics = ServerMetrics(version: wokmanagerVersion),
+    services extraServices: [any Service] = [],
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let keys = try KeyRing(configured: configuration.accessKeys, file: configuration.keysFile)
@@ -41,9 +43,21 @@ public func buildApplication(
     let feed = ChangeFeed(registry: registry, limits: configuration.limits.streams, logger: logger)
     let router = buildRouter(
         registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications, feed: feed)
+    var server = HTTPServerBuilder.http1(configuration: httpConfiguration(configuration.limits, logger: logger))
+    var tlsServices: [any Service] = []
+    if let files = configuration.tls {
+        let certificate: ServingCertificate
+        do {
+            certificate = try ServingCertificate(files: files)
+        } catch {
+            throw ConfigurationError(description: error.description)
+        }
+        server = try .tls(server, tlsConfiguration: certificate.serverConfiguration())
+        tlsServices = [ServingCertificateWatcher(certificate: certificate, interval: .seconds(2), metrics: metrics, logger: logger)]
+    }
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
-        server: .http1(configuration: httpConfiguration(configuration.limits, logger: logger)),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
         services: store.services + [
             RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger),
@@ -51,7 +65,7 @@ public func buildApplication(
                 metrics.recordExpectationsReload(succeeded: loaded)
             },
             notifications, feed,
-        ],
+        ] + tlsServices + extraServices,
         logger: logger
     )
 }

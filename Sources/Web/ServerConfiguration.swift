@@ -32,13 +32,15 @@ public struct ServerConfiguration: Sendable {
     /// The TTL of a push through the Pushgateway API without a `Wokmanager-TTL` header, in seconds; `nil` learns
     /// it: three times the longest interval between a run's pushes (before the second, the default TTL).
     public var pushTTL: Double?
+    /// The certificate and key to serve HTTPS with; `nil` serves plain HTTP.
+    public var tls: TLSFiles?
 
     /// Creates a configuration with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 5000, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
         perWorkerMetrics: Bool = false, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil,
-        pushTTL: Double? = nil
+        pushTTL: Double? = nil, tls: TLSFiles? = nil
     ) {
         self.host = host
         self.port = port
@@ -53,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         self.notifications = notifications
         self.expectationsFile = expectationsFile
         self.pushTTL = pushTTL
+        self.tls = tls
     }
 }
 

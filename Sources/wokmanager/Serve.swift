@@ -3,19 +3,35 @@ import Foundation
 import Hummingbird
 import Logging
 import Web
+import WokmanagerMetrics
 
 /// `wokmanager serve`: runs the server until SIGTERM or SIGINT. Its options are the ``ServeSetting``s.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the wokmanager server.",
-        discussion: "Every option can also be set by the WOKMANAGER_* variable named in its help; a flag wins over a variable."
+        discussion: """
+            Every option can also be set by the WOKMANAGER_* variable named in its help, or in the config file \
+            (--config) by its name; a flag wins over a variable, which wins over the file. SIGHUP reads the \
+            settings again and logs what changed.
+            """
     )
+
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "A YAML file of these settings, by their names (WOKMANAGER_CONFIG; default: none); check one with `wokmanager config check`.",
+        valueName: "file"))
+    var configPath: String?
 
     @Option(name: ServeSetting.host.name, help: ServeSetting.host.help)
     var host: String?
 
     @Option(name: ServeSetting.port.name, help: ServeSetting.port.help)
     var port: Int?
+
+    @Option(name: ServeSetting.tlsCertificate.name, help: ServeSetting.tlsCertificate.help)
+    var tlsCertificate: String?
+
+    @Option(name: ServeSetting.tlsKey.name, help: ServeSetting.tlsKey.help)
+    var tlsKey: String?
 
     @Option(name: ServeSetting.database.name, help: ServeSetting.database.help)
     var databasePath: String?
@@ -104,24 +120,48 @@ struct Serve: AsyncParsableCommand {
             print(ServeSetting.reference, terminator: "")
             return
         }
-        let settings = try readSettings()
-        let logger = makeLogger(level: settings.logLevel)
+        let environment = ProcessInfo.processInfo.environment
+        let reader = try settingsReader(environment: environment)
+        let settings = try ServeSettings(reading: reader)
+        let logLevel = LogLevelSwitch(settings.logLevel)
+        let logger = makeLogger(level: logLevel)
         try generateFirstKeyIfNone(settings)
         let store = try await settings.store.open(logger: logger)
+        let metrics = ServerMetrics(version: wokmanagerVersion)
+        let (flags, configPath) = (givenFlags, configPath)
+        let reload = ConfigReload(
+            read: { try Self.settingsReader(flags: flags, configPath: configPath, environment: environment) },
+            started: reader.givenTexts, logLevel: logLevel, metrics: metrics, logger: logger)
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(settings.configuration, store: store, logger: logger)
+            app = try await buildApplication(settings.configuration, store: store, metrics: metrics, services: [reload], logger: logger)
         } catch {
             try? await store.close()
             throw error
         }
-        logger.info("wokmanager listening", metadata: ["address": "\(settings.configuration.host):\(settings.configuration.port)"])
+        let scheme = settings.configuration.tls == nil ? "http" : "https"
+        logger.info("wokmanager listening", metadata: ["address": "\(scheme)://\(settings.configuration.host):\(settings.configuration.port)"])
         try await app.runService()
     }
 
-    /// Every setting, from the flags given, else the `WOKMANAGER_*` variables in `environment`, else the defaults.
+    /// Every setting, from the flags given, else the `WOKMANAGER_*` variables in `environment`, else the config
+    /// file, else the defaults.
     func readSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
-        try ServeSettings(reading: SettingsReader(flags: givenFlags, environment: environment))
+        try ServeSettings(reading: settingsReader(environment: environment))
+    }
+
+    private func settingsReader(environment: [String: String]) throws -> SettingsReader {
+        try Self.settingsReader(flags: givenFlags, configPath: configPath, environment: environment)
+    }
+
+    /// A reader over `flags`, the variables in `environment` and the config file (`--config`, else `WOKMANAGER_CONFIG`).
+    private static func settingsReader(flags: SettingsReader.Flags, configPath: String?, environment: [String: String]) throws -> SettingsReader {
+        let path = configPath ?? environment["WOKMANAGER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        do throws(ConfigFile.Mistake) {
+            return SettingsReader(flags: flags, environment: environment, file: try path.map { path throws(ConfigFile.Mistake) in try ConfigFile.load(path) })
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The flags on the command line, by setting.
@@ -129,6 +169,8 @@ struct Serve: AsyncParsableCommand {
         var flags = SettingsReader.Flags()
         flags.add(.host, host)
         flags.add(.port, port)
+        flags.add(.tlsCertificate, tlsCertificate)
+        flags.add(.tlsKey, tlsKey)
         flags.add(.database, databasePath)
         flags.add(.databaseURL, databaseURL)
         flags.add(.apiKeys, adminKeys)
@@ -158,14 +200,8 @@ struct Serve: AsyncParsableCommand {
         return flags
     }
 
-    private func makeLogger(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        var logger = Logger(label: "wokmanager")
-        logger.logLevel = level
-        return logger
+    private func makeLogger(level: LogLevelSwitch) -> Logger {
+        LoggingSystem.bootstrap { label in SwitchedLogHandler(label: label, level: level) }
+        return Logger(label: "wokmanager")
     }
 }

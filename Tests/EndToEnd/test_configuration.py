@@ -24,7 +24,7 @@ def test_bad_settings_fail_fast_with_a_clear_message(tmp_path):
         [str(BINARY), "serve", "--database", str(tmp_path / "db.sqlite")],
         env={**os.environ, "WOKMANAGER_DEFAULT_TTL": "forever"}, capture_output=True, text=True, timeout=30)
     assert done.returncode != 0
-    assert "'forever' (WOKMANAGER_DEFAULT_TTL) is not a duration" in done.stderr
+    assert "WOKMANAGER_DEFAULT_TTL: 'forever' is not a duration" in done.stderr
 
 
 def test_first_start_generates_an_admin_key_once_and_stores_only_its_digest(server_factory):

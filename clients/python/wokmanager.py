@@ -23,6 +23,7 @@ import http.client
 import json
 import logging
 import os
+import ssl
 import sys
 import threading
 import time
@@ -31,7 +32,7 @@ import urllib.parse
 import urllib.request
 
 __all__ = ["Client", "WorkerReporter", "WokmanagerError", "main"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 DEFAULT_URL = "http://127.0.0.1:5000"
 log = logging.getLogger("wokmanager")
@@ -47,11 +48,15 @@ class WokmanagerError(Exception):
 
 
 class Client:
-    """Talks to one wokmanager server. `url` and `api_key` default to WOKMANAGER_URL and WOKMANAGER_API_KEY."""
+    """Talks to one wokmanager server. `url`, `api_key` and `ca_file` default to WOKMANAGER_URL,
+    WOKMANAGER_API_KEY and WOKMANAGER_CACERT; `ca_file` is a PEM file of the CA certificates an https
+    server is verified with (by default, the system's)."""
 
-    def __init__(self, url=None, api_key=None, timeout=5.0, retries=3, backoff=0.5):
+    def __init__(self, url=None, api_key=None, timeout=5.0, retries=3, backoff=0.5, ca_file=None):
         self.url = (url or os.environ.get("WOKMANAGER_URL") or DEFAULT_URL).rstrip("/")
         self.api_key = api_key if api_key is not None else os.environ.get("WOKMANAGER_API_KEY")
+        ca_file = ca_file or os.environ.get("WOKMANAGER_CACERT")
+        self._tls = ssl.create_default_context(cafile=ca_file) if ca_file else None
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
@@ -129,7 +134,7 @@ class Client:
             if self.api_key:
                 request.add_header("X-API-Key", self.api_key)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                with urllib.request.urlopen(request, timeout=self.timeout, context=self._tls) as answer:
                     return json.loads(answer.read() or b"{}")
             except urllib.error.HTTPError as error:
                 failure = _server_error(error)
@@ -216,11 +221,12 @@ def main(argv=None):
                         help="statuses to list (repeatable; default running)")
     parser.add_argument("--url", help=f"server address (WOKMANAGER_URL, default {DEFAULT_URL})")
     parser.add_argument("--api-key", help="API key, needed when reads require one (WOKMANAGER_API_KEY)")
+    parser.add_argument("--cacert", help="PEM file of the CA certificates to verify an https server with (WOKMANAGER_CACERT)")
     parser.add_argument("--json", action="store_true", help="print the workers as JSON")
     parser.add_argument("--problems", action="store_true",
                         help="list the open and acknowledged problems instead (of --group, when given)")
     options = parser.parse_args(argv)
-    client = Client(options.url, options.api_key)
+    client = Client(options.url, options.api_key, ca_file=options.cacert)
     if options.problems:
         return _print_problems(client, options)
 

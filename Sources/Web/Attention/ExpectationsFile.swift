@@ -15,7 +15,7 @@ import Yams
 ///     max_runtime: 2h
 /// ```
 /// Each entry names its subject with `group` or `worker` and takes the fields of ``ExpectationSpec``.
-enum ExpectationsFile {
+public enum ExpectationsFile {
     private struct Document: Decodable {
         var expectations: [[String: SpecValue]]?
     }
@@ -47,6 +47,14 @@ enum ExpectationsFile {
             expectations.append(try ExpectationSpec.expectation(from: fields, subject: subject, source: .file, since: since, prefix: prefix))
         }
         return expectations
+    }
+
+    /// How many expectations the file at `path` declares, or why it would not load (`wokmanager config check`).
+    public static func check(at path: String) throws(EventValidationError) -> Int {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EventValidationError(field: "file", message: "cannot be read at \(path)")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), since: Date()).count
     }
 
     private static func named(_ scope: String, _ name: String, _ prefix: String) throws(EventValidationError) -> Subject {

@@ -1,8 +1,9 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
 import Registry
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A failed call to the server, worded for one line on a terminal.
 struct ClientError: Error, CustomStringConvertible {
@@ -15,6 +16,8 @@ struct ClientError: Error, CustomStringConvertible {
 struct APIClient: Sendable {
     let base: URL
     let apiKey: String?
+    /// The HTTP client, verifying https servers as ``HTTPClients/client(trusting:)`` says.
+    let http: HTTPClient
     var timeout: TimeInterval = 10
 
     /// GETs `path` (with its query) and decodes the JSON answer.
@@ -53,26 +56,32 @@ struct APIClient: Sendable {
     /// Sends one request and answers the body of a 2xx; any other answer, or none, is a ``ClientError``.
     func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
         guard let url = URL(string: path, relativeTo: base) else { throw ClientError(description: "bad path \(path)", isConnectionFailure: false) }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        if let apiKey { request.setValue(apiKey, forHTTPHeaderField: "X-API-Key") }
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw ClientError(description: "cannot reach \(base.absoluteString): \(error.localizedDescription)", isConnectionFailure: true)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if let apiKey { request.headers.add(name: "X-API-Key", value: apiKey) }
+        let status: UInt
+        let data: Data
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            status = response.status.code
+            data = Data(buffer: try await response.body.collect(upTo: Self.largestAnswer))
+        } catch {
+            throw ClientError(description: "cannot reach \(base.absoluteString): \(error)", isConnectionFailure: true)
+        }
         guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(ErrorAnswer.self, from: data))?.error.message ?? "HTTP \(status)"
             throw ClientError(description: "the server answered \(status): \(message)", isConnectionFailure: status >= 500)
         }
         return data
     }
+
+    /// The largest answer read (a listing of 10,000 workers is a few MiB).
+    private static let largestAnswer = 256 << 20
 
     private struct ErrorAnswer: Decodable {
         struct Detail: Decodable { let message: String }

@@ -26,7 +26,7 @@ extension WokManager {
             var lastID: String?
             while true {
                 do {
-                    try await follow(url, apiKey: client.apiKey, lastID: &lastID) { event in
+                    try await follow(url, client: client, lastID: &lastID) { event in
                         // Written at once (print would hold lines back in a pipe).
                         FileHandle.standardOutput.write(Data(((json ? event.data : WatchLine.text(event, text: text)) + "\n").utf8))
                     }
@@ -42,12 +42,12 @@ extension WokManager {
         }
 
         /// Reads one connection to the stream, handing each event to `handle`, until it ends.
-        private func follow(_ url: String, apiKey: String?, lastID: inout String?, _ handle: (ServerSentEvents.Event) -> Void) async throws {
+        private func follow(_ url: String, client: APIClient, lastID: inout String?, _ handle: (ServerSentEvents.Event) -> Void) async throws {
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Accept", value: "text/event-stream")
-            if let apiKey { request.headers.add(name: "X-API-Key", value: apiKey) }
+            if let apiKey = client.apiKey { request.headers.add(name: "X-API-Key", value: apiKey) }
             if let lastID { request.headers.add(name: "Last-Event-ID", value: lastID) }
-            let response = try await HTTPClient.shared.execute(request, timeout: .hours(24 * 365))
+            let response = try await client.http.execute(request, timeout: .hours(24 * 365))
             guard response.status == .ok else {
                 let body = try await response.body.collect(upTo: 64 << 10)
                 let message = (try? JSONDecoder().decode(ErrorAnswer.self, from: Data(buffer: body)))?.error.message ?? "HTTP \(response.status.code)"

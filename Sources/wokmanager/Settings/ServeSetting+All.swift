@@ -11,6 +11,11 @@ extension ServeSetting {
         "host", .text, .value(defaults.host), "address to listen on (`0.0.0.0` for all interfaces)")
     static let port = ServeSetting(
         "port", .integer, .value(String(defaults.port)), "port to listen on")
+    static let tlsCertificate = ServeSetting(
+        "tls-cert", .text, .none("none: plain HTTP"),
+        "PEM certificate (with any intermediates) to serve HTTPS with, TLS 1.2 or newer; with `--tls-key`; re-read within 2 s of a change")
+    static let tlsKey = ServeSetting(
+        "tls-key", .text, .none("none"), "PEM private key of `--tls-cert`")
     static let database = ServeSetting(
         "database", .text, .value(storeDefaults.databasePath), "the SQLite file; its folder is created")
     static let databaseURL = ServeSetting(
@@ -89,8 +94,8 @@ extension ServeSetting {
 
     /// Every setting, in the order of `serve --help` and of docs/configuration.md.
     static let all: [ServeSetting] = [
-        host, port, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
+        host, port, tlsCertificate, tlsKey, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
         historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, sqliteSynchronous, publicFolder, perWorkerMetrics,
-        pushTTL,        publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
+        pushTTL, publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]
 }

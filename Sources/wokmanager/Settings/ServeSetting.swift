@@ -48,6 +48,9 @@ struct ServeSetting: Sendable {
         self.isSecret = isSecret
     }
 
+    /// Whether it lists secret keys, which a config file may not hold (it names the keys file instead).
+    var isKeyList: Bool { kind == .list && isSecret }
+
     /// The flag, such as `--sweep-interval`.
     var flag: String { "--" + flagName }
 

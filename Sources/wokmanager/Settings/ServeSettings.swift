@@ -20,11 +20,11 @@ struct ServeSettings {
         let databasePath = settings.text(.database)
         let synchronousName = settings.text(.sqliteSynchronous)
         guard let synchronous = SQLiteDatabase.Synchronous(rawValue: synchronousName.uppercased()) else {
-            throw ValidationError("\(ServeSetting.sqliteSynchronous.flag) must be full or normal, not '\(synchronousName)'")
+            throw settings.invalid(.sqliteSynchronous, "must be full or normal, not '\(synchronousName)'")
         }
         let levelName = settings.text(.logLevel)
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
-            throw ValidationError("log level '\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
+            throw settings.invalid(.logLevel, "'\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         let sweep = try settings.positiveDuration(.sweepInterval)
         let registry = RegistrySettings(
@@ -53,18 +53,29 @@ struct ServeSettings {
                 groupWindow: try settings.duration(.notifyWindow), maxRetryDelay: try settings.positiveDuration(.notifyRetryMax),
                 giveUpAfter: try settings.positiveDuration(.notifyGiveUp)),
             expectationsFile: settings.given(.expectationsFile),
-            pushTTL: try settings.optionalPositiveDuration(.pushTTL))
+            pushTTL: try settings.optionalPositiveDuration(.pushTTL),
+            tls: try Self.tlsFiles(settings))
         store = StoreSettings(
             databasePath: databasePath, databaseURL: settings.given(.databaseURL), synchronous: synchronous,
             notificationPolicy: configuration.notifications)
         logLevel = level
     }
 
+    /// Both TLS files, or neither.
+    private static func tlsFiles(_ settings: SettingsReader) throws -> TLSFiles? {
+        switch (settings.given(.tlsCertificate), settings.given(.tlsKey)) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?): return TLSFiles(certificatePath: certificate, keyPath: key)
+        case (_?, nil): throw settings.invalid(.tlsCertificate, "needs \(ServeSetting.tlsKey.flag), the certificate's private key")
+        case (nil, _?): throw settings.invalid(.tlsKey, "needs \(ServeSetting.tlsCertificate.flag), the key's certificate")
+        }
+    }
+
     /// An `http` or `https` URL with a host, without a trailing `/`.
     private static func publicURL(_ settings: SettingsReader) throws -> URL? {
         guard let text = settings.given(.publicURL) else { return nil }
         guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw ValidationError("\(ServeSetting.publicURL.flag) must be an http or https URL like https://wok.example.com, not '\(text)'")
+            throw settings.invalid(.publicURL, "must be an http or https URL like https://wok.example.com, not '\(text)'")
         }
         return url
     }

@@ -3,19 +3,65 @@ import Configuration
 import Registry
 
 /// Reads ``ServeSetting``s through swift-configuration: the flags given first, then the `WOKMANAGER_*`
-/// variables (an empty one counts as unset), then each setting's default. Values are read as text and
-/// converted here, so that a value that does not convert stops the server with a message naming it,
-/// instead of falling back to the default. Reading changes nothing.
+/// variables (an empty one counts as unset), then the config file (`--config`), then each setting's default.
+/// Values are read as text and converted here, so that a value that does not convert stops the server with a
+/// message naming where it was given (the flag, the variable, or the file's line), instead of falling back to
+/// the default. Reading changes nothing.
 struct SettingsReader {
     private let reader: ConfigReader
+    private let flagKeys: Set<String>
+    private let variables: Set<String>
+    private let file: ConfigFile?
 
-    /// A reader over the flags given on the command line and the variables in `environment`.
-    init(flags: Flags, environment: [String: String]) {
-        reader = ConfigReader(providers: [
+    /// A reader over the flags given on the command line, the variables in `environment` and `file`.
+    init(flags: Flags, environment: [String: String], file: ConfigFile? = nil) {
+        let environment = environment.filter { !$0.value.isEmpty }
+        var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flags.values),
-            EnvironmentVariablesProvider(environmentVariables: environment.filter { !$0.value.isEmpty })
-                .prefixKeys(with: ConfigKey(["wokmanager"])),
-        ])
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ConfigKey(["wokmanager"])),
+        ]
+        if let file { providers.append(InMemoryProvider(name: file.path, values: Self.values(of: file))) }
+        reader = ConfigReader(providers: providers)
+        flagKeys = Set(flags.values.keys.compactMap(\.components.first))
+        variables = Set(environment.keys)
+        self.file = file
+    }
+
+    /// Where the value of `setting` in use was given, as an error names it: its flag, its variable, or
+    /// `PATH:LINE: key` of the config file (its flag when it was given nowhere).
+    func source(of setting: ServeSetting) -> String {
+        if flagKeys.contains(setting.key) { return setting.flag }
+        if variables.contains(setting.variable) { return setting.variable }
+        if let file, file.values[setting.key] != nil { return file.source(of: setting.key) }
+        return setting.flag
+    }
+
+    /// The error for a value of `setting` that cannot be used: `problem`, after where it was given.
+    func invalid(_ setting: ServeSetting, _ problem: String) -> ValidationError {
+        ValidationError("\(source(of: setting)): \(problem)")
+    }
+
+    /// The text of every setting given anywhere (a list's items joined by newlines), by key: what a reload compares.
+    var givenTexts: [String: String] {
+        var texts: [String: String] = [:]
+        for setting in ServeSetting.all {
+            let text = setting.kind == .list ? list(setting).joined(separator: "\n") : given(setting)
+            if let text, !text.isEmpty { texts[setting.key] = text }
+        }
+        return texts
+    }
+
+    private static func values(of file: ConfigFile) -> [AbsoluteConfigKey: ConfigValue] {
+        let settings = Dictionary(uniqueKeysWithValues: ServeSetting.all.map { ($0.key, $0) })
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in file.values {
+            let isSecret = settings[key]?.isSecret ?? false
+            switch value {
+            case .text(let text): values[AbsoluteConfigKey([key])] = ConfigValue(.string(text), isSecret: isSecret)
+            case .list(let items): values[AbsoluteConfigKey([key])] = ConfigValue(.stringArray(items), isSecret: isSecret)
+            }
+        }
+        return values
     }
 
     /// The text of `setting` when it is given by a flag or a variable, else `nil`.
@@ -32,14 +78,14 @@ struct SettingsReader {
     /// A whole-number setting.
     func integer(_ setting: ServeSetting) throws -> Int {
         let text = text(setting)
-        guard let number = Int(text) else { throw ValidationError("\(setting.variable)='\(text)' is not a whole number") }
+        guard let number = Int(text) else { throw invalid(setting, "'\(text)' is not a whole number") }
         return number
     }
 
     /// A whole-number setting of 1 or more.
     func positiveInteger(_ setting: ServeSetting) throws -> Int {
         let number = try integer(setting)
-        guard number >= 1 else { throw ValidationError("\(setting.flag) must be 1 or more") }
+        guard number >= 1 else { throw invalid(setting, "must be 1 or more, not \(number)") }
         return number
     }
 
@@ -52,13 +98,13 @@ struct SettingsReader {
     func optionalPositiveDuration(_ setting: ServeSetting) throws -> Double? {
         guard let text = given(setting) else { return nil }
         let seconds = try seconds(text, of: setting)
-        guard seconds >= 1, seconds <= 86_400 * 365 else { throw ValidationError("\(setting.flag) must be from 1s to 365d") }
+        guard seconds >= 1, seconds <= 86_400 * 365 else { throw invalid(setting, "must be from 1s to 365d, not '\(text)'") }
         return seconds
     }
 
     private func seconds(_ text: String, of setting: ServeSetting) throws -> Double {
         guard let seconds = DurationText.seconds(text) else {
-            throw ValidationError("'\(text)' (\(setting.variable)) is not a duration: use seconds or a number with s, m, h or d (30s, 5m, 7d)")
+            throw invalid(setting, "'\(text)' is not a duration: use seconds or a number with s, m, h or d (30s, 5m, 7d)")
         }
         return seconds
     }
@@ -66,7 +112,7 @@ struct SettingsReader {
     /// A duration setting that must be from 1 ms to 365 days, in seconds.
     func positiveDuration(_ setting: ServeSetting) throws -> Double {
         let seconds = try duration(setting)
-        guard seconds >= 0.001, seconds <= 86_400 * 365 else { throw ValidationError("\(setting.flag) must be from 1ms to 365d") }
+        guard seconds >= 0.001, seconds <= 86_400 * 365 else { throw invalid(setting, "must be from 1ms to 365d, not '\(text(setting))'") }
         return seconds
     }
 
@@ -75,7 +121,7 @@ struct SettingsReader {
         switch given(setting)?.lowercased() {
         case nil, "0", "false", "no", "off": return false
         case "1", "true", "yes", "on": return true
-        case let other?: throw ValidationError("\(setting.variable)='\(other)' is not a boolean (true or false)")
+        case let other?: throw invalid(setting, "'\(other)' is not a boolean (true or false)")
         }
     }
 
@@ -89,7 +135,7 @@ struct SettingsReader {
 extension SettingsReader {
     /// The flags given on the command line, as the first of the reader's providers. Flags not given are left
     /// out, so that the variables and defaults apply.
-    struct Flags {
+    struct Flags: Sendable {
         fileprivate private(set) var values: [AbsoluteConfigKey: ConfigValue] = [:]
 
         /// Adds a text, duration or number flag, when it was given.

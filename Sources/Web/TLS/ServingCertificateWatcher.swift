@@ -1,0 +1,38 @@
+import Logging
+import ServiceLifecycle
+import WokmanagerMetrics
+
+/// Looks at the certificate and key files every few seconds and serves them as soon as both have changed into
+/// a matching pair (cert-manager and certbot replace them one after the other). A pair that does not match
+/// yet is tried again at the next look; the previous certificate stays in force meanwhile.
+struct ServingCertificateWatcher: Service {
+    let certificate: ServingCertificate
+    let interval: Duration
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    func run() async throws {
+        metrics.recordCertificate(expiresAt: certificate.current.notValidAfter)
+        var lastProblem: String?
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: interval)
+                do {
+                    if let pair = try certificate.reloadIfChanged() {
+                        metrics.recordCertificate(expiresAt: pair.notValidAfter)
+                        logger.notice(
+                            "TLS certificate changed; new connections get it",
+                            metadata: ["certificate": "\(certificate.files.certificatePath)", "not_after": "\(pair.notValidAfter)"])
+                    }
+                    lastProblem = nil
+                } catch {
+                    // Logged once per problem, not at every look while a rotation is half written.
+                    if error.description != lastProblem {
+                        logger.error("TLS certificate not reloaded; the previous one stays in use", metadata: ["error": "\(error)"])
+                        lastProblem = error.description
+                    }
+                }
+            }
+        }
+    }
+}
