@@ -20,13 +20,15 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 ///
 /// `wokmanager serve` and the tests both call this; tests pass a store on a temporary database and a
 /// ``ManualClock``. The store's own services run first in the service group, so they stop last, after the
-/// registry has written what it holds; `extraServices` (the settings' reload) run beside the server's own.
+/// registry has written what it holds; `extraServices` (the settings' reload) run beside the server's own, and
+/// `onListening` runs once the port accepts connections.
 public func buildApplication(
     _ configuration: ServerConfiguration,
     store: any WorkerStore,
     clock: WallClock = .system,
     metrics: ServerMetrics = ServerMetrics(version: wokmanagerVersion),
     services extraServices: [any Service] = [],
+    onListening: @escaping @Sendable () async -> Void = {},
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let keys = try KeyRing(configured: configuration.accessKeys, file: configuration.keysFile)
@@ -59,6 +61,7 @@ public func buildApplication(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
+        onServerRunning: { _ in await onListening() },
         services: store.services + [
             RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger),
             ExpectationsFileWatcher(registry: registry, path: configuration.expectationsFile, interval: .seconds(2), logger: logger) { loaded in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SQLiteExecutor
 import Web
 import WokmanagerMetrics
 
@@ -125,6 +126,8 @@ struct Serve: AsyncParsableCommand {
         let settings = try ServeSettings(reading: reader)
         let logLevel = LogLevelSwitch(settings.logLevel)
         let logger = makeLogger(level: logLevel)
+        // Held until the process ends: a second server, or a restore, on the same SQLite file is refused.
+        let lock = settings.store.databaseURL == nil ? try DatabaseLock(database: settings.store.databasePath) : nil
         try generateFirstKeyIfNone(settings)
         let store = try await settings.store.open(logger: logger)
         let metrics = ServerMetrics(version: wokmanagerVersion)
@@ -134,7 +137,8 @@ struct Serve: AsyncParsableCommand {
             started: reader.givenTexts, logLevel: logLevel, metrics: metrics, logger: logger)
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(settings.configuration, store: store, metrics: metrics, services: [reload], logger: logger)
+            app = try await buildApplication(
+                settings.configuration, store: store, metrics: metrics, services: [reload], onListening: { SystemdNotifier.notify("READY=1") }, logger: logger)
         } catch {
             try? await store.close()
             throw error
@@ -142,6 +146,7 @@ struct Serve: AsyncParsableCommand {
         let scheme = settings.configuration.tls == nil ? "http" : "https"
         logger.info("wokmanager listening", metadata: ["address": "\(scheme)://\(settings.configuration.host):\(settings.configuration.port)"])
         try await app.runService()
+        withExtendedLifetime(lock) {}
     }
 
     /// Every setting, from the flags given, else the `WOKMANAGER_*` variables in `environment`, else the config
