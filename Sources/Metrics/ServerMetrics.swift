@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Registry
 import Synchronization
 
 /// The server's own health, kept in a swift-prometheus registry: HTTP requests and their duration,
@@ -60,6 +61,7 @@ public final class ServerMetrics: Sendable {
             labels: [])
         configReloadTime.set(to: Date().timeIntervalSince1970)
         for reason in ["missing", "invalid", "forbidden"] { _ = authFailures(reason) }
+        for reason in StoreError.reasons { _ = writeFailures(reason) }
     }
 
     /// Records when the certificate HTTPS serves expires, at start and after each rotation.
@@ -100,6 +102,41 @@ public final class ServerMetrics: Sendable {
         }
         collectors.counter.increment()
         collectors.duration.record(duration)
+    }
+
+    /// Records one attempt to deliver notifications to `webhook`, and the notifications it gave up.
+    public func recordDelivery(webhook: String, delivered: Bool, givenUp: Int) {
+        registry.makeCounter(
+            descriptor: Self.name("notification_deliveries", unit: "total", help: "Attempts to deliver notifications to a webhook, by outcome."),
+            labels: [("webhook", webhook), ("outcome", delivered ? "delivered" : "failed")]
+        ).increment()
+        let givenUpCounter = registry.makeCounter(
+            descriptor: Self.name("notifications_given_up", unit: "total", help: "Notifications given up after --notify-give-up without delivery, or for a removed webhook."),
+            labels: [("webhook", webhook)])
+        if givenUp > 0 { givenUpCounter.increment(by: Int64(givenUp)) }
+    }
+
+    /// Records the SQLite store's disk: the free and whole size of its file system, and the database's own bytes.
+    public func recordDisk(free: Double, size: Double, database: Double) {
+        let gauges: [(String, String, Double)] = [
+            ("store_filesystem_free", "Bytes free for the server on the file system of the SQLite database.", free),
+            ("store_filesystem_size", "Bytes of the file system of the SQLite database.", size),
+            ("store_database", "Bytes of the SQLite database and its write-ahead log.", database),
+        ]
+        for (name, help, value) in gauges {
+            registry.makeGauge(descriptor: Self.name(name, unit: "bytes", help: help), labels: []).set(to: value)
+        }
+    }
+
+    /// Records a store transaction that failed, by ``StoreError/reason`` (`failed` for any other error).
+    public func recordWriteFailure(_ error: any Error) {
+        writeFailures((error as? StoreError)?.reason ?? "failed").increment()
+    }
+
+    private func writeFailures(_ reason: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("store_write_errors", unit: "total", help: "Store transactions of events that failed (their events were answered 5xx), by reason."),
+            labels: [("reason", reason)])
     }
 
     /// Records one store transaction of the group commit.

@@ -31,6 +31,7 @@ public final class NotificationDispatcher: Service, Sendable {
     let requestTimeout: Duration
     let holdsLease: @Sendable () async -> Bool
     let now: @Sendable () -> Date
+    let onDelivery: @Sendable (_ webhook: String, _ delivered: Bool, _ givenUp: Int) -> Void
     let logger: Logger
     let client: HTTPClient
     /// When the open problems were last re-sent to Alertmanager webhooks.
@@ -48,10 +49,13 @@ public final class NotificationDispatcher: Service, Sendable {
     ///   - requestTimeout: how long one POST may take, connecting included.
     ///   - holdsLease: `true` on the one replica that sends (the maintenance lease's holder).
     ///   - now: the clock due times, retries and giving up are judged by.
+    ///   - onDelivery: hears of every attempt: the webhook, whether it was delivered, and how many notifications
+    ///     it gave up.
     public init(
         outbox: any NotificationOutbox, pageURL: URL, policy: NotificationPolicy = NotificationPolicy(), tick: Duration = .seconds(1),
         resendInterval: Double = 60, requestTimeout: Duration = .seconds(10), holdsLease: @escaping @Sendable () async -> Bool,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() },
+        onDelivery: @escaping @Sendable (_ webhook: String, _ delivered: Bool, _ givenUp: Int) -> Void = { _, _, _ in }, logger: Logger
     ) {
         self.outbox = outbox
         self.pageURL = pageURL
@@ -61,6 +65,7 @@ public final class NotificationDispatcher: Service, Sendable {
         self.requestTimeout = requestTimeout
         self.holdsLease = holdsLease
         self.now = now
+        self.onDelivery = onDelivery
         self.logger = logger
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
@@ -113,6 +118,7 @@ public final class NotificationDispatcher: Service, Sendable {
     func deliver(_ batch: [ProblemNotification], to webhook: Webhook?, named name: String, now: Date) async {
         let ids = batch.map(\.id)
         guard let webhook else {
+            onDelivery(name, false, ids.count)
             await record(DeliveryRecord(webhook: name, at: now, notifications: ids, statusCode: nil, error: "the webhook was removed", duration: 0), retryAt: nil)
             return
         }
@@ -125,11 +131,13 @@ public final class NotificationDispatcher: Service, Sendable {
         }
         guard let error = result.error else {
             logger.debug("notifications delivered", metadata: ["webhook": "\(name)", "count": "\(batch.count)", "status": "\(result.statusCode ?? 0)"])
+            onDelivery(name, true, 0)
             await record(result.record(webhook: name, at: now, notifications: ids), retryAt: nil)
             return
         }
         let (expired, retried) = (batch.filter(isExpired(at: now)), batch.filter { !isExpired(at: now)($0) })
         let retryAt = now.addingTimeInterval(policy.retryDelay(afterAttempts: (retried.map(\.attempts).max() ?? 0) + 1))
+        onDelivery(name, false, expired.count)
         logger.warning("webhook delivery failed", metadata: [
             "webhook": "\(name)", "error": "\(error)", "count": "\(batch.count)", "given_up": "\(expired.count)",
             "retry_at": "\(retried.isEmpty ? "never" : RFC3339.format(retryAt))",

@@ -35,13 +35,15 @@ public func buildApplication(
     guard keys.count > 0 else {
         throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
     }
-    let registry = WorkerRegistry(store: store, settings: configuration.registry, clock: clock) { events, duration in
-        metrics.recordCommit(events: events, duration: duration)
-    }
+    let registry = WorkerRegistry(
+        store: store, settings: configuration.registry, clock: clock,
+        onCommit: { events, duration in metrics.recordCommit(events: events, duration: duration) },
+        onCommitFailure: { error in metrics.recordWriteFailure(error) })
     let renderer = try await PageRenderer.load()
     // Made last: its HTTP client must be shut down by the service group, which only a built application has.
     let notifications = NotificationDispatcher(
-        outbox: store, pageURL: configuration.pageURL, policy: configuration.notifications, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() }, logger: logger)
+        outbox: store, pageURL: configuration.pageURL, policy: configuration.notifications, holdsLease: { await store.holdsMaintenanceLease() }, now: { clock.now() },
+        onDelivery: { webhook, delivered, givenUp in metrics.recordDelivery(webhook: webhook, delivered: delivered, givenUp: givenUp) }, logger: logger)
     let feed = ChangeFeed(registry: registry, limits: configuration.limits.streams, logger: logger)
     let router = buildRouter(
         registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications, feed: feed)

@@ -135,10 +135,11 @@ struct Serve: AsyncParsableCommand {
         let reload = ConfigReload(
             read: { try Self.settingsReader(flags: flags, configPath: configPath, environment: environment) },
             started: reader.givenTexts, logLevel: logLevel, metrics: metrics, logger: logger)
+        let disk = settings.store.databaseURL == nil ? [DiskWatch(databasePath: settings.store.databasePath, interval: .seconds(15), metrics: metrics)] : []
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(
-                settings.configuration, store: store, metrics: metrics, services: [reload], onListening: { SystemdNotifier.notify("READY=1") }, logger: logger)
+                settings.configuration, store: store, metrics: metrics, services: [reload] + disk, onListening: { SystemdNotifier.notify("READY=1") }, logger: logger)
         } catch {
             try? await store.close()
             throw error

@@ -16,13 +16,18 @@ actor EventCommitter {
     private let store: any WorkerStore
     private let liveness: @Sendable () -> Liveness
     private let onCommit: @Sendable (_ events: Int, _ duration: Duration) -> Void
+    private let onFailure: @Sendable (any Error) -> Void
     private var pending: [Pending] = []
     private var flushing: Task<Void, Never>?
 
-    init(store: any WorkerStore, liveness: @escaping @Sendable () -> Liveness, onCommit: @escaping @Sendable (Int, Duration) -> Void) {
+    init(
+        store: any WorkerStore, liveness: @escaping @Sendable () -> Liveness, onCommit: @escaping @Sendable (Int, Duration) -> Void,
+        onFailure: @escaping @Sendable (any Error) -> Void
+    ) {
         self.store = store
         self.liveness = liveness
         self.onCommit = onCommit
+        self.onFailure = onFailure
     }
 
     /// Writes `events` and returns their outcomes once they are committed.
@@ -58,6 +63,7 @@ actor EventCommitter {
                     offset += item.events.count
                 }
             } catch {
+                onFailure(error)
                 for item in batch { item.continuation.resume(throwing: error) }
             }
         }

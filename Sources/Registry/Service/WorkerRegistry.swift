@@ -53,10 +53,12 @@ public final class WorkerRegistry: Sendable {
     public let startedAt: Date
     private let committer: EventCommitter
 
-    /// Creates a registry over `store`; `onCommit` hears of every committed transaction (its event count and duration).
+    /// Creates a registry over `store`; `onCommit` hears of every committed transaction (its event count and
+    /// duration), `onCommitFailure` of every transaction that failed (its events answered with the error).
     public init(
         store: any WorkerStore, settings: RegistrySettings = RegistrySettings(), clock: WallClock = .system,
-        onCommit: @escaping @Sendable (_ events: Int, _ duration: Duration) -> Void = { _, _ in }
+        onCommit: @escaping @Sendable (_ events: Int, _ duration: Duration) -> Void = { _, _ in },
+        onCommitFailure: @escaping @Sendable (any Error) -> Void = { _ in }
     ) {
         let startedAt = clock.now()
         self.store = store
@@ -66,7 +68,7 @@ public final class WorkerRegistry: Sendable {
         self.committer = EventCommitter(
             store: store,
             liveness: { Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL) },
-            onCommit: onCommit)
+            onCommit: onCommit, onFailure: onCommitFailure)
     }
 
     /// The liveness rule as of now.

@@ -37,6 +37,20 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// The kind in one word, as `/metrics` labels it: `unavailable`, `full`, `closed`, `conflict` or `failed`.
+    public var reason: String {
+        switch kind {
+        case .unavailable: "unavailable"
+        case .storageFull: "full"
+        case .closed: "closed"
+        case .conflict: "conflict"
+        case .failed: "failed"
+        }
+    }
+
+    /// Every ``reason``, for series that start at zero.
+    public static let reasons = ["unavailable", "full", "closed", "conflict", "failed"]
+
     /// A stored value that does not read as the column's type: the database holds what this version did not write.
     public static func badColumn(_ column: String, _ found: String, expected: String) -> StoreError {
         .failed("column '\(column)' holds \(found), expected \(expected)")
