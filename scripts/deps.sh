@@ -3,7 +3,8 @@
 # (as root with apt-get / pip), and otherwise says exactly what to install.
 #   scripts/deps.sh build   # Swift toolchain, zlib and SQLite headers
 #   scripts/deps.sh bench   # the above, plus wrk and Prometheus Pushgateway (the benchmark's peer)
-#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium and its driver, promtool, PostgreSQL and the Python test tools
+#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium and its driver, promtool, PostgreSQL,
+#                           # openssl, systemd-analyze and the Python test tools
 set -euo pipefail
 need=${1:-build}
 missing_apt=()
@@ -31,6 +32,9 @@ if [[ $need == test ]]; then
   command -v promtool >/dev/null || missing_apt+=(prometheus)
   command -v prometheus-alertmanager >/dev/null || missing_apt+=(prometheus-alertmanager)
   ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing_apt+=(postgresql)
+  # The TLS tests make their certificates; the systemd unit is checked by systemd-analyze.
+  command -v openssl >/dev/null || missing_apt+=(openssl)
+  command -v systemd-analyze >/dev/null || missing_apt+=(systemd)
 fi
 
 if ((${#missing_apt[@]})); then

@@ -47,7 +47,7 @@ struct ConfigReload: Service {
         let waiting = Set(after.keys).union(read.keys).filter { after[$0] != read[$0] }
         logger.notice(
             "configuration reloaded",
-            metadata: ["applied": "\(applied.sorted())", "needs restart": "\(waiting.sorted())"])
+            metadata: ["applied": "\(applied.sorted())", "needs_restart": "\(waiting.sorted())"])
         metrics.recordConfigReload(succeeded: true)
         return after
     }
