@@ -21,6 +21,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -60,7 +61,7 @@ def events(now):
          "action": "row skipped"},
         {"id": "Importer02", "group": "product.importer", "event": "error", "at": at(139), "message": "row 18: <b>bad</b> & \"quoted\"",
          "action": "row skipped"},
-        {"id": "Exporter01", "group": "product.exporter", "event": "started", "at": at(130), "ttl": 60},
+        {"id": "Exporter01", "group": "product.exporter", "event": "started", "at": at(130), "ttl": 1},
         {"id": "Ledger01", "group": "billing.ledger", "event": "started", "at": at(120)},
         {"id": "Ledger01", "group": "billing.ledger", "event": "error", "at": at(115), "message": "connection reset by peer", "action": "aborted"},
         {"id": "Ledger01", "group": "billing.ledger", "event": "stopped", "at": at(114), "exit_code": 3},
@@ -79,8 +80,14 @@ def fill(server, now):
     for event in events(now):
         call("POST", "/worker/state", event)
     call("PUT", "/expectations/group/product.importer", {"min_running": 3})
-    call("POST", "/silences", {"group": "intl", "until": "3650d", "comment": "not ours"})
+    call("POST", "/silences", {"group": "intl", "until": "3650d", "note": "not ours"})
     call("PUT", "/webhooks/oncall", {"url": "http://127.0.0.1:9/hook", "group": "billing"})
+    # Exporter01 goes quiet: wait for the sweep to record it lost, so that it reads lost whenever it is read again.
+    deadline = time.monotonic() + 30
+    while not any(entry["event"] == "lost" for entry in call("GET", "/workers/Exporter01")["history"]):
+        if time.monotonic() > deadline:
+            raise SystemExit("Exporter01 was not recorded lost within 30 s")
+        time.sleep(0.2)
     problems = call("GET", "/problems?state=all&limit=1000")["problems"]
     failed = next(problem for problem in problems if problem["kind"] == "failed")
     call("POST", f"/problems/{failed['id']}/acknowledge", {"note": "known: the bank's API is down"})
