@@ -70,7 +70,8 @@ public enum SQLiteBackup {
         let verdict = try? connection.select(SQLStatement("PRAGMA quick_check")) { try $0.text("quick_check") }.first
         guard verdict == "ok" else { throw Refusal(description: "\(path) is damaged: \(verdict ?? "not a SQLite database")") }
         let schema = try connection.select(SQLStatement("PRAGMA user_version")) { try $0.int("user_version") }.first ?? 0
-        guard schema > 0, try connection.select(SQLStatement("SELECT name FROM sqlite_master WHERE name = 'workers'")) { _ in () }.count == 1 else {
+        let tables = try connection.select(SQLStatement("SELECT name FROM sqlite_master WHERE name = 'workers'"), { try $0.text("name") })
+        guard schema > 0, tables == ["workers"] else {
             throw Refusal(description: "\(path) is not a wokmanager database")
         }
         guard schema <= SQLiteMigrations.steps.count else {

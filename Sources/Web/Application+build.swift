@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Notifications
 import Registry
+import ServiceLifecycle
 import WokmanagerMetrics
 
 /// The version reported by `wokmanager --version` and `wokmanager_build_info`.
@@ -35,6 +36,8 @@ public func buildApplication(
     guard keys.count > 0 else {
         throw ConfigurationError(description: "no API key configured: writes would be open to anyone")
     }
+    // Read before anything that must be shut down is made: a certificate that does not load stops the start here.
+    let (server, tlsServices) = try httpServer(configuration, metrics: metrics, logger: logger)
     let registry = WorkerRegistry(
         store: store, settings: configuration.registry, clock: clock,
         onCommit: { events, duration in metrics.recordCommit(events: events, duration: duration) },
@@ -47,23 +50,10 @@ public func buildApplication(
     let feed = ChangeFeed(registry: registry, limits: configuration.limits.streams, logger: logger)
     let router = buildRouter(
         registry: registry, keys: keys, configuration: configuration, metrics: metrics, renderer: renderer, notifications: notifications, feed: feed)
-    var server = HTTPServerBuilder.http1(configuration: httpConfiguration(configuration.limits, logger: logger))
-    var tlsServices: [any Service] = []
-    if let files = configuration.tls {
-        let certificate: ServingCertificate
-        do {
-            certificate = try ServingCertificate(files: files)
-        } catch {
-            throw ConfigurationError(description: error.description)
-        }
-        server = try .tls(server, tlsConfiguration: certificate.serverConfiguration())
-        tlsServices = [ServingCertificateWatcher(certificate: certificate, interval: .seconds(2), metrics: metrics, logger: logger)]
-    }
     return Application(
         responder: HeadRequestResponder(inner: router.buildResponder()),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
-        onServerRunning: { _ in await onListening() },
         services: store.services + [
             RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger),
             ExpectationsFileWatcher(registry: registry, path: configuration.expectationsFile, interval: .seconds(2), logger: logger) { loaded in
@@ -71,8 +61,23 @@ public func buildApplication(
             },
             notifications, feed,
         ] + tlsServices + extraServices,
+        onServerRunning: { _ in await onListening() },
         logger: logger
     )
+}
+
+/// HTTP/1.1, over TLS when the configuration names a certificate, with the service that rotates it.
+func httpServer(_ configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger) throws -> (HTTPServerBuilder, [any Service]) {
+    let http = HTTPServerBuilder.http1(configuration: httpConfiguration(configuration.limits, logger: logger))
+    guard let files = configuration.tls else { return (http, []) }
+    let certificate: ServingCertificate
+    do {
+        certificate = try ServingCertificate(files: files)
+    } catch {
+        throw ConfigurationError(description: error.description)
+    }
+    let watcher = ServingCertificateWatcher(certificate: certificate, interval: .seconds(2), metrics: metrics, logger: logger)
+    return (try .tls(http, tlsConfiguration: certificate.serverConfiguration()), [watcher])
 }
 
 /// HTTP/1.1 with the header limits and both timeouts of ``RequestLimits``, and JSON errors for what the parser refuses.

@@ -7,7 +7,7 @@ import WokmanagerMetrics
 /// applies what can change while the server runs, and logs what changed and what waits for a restart.
 /// Settings that do not read are logged and change nothing, as Prometheus treats its own config; the keys
 /// file and the expectations file need no signal (they are re-read within 2 s of a change).
-struct ConfigReload: Service {
+struct ConfigReload: Service, CustomStringConvertible {
     /// The settings a reload applies at once; any other change is logged as waiting for a restart.
     static let appliedWhileRunning: Set<String> = [ServeSetting.logLevel.key]
 
@@ -18,6 +18,9 @@ struct ConfigReload: Service {
     let logLevel: LogLevelSwitch
     let metrics: ServerMetrics
     let logger: Logger
+
+    /// How ServiceLifecycle's log names it (not its fields: they hold the settings).
+    var description: String { "ConfigReload" }
 
     func run() async {
         var inForce = started

@@ -5,10 +5,12 @@ import WokmanagerMetrics
 
 /// Measures the SQLite file and the free space of its file system every few seconds, for `/metrics`
 /// (`wokmanager_store_filesystem_*_bytes`, `wokmanager_store_database_bytes`): a full disk stops every write.
-struct DiskWatch: Service {
+struct DiskWatch: Service, CustomStringConvertible {
     let databasePath: String
     let interval: Duration
     let metrics: ServerMetrics
+
+    var description: String { "DiskWatch" }
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {

@@ -13,8 +13,8 @@ struct ServingCertificateWatcher: Service {
 
     func run() async throws {
         metrics.recordCertificate(expiresAt: certificate.current.notValidAfter)
-        var lastProblem: String?
         try? await cancelWhenGracefulShutdown {
+            var lastProblem: String?
             while true {
                 try await Task.sleep(for: interval)
                 do {
@@ -25,7 +25,7 @@ struct ServingCertificateWatcher: Service {
                             metadata: ["certificate": "\(certificate.files.certificatePath)", "not_after": "\(pair.notValidAfter)"])
                     }
                     lastProblem = nil
-                } catch {
+                } catch let error as ServingCertificate.Problem {
                     // Logged once per problem, not at every look while a rotation is half written.
                     if error.description != lastProblem {
                         logger.error("TLS certificate not reloaded; the previous one stays in use", metadata: ["error": "\(error)"])

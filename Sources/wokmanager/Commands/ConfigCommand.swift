@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Registry
 import Web
 
 /// `wokmanager config`: the config file of `wokmanager serve --config`.
@@ -40,13 +41,15 @@ struct Config: ParsableCommand {
         /// would; a problem is named by the line of the file's setting.
         private func checkReferencedFiles(_ settings: ServeSettings, _ config: ConfigFile) throws {
             let configuration = settings.configuration
-            do {
-                _ = try KeysFile.load(at: configuration.keysFile)
-            } catch {
-                throw ValidationError("\(config.source(of: ServeSetting.keysFile.key)): \(error.reason)")
+            if let keysFile = configuration.keysFile {
+                do throws(KeysFileError) {
+                    _ = try KeysFile.load(at: keysFile)
+                } catch {
+                    throw ValidationError("\(config.source(of: ServeSetting.keysFile.key)): \(error.reason)")
+                }
             }
             if let path = configuration.expectationsFile {
-                do {
+                do throws(EventValidationError) {
                     _ = try ExpectationsFile.check(at: path)
                 } catch {
                     throw ValidationError("\(config.source(of: ServeSetting.expectationsFile.key)): \(error)")

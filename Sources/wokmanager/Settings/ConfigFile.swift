@@ -111,11 +111,24 @@ struct ConfigFile: Sendable {
         }
     }
 
-    /// ", did you mean 'x'?" for the setting whose key shares the longest start with `key`, or nothing.
+    /// ", did you mean 'x'?" for the setting closest to `key` by edit distance, when one is close, or nothing.
     private static func suggestion(for key: String, among keys: Dictionary<String, ServeSetting>.Keys) -> String {
-        let scored = keys.map { candidate in (candidate, zip(candidate, key).prefix { $0 == $1 }.count) }
-        guard let best = scored.max(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 > $1.0) }), best.1 >= 3 else { return "" }
+        let scored = keys.map { candidate in (candidate, editDistance(Array(candidate), Array(key))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }), best.1 <= max(2, key.count / 3) else { return "" }
         return " (did you mean '\(best.0)'?)"
+    }
+
+    /// Levenshtein's distance: the fewest characters inserted, removed or replaced to turn one into the other.
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }
 

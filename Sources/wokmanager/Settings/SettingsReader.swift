@@ -41,12 +41,13 @@ struct SettingsReader {
         ValidationError("\(source(of: setting)): \(problem)")
     }
 
-    /// The text of every setting given anywhere (a list's items joined by newlines), by key: what a reload compares.
+    /// The text of every setting given anywhere (a list's items joined by newlines), by key: what a reload
+    /// compares. A secret is kept only as its hash, which tells a change within this process and nothing more.
     var givenTexts: [String: String] {
         var texts: [String: String] = [:]
         for setting in ServeSetting.all {
-            let text = setting.kind == .list ? list(setting).joined(separator: "\n") : given(setting)
-            if let text, !text.isEmpty { texts[setting.key] = text }
+            guard let text = setting.kind == .list ? list(setting).joined(separator: "\n") : given(setting), !text.isEmpty else { continue }
+            texts[setting.key] = setting.isSecret ? "secret \(text.hashValue)" : text
         }
         return texts
     }
