@@ -15,8 +15,6 @@ public final class ServerMetrics: Sendable {
 
     private let commitDuration: DurationHistogram
     private let commitBatchSize: ValueHistogram
-    private let expectationsReloadSucceeded: Gauge
-    private let expectationsReloadTime: Gauge
     private let configReloadSucceeded: Gauge
     private let configReloadTime: Gauge
 
@@ -45,13 +43,6 @@ public final class ServerMetrics: Sendable {
             descriptor: Self.name("build", unit: "info", help: "The running wokmanager's version; always 1."),
             labels: [("version", version)]
         ).set(to: 1)
-        expectationsReloadSucceeded = registry.makeGauge(
-            descriptor: Self.name("expectations_file_reload", unit: "successful", help: "1 when the last read of the expectations file succeeded, 0 when it failed."),
-            labels: [])
-        expectationsReloadSucceeded.set(to: 1)
-        expectationsReloadTime = registry.makeGauge(
-            descriptor: Self.name("expectations_file_reload_time", unit: "seconds", help: "When the expectations file was last read successfully (Unix time)."),
-            labels: [])
         configReloadSucceeded = registry.makeGauge(
             descriptor: Self.name("config_last_reload", unit: "successful", help: "1 when the last read of the settings (start or SIGHUP) succeeded, 0 when it failed."),
             labels: [])
@@ -62,6 +53,7 @@ public final class ServerMetrics: Sendable {
         configReloadTime.set(to: Date().timeIntervalSince1970)
         for reason in ["missing", "invalid", "forbidden"] { _ = authFailures(reason) }
         for reason in StoreError.reasons { _ = writeFailures(reason) }
+        for file in DeclarationsFile.allCases { reloadGauges(of: file).succeeded.set(to: 1) }
     }
 
     /// Records when the certificate HTTPS serves expires, at start and after each rotation.
@@ -78,10 +70,28 @@ public final class ServerMetrics: Sendable {
         if succeeded { configReloadTime.set(to: Date().timeIntervalSince1970) }
     }
 
-    /// Records one read of the expectations file, as Prometheus reports its own rule files.
-    public func recordExpectationsReload(succeeded: Bool) {
-        expectationsReloadSucceeded.set(to: succeeded ? 1 : 0)
-        if succeeded { expectationsReloadTime.set(to: Date().timeIntervalSince1970) }
+    /// A declarative file the server reloads when it changes.
+    public enum DeclarationsFile: String, CaseIterable, Sendable {
+        case expectations, webhooks
+    }
+
+    /// Records one read of a declarative file, as Prometheus reports its own rule files.
+    public func recordReload(of file: DeclarationsFile, succeeded: Bool) {
+        let gauges = reloadGauges(of: file)
+        gauges.succeeded.set(to: succeeded ? 1 : 0)
+        if succeeded { gauges.time.set(to: Date().timeIntervalSince1970) }
+    }
+
+    private func reloadGauges(of file: DeclarationsFile) -> (succeeded: Gauge, time: Gauge) {
+        let name = file.rawValue
+        return (
+            registry.makeGauge(
+                descriptor: Self.name("\(name)_file_reload", unit: "successful", help: "1 when the last read of the \(name) file succeeded, 0 when it failed."),
+                labels: []),
+            registry.makeGauge(
+                descriptor: Self.name("\(name)_file_reload_time", unit: "seconds", help: "When the \(name) file was last read successfully (Unix time)."),
+                labels: [])
+        )
     }
 
     /// Records one answered request. `route` is the route's pattern (`/workers/{id}`), never the raw path,

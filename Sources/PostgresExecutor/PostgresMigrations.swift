@@ -300,6 +300,8 @@ enum PostgresMigrations {
         );
         CREATE INDEX pushed_families_by_name ON pushed_families (name);
         """,
+        // Webhooks declared in the webhooks file (1), which the API may not change, beside the API's own (0).
+        "ALTER TABLE webhooks ADD COLUMN from_file INTEGER NOT NULL DEFAULT 0;",
     ]
 
     /// The statements of a step, split at `;` except inside `$$`-quoted function bodies.

@@ -270,6 +270,8 @@ enum SQLiteMigrations {
         ) WITHOUT ROWID;
         CREATE INDEX pushed_families_by_name ON pushed_families (name);
         """,
+        // Webhooks declared in the webhooks file (1), which the API may not change, beside the API's own (0).
+        "ALTER TABLE webhooks ADD COLUMN from_file INTEGER NOT NULL DEFAULT 0;",
     ]
 
     /// Brings the database up to the newest step, one transaction per step.

@@ -56,9 +56,22 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wokmanager"),
         services: store.services + [
             RegistryService(registry: registry, logger: logger), KeysFileWatcher(keys: keys, interval: .seconds(2), logger: logger),
-            ExpectationsFileWatcher(registry: registry, path: configuration.expectationsFile, interval: .seconds(2), logger: logger) { loaded in
-                metrics.recordExpectationsReload(succeeded: loaded)
-            },
+            DeclarationsFileWatcher(
+                what: "expectations", path: configuration.expectationsFile, interval: .seconds(2), logger: logger,
+                apply: { text in
+                    let expectations = try text.map { text throws(EventValidationError) in try ExpectationsFile.parse(text, since: clock.now()) } ?? []
+                    try await store.replaceFileExpectations(expectations)
+                    return expectations.count
+                },
+                onReload: { loaded in metrics.recordReload(of: .expectations, succeeded: loaded) }),
+            DeclarationsFileWatcher(
+                what: "webhooks", path: configuration.webhooksFile, interval: .seconds(2), logger: logger,
+                apply: { text in
+                    let webhooks = try text.map { text throws(EventValidationError) in try WebhooksFile.parse(text, now: clock.now()) } ?? []
+                    try await store.replaceFileWebhooks(webhooks)
+                    return webhooks.count
+                },
+                onReload: { loaded in metrics.recordReload(of: .webhooks, succeeded: loaded) }),
             notifications, feed,
         ] + tlsServices + extraServices,
         onServerRunning: { _ in await onListening() },

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var notifications: NotificationPolicy
     /// The declarative expectations file, re-read when it changes; `nil` for none.
     public var expectationsFile: String?
+    /// The declarative webhooks file, re-read when it changes; `nil` for none.
+    public var webhooksFile: String?
     /// The TTL of a push through the Pushgateway API without a `Wokmanager-TTL` header, in seconds; `nil` learns
     /// it: three times the longest interval between a run's pushes (before the second, the default TTL).
     public var pushTTL: Double?
@@ -40,6 +42,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 5000, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
         perWorkerMetrics: Bool = false, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil,
+        webhooksFile: String? = nil,
         pushTTL: Double? = nil, tls: TLSFiles? = nil
     ) {
         self.host = host
@@ -54,6 +57,7 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.notifications = notifications
         self.expectationsFile = expectationsFile
+        self.webhooksFile = webhooksFile
         self.pushTTL = pushTTL
         self.tls = tls
     }

@@ -11,6 +11,8 @@ struct WebhookAnswer: ResponseEncodable, Equatable {
     var kinds: [ProblemKind]
     var signed: Bool
     var createdAt: Date
+    /// `file` when the webhooks file declares it, `api` otherwise.
+    var source: String
 
     init(_ webhook: Webhook) {
         name = webhook.name
@@ -20,10 +22,11 @@ struct WebhookAnswer: ResponseEncodable, Equatable {
         kinds = webhook.kinds.sorted()
         signed = webhook.secret != nil
         createdAt = webhook.createdAt
+        source = webhook.fromFile ? "file" : "api"
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, url, format, group, kinds, signed
+        case name, url, format, group, kinds, signed, source
         case createdAt = "created_at"
     }
 
@@ -36,5 +39,6 @@ struct WebhookAnswer: ResponseEncodable, Equatable {
         try container.encode(kinds, forKey: .kinds)
         try container.encode(signed, forKey: .signed)
         try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(source, forKey: .source)
     }
 }

@@ -43,6 +43,7 @@ struct WebhookRoutes<Context: RequestContext> {
         var request = request
         let body = try await request.collectBody(upTo: Self.maxBody)
         let existing = try await outbox.webhook(named: name)
+        if existing?.fromFile == true { throw WebhookPath.declaredInFile(name) }
         let webhook = try WebhookInput.decode(Data(buffer: body)).webhook(named: name, createdAt: existing?.createdAt ?? clock.now())
         try await outbox.setWebhook(webhook)
         return WebhookAnswer(webhook)
@@ -50,6 +51,7 @@ struct WebhookRoutes<Context: RequestContext> {
 
     @Sendable func remove(_ request: Request, context: Context) async throws -> Deleted {
         let name = try WebhookPath.name(in: context)
+        if try await outbox.webhook(named: name)?.fromFile == true { throw WebhookPath.declaredInFile(name) }
         guard try await outbox.removeWebhook(named: name) else { throw WebhookPath.notFound(name) }
         return Deleted(name: name, deleted: true)
     }
@@ -86,5 +88,9 @@ enum WebhookPath {
 
     static func notFound(_ name: String) -> APIError {
         APIError(.notFound, "no webhook named '\(name)'", field: "name")
+    }
+
+    static func declaredInFile(_ name: String) -> APIError {
+        APIError(.conflict, "webhook '\(name)' is declared in the webhooks file (--webhooks-file): change it there", field: "name")
     }
 }

@@ -100,6 +100,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: ServeSetting.expectationsFile.name, help: ServeSetting.expectationsFile.help)
     var expectationsFile: String?
 
+    @Option(name: ServeSetting.webhooksFile.name, help: ServeSetting.webhooksFile.help)
+    var webhooksFile: String?
+
     @Option(name: ServeSetting.notifyWindow.name, help: ServeSetting.notifyWindow.help)
     var notifyWindow: String?
 
@@ -199,6 +202,7 @@ struct Serve: AsyncParsableCommand {
         flags.add(.pushTTL, pushTTL)
         flags.add(.publicURL, publicURL)
         flags.add(.expectationsFile, expectationsFile)
+        flags.add(.webhooksFile, webhooksFile)
         flags.add(.notifyWindow, notifyWindow)
         flags.add(.notifyRetryMax, notifyRetryMax)
         flags.add(.notifyGiveUp, notifyGiveUp)

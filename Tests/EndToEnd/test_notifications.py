@@ -466,3 +466,50 @@ def test_the_expectations_file_is_loaded_reloaded_and_a_broken_one_keeps_the_pre
     wait_until(lambda: reload_gauge(server) == 1, timeout=3)
     assert sorted((e.get("group"), e["source"]) for e in expectations(server)) == [("e2e.api", "api"), ("e2e.other", "file")]
     assert put(server, "/expectations/group/e2e.file", {"min_running": 1})["source"] == "api"
+
+
+def webhooks(server):
+    status, body = server.request("GET", "/webhooks", key=KEY)
+    assert status == 200, body
+    return {webhook["name"]: webhook for webhook in body["webhooks"]}
+
+
+def test_the_webhooks_file_declares_webhooks_the_api_cannot_change(server_factory, tmp_path, receiver):
+    """`--webhooks-file`: its webhooks are listed with `source: file`, signed with the secret of `secret_file`, and
+    notified like any other; the API answers 409 to changing one; an edit shows within 3 s; a broken file keeps the
+    previous webhooks and `/metrics` says 0; a webhook left out of the file is removed."""
+    secret = tmp_path / "oncall.secret"
+    secret.write_text(SECRET + "\n")
+    path = tmp_path / "webhooks.yaml"
+    path.write_text(f"webhooks:\n  - name: oncall\n    url: {receiver.url}\n    group: e2e.declared\n    secret_file: {secret}\n")
+    server = server_factory(args=serve_args("1s", "--webhooks-file", str(path))).start()
+    wait_until(lambda: "oncall" in webhooks(server))
+    oncall = webhooks(server)["oncall"]
+    assert (oncall["source"], oncall["signed"], oncall["group"]) == ("file", True, "e2e.declared")
+    assert KEY not in server.output() and SECRET not in server.output()
+
+    post(server, {"id": "declared-1", "group": "e2e.declared", "event": "started"})
+    post(server, {"id": "declared-1", "group": "e2e.declared", "event": "stopped", "exit_code": 4})
+    wait_until(lambda: receiver.delivered(), timeout=15)
+    message = receiver.delivered()[0]
+    assert verify_signature(message.headers["x-wokmanager-signature"], message.body, SECRET)
+    assert [entry["worker"] for entry in message.notifications()] == ["declared-1"]
+
+    for method in ("PUT", "DELETE"):
+        status, body = server.request(method, "/webhooks/oncall", {"url": "http://elsewhere.test/"} if method == "PUT" else None, key=KEY)
+        assert status == 409 and body["error"]["field"] == "name" and "webhooks file" in body["error"]["message"], (method, body)
+    assert put(server, "/webhooks/by-api", {"url": "http://127.0.0.1:9/api"})["source"] == "api"
+
+    path.write_text(f"webhooks:\n  - name: oncall\n    url: {receiver.url}\n    kinds: [lost]\n")
+    wait_until(lambda: webhooks(server)["oncall"]["kinds"] == ["lost"], timeout=3)
+    assert webhooks(server)["oncall"]["signed"] is False
+    assert webhooks(server)["oncall"]["created_at"] == oncall["created_at"]
+
+    path.write_text("webhooks:\n  - name: oncall\n    url: ftp://nowhere\n")
+    wait_until(lambda: "wokmanager_webhooks_file_reload_successful 0" in scrape(server), timeout=3)
+    assert "webhooks[0].url" in server.output() and "webhooks file not loaded" in server.output()
+    assert webhooks(server)["oncall"]["kinds"] == ["lost"]
+
+    path.write_text("webhooks: []\n")
+    wait_until(lambda: sorted(webhooks(server)) == ["by-api"], timeout=3)
+    assert "wokmanager_webhooks_file_reload_successful 1" in scrape(server)

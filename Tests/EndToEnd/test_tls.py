@@ -167,6 +167,19 @@ def test_a_key_that_is_not_the_certificates_stops_the_server(tmp_path, pki):
     assert f"{other_key} is not the key of the certificate in {certificate}" in done.stderr + done.stdout
 
 
+def test_config_check_reads_the_certificate_and_key(tmp_path, pki):
+    folder, _ = pki
+    certificate, key = make_certificate(folder, "one", days=2)
+    _, other_key = make_certificate(folder, "two", days=2)
+    config = tmp_path / "wokmanager.yaml"
+    config.write_text(f"port: 5443\ntls-cert: {certificate}\ntls-key: {key}\n")
+    good = subprocess.run([str(BINARY), "config", "check", str(config)], capture_output=True, text=True, timeout=30)
+    assert good.returncode == 0, good.stderr
+    config.write_text(f"port: 5443\ntls-cert: {certificate}\ntls-key: {other_key}\n")
+    bad = subprocess.run([str(BINARY), "config", "check", str(config)], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1 and f"{config}:2: tls-cert: {other_key} is not the key of the certificate" in bad.stderr, bad.stderr
+
+
 def replace(live, source):
     """Puts `source` in place of `live` at once (a new file renamed over it), as certbot and cert-manager do."""
     staged = live.with_suffix(".staged")

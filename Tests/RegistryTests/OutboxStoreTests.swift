@@ -63,6 +63,35 @@ struct OutboxStoreTests {
         }
     }
 
+    @Test("the webhooks file's replace removes what it no longer declares and keeps what it still does, with its queue", arguments: StoreKind.available)
+    func fileWebhooks(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.setWebhook(webhook("by-api"))
+            try await store.setWebhook(webhook("taken-over"))
+            var declared = webhook("declared", kinds: [.lost])
+            declared.createdAt = at(50)
+            var takenOver = webhook("taken-over", group: "product")
+            takenOver.createdAt = at(50)
+            try await store.replaceFileWebhooks([declared, takenOver])
+            #expect(try await store.webhooks().map { "\($0.name):\($0.fromFile)" } == ["by-api:false", "declared:true", "taken-over:true"])
+            #expect(try await store.webhook(named: "taken-over")?.createdAt == t0)  // it keeps when it was first made
+            #expect(try await store.webhook(named: "taken-over")?.group == "product")
+            try await enqueue(store, "declared", problem(1))
+
+            // Declared again, changed: replaced, its queue kept; no longer declared: removed with its queue.
+            declared.kinds = [.failed]
+            declared.createdAt = at(90)
+            try await store.replaceFileWebhooks([declared])
+            #expect(try await store.webhooks().map(\.name) == ["by-api", "declared"])
+            #expect(try await store.webhook(named: "declared")?.kinds == [.failed])
+            #expect(try await store.webhook(named: "declared")?.createdAt == at(50))
+            #expect(try await store.dueNotifications(by: at(10), limit: 10).map(\.webhook) == ["declared"])
+            try await store.replaceFileWebhooks([])
+            #expect(try await store.webhooks().map(\.name) == ["by-api"])
+            #expect(try await store.dueNotifications(by: at(10), limit: 10).isEmpty)
+        }
+    }
+
     @Test("due notifications are those due by now, in the order they were queued, at most the limit", arguments: StoreKind.available)
     func due(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in

@@ -12,6 +12,10 @@ public protocol NotificationOutbox: Sendable {
     func setWebhook(_ webhook: Webhook) async throws
     /// Removes the webhook called `name` with its queued notifications and delivery log; `false` when there was none.
     func removeWebhook(named name: String) async throws -> Bool
+    /// Makes `webhooks` the ones from the webhooks file, in one transaction: a file webhook no longer declared is
+    /// removed (as ``removeWebhook(named:)`` does), a declared one added or replaced, keeping the time it was first
+    /// declared and its queue; one the API made under a declared name becomes the file's.
+    func replaceFileWebhooks(_ webhooks: [Webhook]) async throws
     /// Notifications not yet delivered nor given up whose next attempt is due by `now`, oldest first, at most `limit`.
     func dueNotifications(by now: Date, limit: Int) async throws -> [ProblemNotification]
     /// Records one delivery attempt of `record.notifications`: delivered when the record says so; otherwise

@@ -14,9 +14,14 @@ public struct Webhook: Sendable, Equatable {
     /// The HMAC-SHA256 key of ``WebhookFormat/json`` messages' signature; `nil` sends them unsigned.
     public var secret: String?
     public var createdAt: Date
+    /// Whether the webhooks file declares it (`--webhooks-file`): then only the file changes or removes it.
+    public var fromFile: Bool
 
     /// Creates a webhook.
-    public init(name: String, url: URL, format: WebhookFormat, group: String? = nil, kinds: Set<ProblemKind> = [], secret: String? = nil, createdAt: Date) {
+    public init(
+        name: String, url: URL, format: WebhookFormat, group: String? = nil, kinds: Set<ProblemKind> = [], secret: String? = nil, createdAt: Date,
+        fromFile: Bool = false
+    ) {
         self.name = name
         self.url = url
         self.format = format
@@ -24,6 +29,7 @@ public struct Webhook: Sendable, Equatable {
         self.kinds = kinds
         self.secret = secret
         self.createdAt = createdAt
+        self.fromFile = fromFile
     }
 
     /// `true` when it should hear of `problem`.

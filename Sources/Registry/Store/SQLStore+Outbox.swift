@@ -27,6 +27,22 @@ extension SQLStore {
         }
     }
 
+    public func replaceFileWebhooks(_ webhooks: [Webhook]) async throws {
+        let sql = outboxSQL
+        try await database.write { connection in
+            let existing = Dictionary(uniqueKeysWithValues: try await connection.rows(OutboxSQL.webhooks, OutboxSQL.webhook).map { ($0.name, $0) })
+            let declared = Set(webhooks.map(\.name))
+            for gone in existing.values where gone.fromFile && !declared.contains(gone.name) {
+                for statement in sql.removeWebhook(named: gone.name) { try await connection.run(statement) }
+            }
+            for var webhook in webhooks {
+                webhook.fromFile = true
+                webhook.createdAt = existing[webhook.name]?.createdAt ?? webhook.createdAt
+                try await connection.run(sql.upsert(webhook))
+            }
+        }
+    }
+
     /// On PostgreSQL only the replica holding the maintenance lease calls this, so the rows are read without locks.
     public func dueNotifications(by now: Date, limit: Int) async throws -> [ProblemNotification] {
         let statement = outboxSQL.due(by: now, limit: limit)

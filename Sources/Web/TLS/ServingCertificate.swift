@@ -63,6 +63,11 @@ final class ServingCertificate: Sendable {
         return configuration
     }
 
+    /// Reads `files` as a start would; returns when the certificate expires (`wokmanager config check`).
+    static func check(_ files: TLSFiles) throws(Problem) -> Date {
+        try read(files).notValidAfter
+    }
+
     private static func read(_ files: TLSFiles) throws(Problem) -> Pair {
         // Stamps first: a file replaced while it is read is read again at the next look.
         let certificateStamp = FileStamp.of(files.certificatePath)

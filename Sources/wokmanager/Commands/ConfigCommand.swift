@@ -15,9 +15,9 @@ struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a config file without starting the server.",
             discussion: """
-                Reads FILE as `wokmanager serve --config FILE` would (flags and variables left out), converts every \\
-                setting, and reads the keys file, the expectations file and the TLS certificate it names. A mistake \\
-                is printed as FILE:LINE: and the problem, and the exit status is 1.
+                Reads FILE as `wokmanager serve --config FILE` would (flags and variables left out), converts every \
+                setting, and reads the keys file, the expectations file, the webhooks file and the TLS certificate \
+                and key it names. A mistake is printed as FILE:LINE: and the problem, and the exit status is 1.
                 """
         )
 
@@ -37,7 +37,7 @@ struct Config: ParsableCommand {
             }
         }
 
-        /// The keys file, the expectations file and the TLS files the settings name, each read as the server
+        /// The keys file, the TLS files, the expectations file and the webhooks file the settings name, each read as the server
         /// would; a problem is named by the line of the file's setting.
         private func checkReferencedFiles(_ settings: ServeSettings, _ config: ConfigFile) throws {
             let configuration = settings.configuration
@@ -48,11 +48,23 @@ struct Config: ParsableCommand {
                     throw ValidationError("\(config.source(of: ServeSetting.keysFile.key)): \(error.reason)")
                 }
             }
-            if let path = configuration.expectationsFile {
-                do throws(EventValidationError) {
-                    _ = try ExpectationsFile.check(at: path)
+            let declarations: [(ServeSetting, String?, (String) throws(EventValidationError) -> Int)] = [
+                (.expectationsFile, configuration.expectationsFile, ExpectationsFile.check(at:)),
+                (.webhooksFile, configuration.webhooksFile, WebhooksFile.check(at:)),
+            ]
+            if let tls = configuration.tls {
+                do {
+                    _ = try tls.check()
                 } catch {
-                    throw ValidationError("\(config.source(of: ServeSetting.expectationsFile.key)): \(error)")
+                    throw ValidationError("\(config.source(of: ServeSetting.tlsCertificate.key)): \(error)")
+                }
+            }
+            for (setting, path, check) in declarations {
+                guard let path else { continue }
+                do throws(EventValidationError) {
+                    _ = try check(path)
+                } catch {
+                    throw ValidationError("\(config.source(of: setting.key)): \(error)")
                 }
             }
         }

@@ -79,6 +79,9 @@ extension ServeSetting {
     static let expectationsFile = ServeSetting(
         "expectations-file", .text, .none("none"),
         "a YAML file of expectations (docs/attention.md), re-read within 2 s of a change; one that does not parse is reported and the previous expectations stay")
+    static let webhooksFile = ServeSetting(
+        "webhooks-file", .text, .none("none"),
+        "a YAML file of webhooks (docs/notifications.md), re-read within 2 s of a change; they cannot be changed through the API, and one that does not parse is reported and the previous webhooks stay")
     static let notifyWindow = ServeSetting(
         "notify-window", .duration, .value(DurationText.text(seconds: defaults.notifications.groupWindow)),
         "changes to one webhook within this long of the first go out as one message")
@@ -96,6 +99,6 @@ extension ServeSetting {
     static let all: [ServeSetting] = [
         host, port, tlsCertificate, tlsKey, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
         historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, sqliteSynchronous, publicFolder, perWorkerMetrics,
-        pushTTL, publicURL, expectationsFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
+        pushTTL, publicURL, expectationsFile, webhooksFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]
 }

@@ -53,6 +53,7 @@ struct ServeSettings {
                 groupWindow: try settings.duration(.notifyWindow), maxRetryDelay: try settings.positiveDuration(.notifyRetryMax),
                 giveUpAfter: try settings.positiveDuration(.notifyGiveUp)),
             expectationsFile: settings.given(.expectationsFile),
+            webhooksFile: settings.given(.webhooksFile),
             pushTTL: try settings.optionalPositiveDuration(.pushTTL),
             tls: try Self.tlsFiles(settings))
         store = StoreSettings(

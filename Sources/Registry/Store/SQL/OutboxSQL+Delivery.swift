@@ -2,7 +2,7 @@ import Foundation
 
 /// The statements that read the outbox, record deliveries and keep the webhooks.
 extension OutboxSQL {
-    static let webhookColumns = "name, url, format, grp, kinds, secret, created_at"
+    static let webhookColumns = "name, url, format, grp, kinds, secret, created_at, from_file"
     static let notificationColumns = "id, webhook, change, problem, created_at, attempts"
     static let deliveryColumns = "id, webhook, at, notifications, status_code, error, duration"
 
@@ -22,7 +22,8 @@ extension OutboxSQL {
             "INSERT INTO webhooks (\(Self.webhookColumns)) VALUES (\((1...columns.count).map(dialect.placeholder).joined(separator: ", "))) "
                 + "ON CONFLICT (name) DO UPDATE SET \(updates)",
             [.text(webhook.name), .text(webhook.url.absoluteString), .text(webhook.format.rawValue), .text(webhook.group),
-             .text(webhook.kinds.map(\.rawValue).sorted().joined(separator: ",")), .text(webhook.secret), .real(webhook.createdAt.timeIntervalSince1970)])
+             .text(webhook.kinds.map(\.rawValue).sorted().joined(separator: ",")), .text(webhook.secret), .real(webhook.createdAt.timeIntervalSince1970),
+             .integer(webhook.fromFile ? 1 : 0)])
     }
 
     /// The statements removing a webhook's notifications, delivery log and itself; the last one's count tells whether there was one.
@@ -127,7 +128,7 @@ extension OutboxSQL {
         }
         return Webhook(
             name: try row.text("name"), url: url, format: format, group: try row.optionalText("grp"), kinds: Set(kinds),
-            secret: try row.optionalText("secret"), createdAt: try row.date("created_at"))
+            secret: try row.optionalText("secret"), createdAt: try row.date("created_at"), fromFile: try row.int("from_file") != 0)
     }
 
     static func notification(from row: any SQLRow) throws -> ProblemNotification {

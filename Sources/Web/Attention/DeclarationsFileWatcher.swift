@@ -3,20 +3,25 @@ import Logging
 import Registry
 import ServiceLifecycle
 
-/// Loads the expectations file at start and again within `interval` of a change. A file that does not parse is
-/// reported (logged, and on `/metrics`) and the expectations it declared before stay. Without a file, expectations
-/// an earlier run read from one are removed, so none is left that the API cannot change.
-struct ExpectationsFileWatcher: Service {
-    let registry: WorkerRegistry
+/// Loads a declarative file (the expectations file, the webhooks file) at start and again within `interval` of a
+/// change. A file that does not parse is reported (logged, and on `/metrics`) and what it declared before stays.
+/// Without a file, what an earlier run read from one is removed, so nothing is left that the API cannot change.
+struct DeclarationsFileWatcher: Service, CustomStringConvertible {
+    /// What the file declares, plural (`expectations`), for the log.
+    let what: String
     let path: String?
     let interval: Duration
     let logger: Logger
+    /// Puts the declarations of `text` in force (`nil`: there is no file, so none); returns how many there are.
+    let apply: @Sendable (_ text: String?) async throws -> Int
     /// Hears of every attempt: `true` when the file was loaded.
     let onReload: @Sendable (Bool) -> Void
 
+    var description: String { "DeclarationsFileWatcher(\(what))" }
+
     func run() async throws {
         guard let path else {
-            try await registry.store.replaceFileExpectations([])
+            _ = try await apply(nil)
             try? await gracefulShutdown()  // a service that returns would end the whole group
             return
         }
@@ -39,12 +44,11 @@ struct ExpectationsFileWatcher: Service {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw EventValidationError(field: "file", message: "cannot be read at \(path)")
             }
-            let expectations = try ExpectationsFile.parse(String(decoding: data, as: UTF8.self), since: registry.clock.now())
-            try await registry.store.replaceFileExpectations(expectations)
-            logger.notice("expectations file loaded", metadata: ["path": "\(path)", "expectations": "\(expectations.count)"])
+            let count = try await apply(String(decoding: data, as: UTF8.self))
+            logger.notice("\(what) file loaded", metadata: ["path": "\(path)", "\(what)": "\(count)"])
             onReload(true)
         } catch {
-            logger.error("expectations file not loaded; the previous expectations stay", metadata: ["path": "\(path)", "error": "\(error)"])
+            logger.error("\(what) file not loaded; the previous \(what) stay", metadata: ["path": "\(path)", "error": "\(error)"])
             onReload(false)
         }
     }
