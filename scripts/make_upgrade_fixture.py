@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -137,7 +138,7 @@ def main():
         name = "wm_fixture_" + uuid.uuid4().hex[:8]
         base = options.postgres_url
         subprocess.run(["psql", "-q", base, "-c", f"CREATE DATABASE {name}"], check=True)
-        url = base.replace(base.split("/")[3].split("?")[0], name, 1)
+        url = urllib.parse.urlunsplit(urllib.parse.urlsplit(base)._replace(path="/" + name))
         try:
             snapshot("postgres", options.tag, binary, database_url=url)
             dump = subprocess.run(["pg_dump", "--no-owner", "--no-privileges", url], check=True, capture_output=True, text=True).stdout

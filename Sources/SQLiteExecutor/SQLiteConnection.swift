@@ -33,10 +33,23 @@ public final class SQLiteConnection: @unchecked Sendable {
     private static let memoryStatisticsOff: Void = { _ = wokmanager_sqlite3_disable_memory_statistics() }()
 
     /// Opens (and creates, unless `readOnly`) the database at `path`.
-    init(path: String, readOnly: Bool = false) throws {
+    convenience init(path: String, readOnly: Bool = false) throws {
+        try self.init(opening: path, flags: (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX)
+    }
+
+    /// Opens the file at `path` read-only as `immutable`: no lock, no write-ahead log, nothing written beside it;
+    /// for a file no process writes (a backup being checked).
+    convenience init(immutableAt path: String) throws {
+        var uri = URLComponents()
+        uri.scheme = "file"
+        uri.path = URL(fileURLWithPath: path).path
+        uri.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+        try self.init(opening: uri.string ?? path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX)
+    }
+
+    private init(opening path: String, flags: Int32) throws {
         Self.memoryStatisticsOff
         var handle: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let result = sqlite3_open_v2(path, &handle, flags, nil)
         guard result == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"

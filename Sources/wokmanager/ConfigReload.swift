@@ -5,8 +5,8 @@ import WokmanagerMetrics
 
 /// On `SIGHUP`, reads the settings again (the same flags and variables, the config file as it is now),
 /// applies what can change while the server runs, and logs what changed and what waits for a restart.
-/// Settings that do not read are logged and change nothing, as Prometheus treats its own config; the keys
-/// file and the expectations file need no signal (they are re-read within 2 s of a change).
+/// Settings that do not read are logged and change nothing, as Prometheus treats its own config; the keys file,
+/// the TLS files, the expectations file and the webhooks file need no signal (each is re-read within 2 s of a change).
 struct ConfigReload: Service, CustomStringConvertible {
     /// The settings a reload applies at once; any other change is logged as waiting for a restart.
     static let appliedWhileRunning: Set<String> = [ServeSetting.logLevel.key]

@@ -124,6 +124,8 @@ struct Serve: AsyncParsableCommand {
             print(ServeSetting.reference, terminator: "")
             return
         }
+        // SIGHUP's default would end the process before the reload's handler is in place.
+        signal(SIGHUP, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let reader = try settingsReader(environment: environment)
         let settings = try ServeSettings(reading: reader)
@@ -165,12 +167,7 @@ struct Serve: AsyncParsableCommand {
 
     /// A reader over `flags`, the variables in `environment` and the config file (`--config`, else `WOKMANAGER_CONFIG`).
     private static func settingsReader(flags: SettingsReader.Flags, configPath: String?, environment: [String: String]) throws -> SettingsReader {
-        let path = configPath ?? environment["WOKMANAGER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        do throws(ConfigFile.Mistake) {
-            return SettingsReader(flags: flags, environment: environment, file: try path.map { path throws(ConfigFile.Mistake) in try ConfigFile.load(path) })
-        } catch {
-            throw ValidationError(error.description)
-        }
+        SettingsReader(flags: flags, environment: environment, file: try ConfigFile.named(by: configPath, environment: environment))
     }
 
     /// The flags on the command line, by setting.

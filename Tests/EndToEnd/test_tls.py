@@ -157,6 +157,32 @@ def test_a_rotated_certificate_is_served_to_new_connections_while_open_ones_go_o
     assert abs(second_expiry - (time.time() + 5 * 86400)) < 120
 
 
+def test_a_kubernetes_style_secret_swap_behind_symbolic_links_is_seen(tmp_path, pki, monkeypatch):
+    """A secret mount: tls.crt and tls.key are links into `..data`, itself a link swapped to a new folder at once."""
+    folder, ca = pki
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    for name, days in (("v1", 2), ("v2", 3)):
+        certificate, key = make_certificate(folder, name, days)
+        (folder / name).mkdir()
+        certificate.rename(folder / name / "tls.crt")
+        key.rename(folder / name / "tls.key")
+    mount = folder / "mount"
+    mount.mkdir()
+    (mount / "..data").symlink_to(folder / "v1")
+    for file in ("tls.crt", "tls.key"):
+        (mount / file).symlink_to(mount / "..data" / file)
+    server = TLSServer(tmp_path / "server", args=["--tls-cert", mount / "tls.crt", "--tls-key", mount / "tls.key"])
+    server.start()
+    try:
+        first, _ = serial_and_status(connection(server, ca))
+        (mount / "..data_tmp").symlink_to(folder / "v2")
+        os.replace(mount / "..data_tmp", mount / "..data")
+        wait_until(lambda: serial_and_status(connection(server, ca))[0] != first, timeout=10)
+        assert "TLS certificate not reloaded" not in server.output()
+    finally:
+        server.stop()
+
+
 def test_a_key_that_is_not_the_certificates_stops_the_server(tmp_path, pki):
     folder, _ = pki
     certificate, _ = make_certificate(folder, "one", days=2)

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.parse
 import uuid
 
 import pytest
@@ -74,7 +75,8 @@ def test_a_postgres_database_of_the_release_opens_with_everything(tmp_path, rele
         pytest.skip("needs WOKMANAGER_TEST_POSTGRES_URL (make test starts PostgreSQL when it is installed)")
     name = "wm_upgrade_" + uuid.uuid4().hex[:8]
     subprocess.run(["psql", "-q", base, "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    url = base.replace("/wokmanager_test?", f"/{name}?")
+    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(base)._replace(path="/" + name))
+    assert name in url and url != base
     try:
         loaded = subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-f", str(FIXTURES / f"{release}.postgres.sql")],
                                 capture_output=True, text=True)

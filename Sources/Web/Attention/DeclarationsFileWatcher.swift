@@ -31,15 +31,20 @@ struct DeclarationsFileWatcher: Service, CustomStringConvertible {
             while true {
                 try await Task.sleep(for: interval)
                 let stamp = FileStamp.of(path)
-                if stamp != loaded {
+                // A file that does not parse waits for its next change; a store that failed is tried again.
+                if stamp != loaded, await reload(path) != .storeFailed {
                     loaded = stamp
-                    await reload(path)
                 }
             }
         }
     }
 
-    private func reload(_ path: String) async {
+    private enum Outcome {
+        case loaded, refused, storeFailed
+    }
+
+    @discardableResult
+    private func reload(_ path: String) async -> Outcome {
         do {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw EventValidationError(field: "file", message: "cannot be read at \(path)")
@@ -47,9 +52,11 @@ struct DeclarationsFileWatcher: Service, CustomStringConvertible {
             let count = try await apply(String(decoding: data, as: UTF8.self))
             logger.notice("\(what) file loaded", metadata: ["path": "\(path)", "\(what)": "\(count)"])
             onReload(true)
+            return .loaded
         } catch {
             logger.error("\(what) file not loaded; the previous \(what) stay", metadata: ["path": "\(path)", "error": "\(error)"])
             onReload(false)
+            return error is EventValidationError ? .refused : .storeFailed
         }
     }
 }

@@ -2,9 +2,9 @@ import Logging
 import ServiceLifecycle
 import WokmanagerMetrics
 
-/// Looks at the certificate and key files every few seconds and serves them as soon as both have changed into
-/// a matching pair (cert-manager and certbot replace them one after the other). A pair that does not match
-/// yet is tried again at the next look; the previous certificate stays in force meanwhile.
+/// Looks at the certificate and key files every few seconds and, when either has changed, serves them as soon as
+/// they make a matching pair (certbot replaces them one after the other; a renewal may keep the key). A pair that
+/// does not match yet is tried again at the next look; the previous certificate stays in force meanwhile.
 struct ServingCertificateWatcher: Service {
     let certificate: ServingCertificate
     let interval: Duration

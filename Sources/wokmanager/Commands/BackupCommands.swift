@@ -15,14 +15,7 @@ struct DatabaseOptions: ParsableArguments {
     func sqlitePath(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         var flags = SettingsReader.Flags()
         flags.add(.database, databasePath)
-        let path = configPath ?? environment["WOKMANAGER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        let file: ConfigFile?
-        do {
-            file = try path.map { path throws(ConfigFile.Mistake) in try ConfigFile.load(path) }
-        } catch {
-            throw ValidationError(error.description)
-        }
-        let reader = SettingsReader(flags: flags, environment: environment, file: file)
+        let reader = SettingsReader(flags: flags, environment: environment, file: try ConfigFile.named(by: configPath, environment: environment))
         if reader.given(.databaseURL) != nil {
             throw ValidationError("state is kept in PostgreSQL (\(reader.source(of: .databaseURL))): back it up with pg_dump, as docs/operations.md shows")
         }

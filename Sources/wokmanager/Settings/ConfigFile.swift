@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Yams
 
@@ -11,8 +12,8 @@ import Yams
 /// expectations-file: /etc/wokmanager/expectations.yaml
 /// retention: 14d
 /// ```
-/// Keys are the settings' keys (``ServeSetting/key``), with `-` or `_`; a list takes a YAML sequence. Keys
-/// themselves are never written here: the file names the keys file instead. swift-configuration's own YAML
+/// Keys are the settings' keys (``ServeSetting/key``), with `-` or `_`. Keys themselves (the only list settings)
+/// are never written here: the file names the keys file instead. swift-configuration's own YAML
 /// provider reads values but cannot say on which line a wrong one is, which `wokmanager config check` must.
 struct ConfigFile: Sendable {
     /// A mistake in the file, on a line (1-based) when it has one.
@@ -26,15 +27,20 @@ struct ConfigFile: Sendable {
 
     /// Where the file was read from.
     let path: String
-    /// The value of each setting written, as text (a list as its items), by ``ServeSetting/key``.
-    let values: [String: Value]
+    /// The value of each setting written, as text, by ``ServeSetting/key``.
+    let values: [String: String]
     /// The line of each setting written, by key.
     let lines: [String: Int]
 
-    /// A setting's value: one text, or a list's items.
-    enum Value: Equatable, Sendable {
-        case text(String)
-        case list([String])
+    /// The file `--config` names, else `WOKMANAGER_CONFIG` in `environment`, read; `nil` when neither names one.
+    /// A file that does not read is an error to print as it is.
+    static func named(by flag: String?, environment: [String: String]) throws -> ConfigFile? {
+        guard let path = flag ?? environment["WOKMANAGER_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do throws(Mistake) {
+            return try load(path)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// Reads and parses the file at `path`.
@@ -63,7 +69,7 @@ struct ConfigFile: Sendable {
             throw Mistake(path: path, line: root.mark?.line, message: "must be a mapping of settings (key: value), one per line")
         }
         let settings = Dictionary(uniqueKeysWithValues: ServeSetting.all.map { ($0.key, $0) })
-        var values: [String: Value] = [:]
+        var values: [String: String] = [:]
         var lines: [String: Int] = [:]
         for (keyNode, valueNode) in mapping {
             let line = keyNode.mark?.line
@@ -80,7 +86,7 @@ struct ConfigFile: Sendable {
             if let first = lines[key] {
                 throw Mistake(path: path, line: line, message: "'\(written)' is set twice (first on line \(first))")
             }
-            values[key] = try value(of: valueNode, for: setting, written: written, path: path, line: line)
+            values[key] = try value(of: valueNode, written: written, path: path, line: line)
             lines[key] = line
         }
         return ConfigFile(path: path, values: values, lines: lines)
@@ -91,23 +97,14 @@ struct ConfigFile: Sendable {
         lines[key].map { "\(path):\($0): \(key)" } ?? "\(path): \(key)"
     }
 
-    private static func value(of node: Node, for setting: ServeSetting, written: String, path: String, line: Int?) throws(Mistake) -> Value {
+    private static func value(of node: Node, written: String, path: String, line: Int?) throws(Mistake) -> String {
         switch node {
         case .scalar(let scalar) where scalar.style == .plain && (scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null"):
             throw Mistake(path: path, line: line, message: "'\(written)' has no value")
         case .scalar(let scalar):
-            return setting.kind == .list ? .list([scalar.string]) : .text(scalar.string)
-        case .sequence(let items) where setting.kind == .list:
-            var texts: [String] = []
-            for item in items {
-                guard let text = item.scalar?.string else {
-                    throw Mistake(path: path, line: item.mark?.line ?? line, message: "'\(written)' takes a list of texts")
-                }
-                texts.append(text)
-            }
-            return .list(texts)
+            return scalar.string
         default:
-            throw Mistake(path: path, line: line, message: "'\(written)' takes \(setting.kind == .list ? "a list" : "one value"), not a \(node.isSequence ? "list" : "mapping")")
+            throw Mistake(path: path, line: line, message: "'\(written)' takes one value, not a \(node.isSequence ? "list" : "mapping")")
         }
     }
 

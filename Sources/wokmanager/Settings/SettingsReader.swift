@@ -55,17 +55,13 @@ struct SettingsReader {
     private static func values(of file: ConfigFile) -> [AbsoluteConfigKey: ConfigValue] {
         let settings = Dictionary(uniqueKeysWithValues: ServeSetting.all.map { ($0.key, $0) })
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
-        for (key, value) in file.values {
-            let isSecret = settings[key]?.isSecret ?? false
-            switch value {
-            case .text(let text): values[AbsoluteConfigKey([key])] = ConfigValue(.string(text), isSecret: isSecret)
-            case .list(let items): values[AbsoluteConfigKey([key])] = ConfigValue(.stringArray(items), isSecret: isSecret)
-            }
+        for (key, text) in file.values {
+            values[AbsoluteConfigKey([key])] = ConfigValue(.string(text), isSecret: settings[key]?.isSecret ?? false)
         }
         return values
     }
 
-    /// The text of `setting` when it is given by a flag or a variable, else `nil`.
+    /// The text of `setting` when it is given by a flag, a variable or the config file, else `nil`.
     func given(_ setting: ServeSetting) -> String? {
         reader.string(forKey: ConfigKey([setting.key]), isSecret: setting.isSecret)
     }
