@@ -43,13 +43,18 @@ struct DeclarationsFileWatcher: Service, CustomStringConvertible {
         case loaded, refused, storeFailed
     }
 
+    /// The text of the declarative file at `path`, or the refusal of `file` a watcher and `config check` report.
+    static func text(at path: String) throws(EventValidationError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EventValidationError(field: "file", message: "cannot be read at \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     @discardableResult
     private func reload(_ path: String) async -> Outcome {
         do {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw EventValidationError(field: "file", message: "cannot be read at \(path)")
-            }
-            let count = try await apply(String(decoding: data, as: UTF8.self))
+            let count = try await apply(try Self.text(at: path))
             logger.notice("\(what) file loaded", metadata: ["path": "\(path)", "\(what)": "\(count)"])
             onReload(true)
             return .loaded

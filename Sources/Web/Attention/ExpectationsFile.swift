@@ -51,10 +51,7 @@ public enum ExpectationsFile {
 
     /// How many expectations the file at `path` declares, or why it would not load (`wokmanager config check`).
     public static func check(at path: String) throws(EventValidationError) -> Int {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EventValidationError(field: "file", message: "cannot be read at \(path)")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), since: Date()).count
+        try parse(DeclarationsFileWatcher.text(at: path), since: Date()).count
     }
 
     private static func named(_ scope: String, _ name: String, _ prefix: String) throws(EventValidationError) -> Subject {

@@ -71,10 +71,7 @@ public enum WebhooksFile {
 
     /// How many webhooks the file at `path` declares, or why it would not load (`wokmanager config check`).
     public static func check(at path: String) throws(EventValidationError) -> Int {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EventValidationError(field: "file", message: "cannot be read at \(path)")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), now: Date()).count
+        try parse(DeclarationsFileWatcher.text(at: path), now: Date()).count
     }
 
     private static func webhook(from fields: [String: Entry.Field], prefix: String, now: Date) throws(EventValidationError) -> Webhook {
