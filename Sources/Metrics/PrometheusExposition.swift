@@ -13,7 +13,13 @@ public enum PrometheusExposition {
     /// counters, and (when the snapshot has them) each worker's last-seen time.
     ///
     /// Every retained group gets every status, zeros included, so a series drops to 0 instead of vanishing.
-    public static func render(_ snapshot: MetricsSnapshot) -> String {
+    /// With `depth`, groups deeper than it are reported as their ancestor at that depth (`--metrics-depth`).
+    public static func render(_ snapshot: MetricsSnapshot, depth: Int? = nil) -> String {
+        let folded = depth.map { snapshot.folded(toDepth: $0) } ?? snapshot
+        return render(bounded: folded.boundingNames(perGroup: Limits.metricCount))
+    }
+
+    private static func render(bounded snapshot: MetricsSnapshot) -> String {
         var perGroup: [String: StatusCounts] = Dictionary(uniqueKeysWithValues: snapshot.groups.map { ($0, StatusCounts()) })
         for count in snapshot.groupCounts {
             perGroup[count.group, default: StatusCounts()][count.status] += count.count

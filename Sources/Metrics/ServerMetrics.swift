@@ -53,6 +53,7 @@ public final class ServerMetrics: Sendable {
         configReloadTime.set(to: Date().timeIntervalSince1970)
         for reason in ["missing", "invalid", "forbidden"] { _ = authFailures(reason) }
         for reason in StoreError.reasons { _ = writeFailures(reason) }
+        for reason in Self.refusalReasons { _ = refusedEvents(reason) }
         for file in DeclarationsFile.allCases { reloadGauges(of: file).succeeded.set(to: 1) }
     }
 
@@ -153,6 +154,35 @@ public final class ServerMetrics: Sendable {
     public func recordCommit(events: Int, duration: Duration) {
         commitDuration.record(duration)
         commitBatchSize.record(Double(events))
+    }
+
+    /// Why an event is refused: `invalid` (it does not read), `forbidden` (outside its key's groups), or a
+    /// ``CapacityRefusal/Reason``.
+    public static let refusalReasons = ["invalid", "forbidden"] + CapacityRefusal.Reason.allCases.map(\.rawValue)
+
+    /// Records `count` events refused for `reason` (one of ``refusalReasons``).
+    public func recordRefusedEvents(reason: String, count: Int = 1) {
+        if count > 0 { refusedEvents(reason).increment(by: Int64(count)) }
+    }
+
+    private func refusedEvents(_ reason: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("events_refused", unit: "total",
+                                  help: "Events not recorded, by reason: invalid, forbidden (outside the key's groups), group_limit, worker_limit or new_group_rate."),
+            labels: [("reason", reason)])
+    }
+
+    /// Records the groups and workers kept against their limits, at each scrape.
+    public func recordCapacity(_ usage: CapacityUsage) {
+        let gauges: [(String, String, Int)] = [
+            ("stored_groups", "Groups kept now (the rows of the tree, and the group label of /metrics).", usage.groups),
+            ("stored_groups_limit", "Most groups kept (--max-groups); events creating more are refused.", usage.limits.groups),
+            ("stored_workers", "Workers kept now, whatever their status.", usage.workers),
+            ("stored_workers_limit", "Most workers kept (--max-workers); events creating more are refused.", usage.limits.workers),
+        ]
+        for (name, help, value) in gauges {
+            registry.makeGauge(descriptor: Self.name(name, unit: "", help: help), labels: []).set(to: Double(value))
+        }
     }
 
     /// Records a request refused for its API key: `missing`, `invalid`, or `forbidden` (a valid key

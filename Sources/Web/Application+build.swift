@@ -130,8 +130,8 @@ func buildRouter(
     }
 
     let writes = router.group().add(middleware: requiring(.write))
-    EventRoutes(registry: registry, limits: configuration.limits).register(on: writes)
-    PushRoutes(registry: registry, limits: configuration.limits, pushTTL: configuration.pushTTL).register(on: writes)
+    EventRoutes(registry: registry, limits: configuration.limits, metrics: metrics).register(on: writes)
+    PushRoutes(registry: registry, limits: configuration.limits, pushTTL: configuration.pushTTL, metrics: metrics).register(on: writes)
     let admin = router.group().add(middleware: requiring(.admin))
     AdminRoutes(registry: registry).register(on: admin)
     WebhookRoutes(outbox: registry.store, dispatcher: notifications, clock: registry.clock).register(on: admin)
@@ -140,7 +140,7 @@ func buildRouter(
     ProblemRoutes(registry: registry).register(reads: reads, admin: admin)
     ExpectationRoutes(registry: registry).register(reads: reads, admin: admin)
     SilenceRoutes(registry: registry).register(reads: reads, admin: admin)
-    HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics)
+    HealthRoutes(registry: registry, serverMetrics: metrics, perWorkerMetrics: configuration.perWorkerMetrics, metricsDepth: configuration.metricsDepth)
         .register(health: router.group(), metrics: reads)
     QueryRoutes(registry: registry).register(on: reads)
     SeriesRoutes(registry: registry).register(on: reads)

@@ -1,17 +1,20 @@
 import Foundation
 import Hummingbird
 import Registry
+import WokmanagerMetrics
 
 /// The write API: `POST /worker/state` (one event, the seed's route) and `POST /events` (a batch).
-/// A write key limited to some groups may report only for those.
+/// A write key limited to some groups may report only for those; every key is held to the capacity limits.
 struct EventRoutes<Context: AccessKeyContext> {
     let registry: WorkerRegistry
     let limits: RequestLimits
+    let metrics: ServerMetrics
     private let decoder = EventDecoder()
 
-    init(registry: WorkerRegistry, limits: RequestLimits) {
+    init(registry: WorkerRegistry, limits: RequestLimits, metrics: ServerMetrics) {
         self.registry = registry
         self.limits = limits
+        self.metrics = metrics
     }
 
     func register(on group: RouterGroup<Context>) {
@@ -31,9 +34,24 @@ struct EventRoutes<Context: AccessKeyContext> {
     @Sendable func postState(_ request: Request, context: Context) async throws -> StateAnswer {
         var request = request
         let body = try await request.collectBody(upTo: limits.eventBody)
-        let event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
-        if let refusal = try await WriteScope.refusals(of: [event], key: context.accessKey, registry: registry)[0] { throw APIError(.forbidden, refusal.message, field: refusal.field) }
-        let outcome = try await registry.record([event])[0]
+        let event: WorkerEvent
+        do {
+            event = try decoder.decodeEvent(from: Data(buffer: body), receivedAt: registry.clock.now())
+        } catch {
+            metrics.recordRefusedEvents(reason: "invalid")
+            throw error
+        }
+        if let refusal = try await WriteScope.refusals(of: [event], key: context.accessKey, registry: registry)[0] {
+            metrics.recordRefusedEvents(reason: "forbidden")
+            throw APIError(.forbidden, refusal.message, field: refusal.field)
+        }
+        let outcome: EventOutcome
+        switch try await registry.record([event], by: context.accessKey?.name ?? "")[0] {
+        case .success(let recorded): outcome = recorded
+        case .failure(let refusal):
+            metrics.recordRefusedEvents(reason: refusal.reason.rawValue)
+            throw APIError(refusal)
+        }
         return StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late)
     }
 
@@ -43,10 +61,13 @@ struct EventRoutes<Context: AccessKeyContext> {
             var index: Int
             var field: String
             var message: String
+            /// What to do instead, for an event a capacity limit refused.
+            var hint: String?
         }
         struct Failure: Encodable {
             var message: String
             var field: String
+            var hint: String?
         }
         var accepted: Int
         var rejected: [Rejection]
@@ -66,19 +87,36 @@ struct EventRoutes<Context: AccessKeyContext> {
             case .failure(let error): rejected.append(.init(index: index, field: error.field, message: error.message))
             }
         }
-        var events: [WorkerEvent] = []
+        metrics.recordRefusedEvents(reason: "invalid", count: rejected.count)
+        var permitted: [(index: Int, event: WorkerEvent)] = []
         for (item, refusal) in zip(decoded, try await WriteScope.refusals(of: decoded.map(\.event), key: context.accessKey, registry: registry)) {
             if let refusal {
                 rejected.append(.init(index: item.index, field: refusal.field, message: refusal.message))
+                metrics.recordRefusedEvents(reason: "forbidden")
             } else {
-                events.append(item.event)
+                permitted.append(item)
+            }
+        }
+        let results = try await registry.record(permitted.map(\.event), by: context.accessKey?.name ?? "")
+        var accepted = 0
+        var limitRefusals: [CapacityRefusal] = []
+        for (item, result) in zip(permitted, results) {
+            switch result {
+            case .success: accepted += 1
+            case .failure(let refusal):
+                limitRefusals.append(refusal)
+                metrics.recordRefusedEvents(reason: refusal.reason.rawValue)
+                rejected.append(.init(index: item.index, field: refusal.field, message: refusal.message, hint: refusal.hint))
             }
         }
         rejected.sort { $0.index < $1.index }
-        _ = try await registry.record(events)
-        let failure = events.isEmpty
-            ? BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body") : nil
-        let answer = BatchAnswer(accepted: events.count, rejected: rejected, error: failure)
-        return EditedResponse(status: events.isEmpty ? .badRequest : .ok, response: answer)
+        guard accepted == 0 else { return EditedResponse(status: .ok, response: BatchAnswer(accepted: accepted, rejected: rejected)) }
+        // Nothing taken: refused by one limit only, the answer is that limit's (429 says to wait); otherwise a 400.
+        if let limit = limitRefusals.first, limitRefusals.count == rejected.count, limitRefusals.allSatisfy({ $0.status == limit.status }) {
+            let failure = BatchAnswer.Failure(message: "\(limit.field): \(limit.message)", field: limit.field, hint: limit.hint)
+            return EditedResponse(status: limit.status, headers: limit.headers, response: BatchAnswer(accepted: 0, rejected: rejected, error: failure))
+        }
+        let failure = BatchAnswer.Failure(message: "body: none of the \(rejected.count) events is valid; see rejected", field: "body")
+        return EditedResponse(status: .badRequest, response: BatchAnswer(accepted: 0, rejected: rejected, error: failure))
     }
 }

@@ -7,6 +7,8 @@ struct HealthRoutes<Context: RequestContext> {
     let registry: WorkerRegistry
     let serverMetrics: ServerMetrics
     let perWorkerMetrics: Bool
+    /// Groups deeper than this are reported as their ancestor at this depth; `nil` reports every group as it is.
+    let metricsDepth: Int?
 
     func register(health group: RouterGroup<Context>, metrics reads: RouterGroup<Context>) {
         group.get("/healthz", use: health)
@@ -23,7 +25,8 @@ struct HealthRoutes<Context: RequestContext> {
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
         let snapshot = try await registry.metricsSnapshot(includeWorkers: perWorkerMetrics)
-        let text = PrometheusExposition.render(snapshot) + serverMetrics.exposition()
+        serverMetrics.recordCapacity(try await registry.capacityUsage())
+        let text = PrometheusExposition.render(snapshot, depth: metricsDepth) + serverMetrics.exposition()
         return Response(
             status: .ok,
             headers: [.contentType: PrometheusExposition.contentType],

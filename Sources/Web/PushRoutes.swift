@@ -10,12 +10,14 @@ import WokmanagerMetrics
 /// The job is the worker's group and the `instance` label (or the job) its id. A push is a sign of life with a TTL
 /// from the `Wokmanager-TTL` header, else `--push-ttl`, else learnt: three times the longest interval between the
 /// run's pushes. A `DELETE` ends the worker's run (stopped). Pushed series are exposed on `GET /metrics` while the
-/// worker runs. A write key limited to some groups may push only for jobs inside them.
+/// worker runs. A write key limited to some groups may push only for jobs inside them; a push that would create a group
+/// or a worker is held to the capacity limits as an event is.
 struct PushRoutes<Context: AccessKeyContext> {
     let registry: WorkerRegistry
     let limits: RequestLimits
     /// The TTL of pushes without the header; `nil` learns it from the pushes' intervals.
     let pushTTL: Double?
+    let metrics: ServerMetrics
 
     /// The header a push may give its TTL in (`90`, `90s`, `5m`, `2h`).
     static var ttlHeader: HTTPField.Name { HTTPField.Name("Wokmanager-TTL")! }
@@ -54,7 +56,13 @@ struct PushRoutes<Context: AccessKeyContext> {
             id: key.workerID, group: key.group, kind: .heartbeat, at: now, receivedAt: now, ttl: ttl, ttlFromIntervals: ttl == nil, push: push)
         try await checkScope(of: event, context)
         if let refusal = try await registry.refusal(of: push, from: key.workerID) { throw APIError(refusal) }
-        let outcome = try await registry.record([event])[0]
+        let outcome: EventOutcome
+        switch try await registry.record([event], by: context.accessKey?.name ?? "")[0] {
+        case .success(let recorded): outcome = recorded
+        case .failure(let refusal):
+            metrics.recordRefusedEvents(reason: refusal.reason.rawValue)
+            throw APIError(refusal)
+        }
         return PushAnswer(id: event.id, group: event.group, status: outcome.status, series: families.reduce(0) { $0 + $1.series })
     }
 

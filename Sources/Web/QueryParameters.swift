@@ -104,6 +104,22 @@ struct QueryParameters {
         }
     }
 
+    /// A whole number from 0 to `maximum`.
+    func count(_ name: String, max maximum: Int) throws -> Int? {
+        guard let text = text(name) else { return nil }
+        guard let value = Int(text), (0...maximum).contains(value) else {
+            throw APIError(.badRequest, "must be a whole number from 0 to \(maximum)", field: name)
+        }
+        return value
+    }
+
+    /// One group path (not a pattern).
+    func groupPath(_ name: String) throws -> String? {
+        guard let text = text(name) else { return nil }
+        try Identifiers.validateGroup(text, field: name)
+        return text
+    }
+
     func sequence(_ name: String) throws -> Int64? {
         guard let text = text(name) else { return nil }
         guard let value = Int64(text), value > 0 else {

@@ -34,8 +34,19 @@ struct QueryRoutes<Context: RequestContext> {
         return try context.responseEncoder.encode(detail, from: request, context: context)
     }
 
+    /// The tree, or with `under` the subtree of one group; with `depth`, only that many levels below it (the
+    /// nodes cut say how many children they have in `hidden_children`).
     @Sendable func domains(_ request: Request, context: Context) async throws -> Response {
-        try context.responseEncoder.encode(try await registry.domainTree(), from: request, context: context)
+        let parameters = QueryParameters(request, now: registry.clock.now())
+        let under = try parameters.groupPath("under")
+        let depth = try parameters.count("depth", max: Limits.groupDepth)
+        var node = try await registry.domainTree()
+        if let under {
+            guard let found = node.node(at: under) else { throw APIError(.notFound, "no group at or below '\(under)' has a worker", field: "under") }
+            node = found
+        }
+        if let depth { node = node.cut(toDepth: depth) }
+        return try context.responseEncoder.encode(node, from: request, context: context)
     }
 
     struct ErrorList: ResponseEncodable {

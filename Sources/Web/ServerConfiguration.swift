@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var publicFolder: String
     /// When `true`, `/metrics` has a last-seen series per worker (one series per worker: mind the cardinality).
     public var perWorkerMetrics: Bool
+    /// `/metrics` reports groups deeper than this as their ancestor at this depth; `nil` reports every group as it is.
+    public var metricsDepth: Int?
     /// The address people reach the server at (`https://wok.example.com`), for links in notifications; `nil`
     /// links to the listening address.
     public var publicURL: URL?
@@ -41,7 +43,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 5000, accessKeys: [AccessKey], keysFile: String? = nil, readsRequireKey: Bool = false,
         registry: RegistrySettings = RegistrySettings(), limits: RequestLimits = RequestLimits(), publicFolder: String = "Public",
-        perWorkerMetrics: Bool = false, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil,
+        perWorkerMetrics: Bool = false, metricsDepth: Int? = nil, publicURL: URL? = nil, notifications: NotificationPolicy = NotificationPolicy(), expectationsFile: String? = nil,
         webhooksFile: String? = nil,
         pushTTL: Double? = nil, tls: TLSFiles? = nil
     ) {
@@ -54,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.publicFolder = publicFolder
         self.perWorkerMetrics = perWorkerMetrics
+        self.metricsDepth = metricsDepth
         self.publicURL = publicURL
         self.notifications = notifications
         self.expectationsFile = expectationsFile

@@ -82,6 +82,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: ServeSetting.maxStreamsPerKey.name, help: ServeSetting.maxStreamsPerKey.help)
     var maxStreamsPerKey: Int?
 
+    @Option(name: ServeSetting.maxGroups.name, help: ServeSetting.maxGroups.help)
+    var maxGroups: Int?
+
+    @Option(name: ServeSetting.maxWorkers.name, help: ServeSetting.maxWorkers.help)
+    var maxWorkers: Int?
+
+    @Option(name: ServeSetting.maxNewGroupsPerMinute.name, help: ServeSetting.maxNewGroupsPerMinute.help)
+    var maxNewGroupsPerMinute: Int?
+
+    @Option(name: ServeSetting.metricsDepth.name, help: ServeSetting.metricsDepth.help)
+    var metricsDepth: Int?
+
     @Option(name: ServeSetting.sqliteSynchronous.name, help: ServeSetting.sqliteSynchronous.help)
     var sqliteSynchronous: String?
 
@@ -193,6 +205,10 @@ struct Serve: AsyncParsableCommand {
         flags.add(.readTimeout, readTimeout)
         flags.add(.maxStreams, maxStreams)
         flags.add(.maxStreamsPerKey, maxStreamsPerKey)
+        flags.add(.maxGroups, maxGroups)
+        flags.add(.maxWorkers, maxWorkers)
+        flags.add(.maxNewGroupsPerMinute, maxNewGroupsPerMinute)
+        flags.add(.metricsDepth, metricsDepth)
         flags.add(.sqliteSynchronous, sqliteSynchronous)
         flags.add(.publicFolder, publicFolder)
         flags.add(.perWorkerMetrics, perWorkerMetrics)

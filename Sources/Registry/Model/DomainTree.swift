@@ -11,6 +11,8 @@ public struct DomainNode: Sendable, Equatable, Codable {
     public var problems: ProblemTally
     /// Child nodes, those with unacknowledged problems first, then by name.
     public var children: [DomainNode]
+    /// How many children were left out of ``children`` by a bound (``bounded(_:)``) or a depth (``cut(toDepth:)``).
+    public var hiddenChildren = 0
 
     /// The worst status present at or below this node, if it has any worker.
     public var worstStatus: WorkerStatus? { counts.worst }
@@ -18,6 +20,7 @@ public struct DomainNode: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, path, counts, children, problems
         case worstStatus = "worst_status"
+        case hiddenChildren = "hidden_children"
     }
 
     /// Creates a node.
@@ -36,6 +39,7 @@ public struct DomainNode: Sendable, Equatable, Codable {
         counts = try container.decode(StatusCounts.self, forKey: .counts)
         problems = try container.decodeIfPresent(ProblemTally.self, forKey: .problems) ?? ProblemTally()
         children = try container.decode([DomainNode].self, forKey: .children)
+        hiddenChildren = try container.decodeIfPresent(Int.self, forKey: .hiddenChildren) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -46,6 +50,7 @@ public struct DomainNode: Sendable, Equatable, Codable {
         try container.encodeIfPresent(worstStatus, forKey: .worstStatus)
         try container.encode(problems, forKey: .problems)
         try container.encode(children, forKey: .children)
+        if hiddenChildren > 0 { try container.encode(hiddenChildren, forKey: .hiddenChildren) }
     }
 
     /// Builds the tree from per-group counts and open problems; a group with problems but no worker (one

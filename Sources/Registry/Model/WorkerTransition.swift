@@ -58,7 +58,7 @@ public struct WorkerTransition: Sendable, Equatable {
                              exitCode: event.exitCode, late: late))
         }
         return WorkerTransition(
-            worker: worker, entries: entries, outcome: EventOutcome(status: liveness.status(of: worker), late: late))
+            worker: worker, entries: entries, outcome: EventOutcome(status: liveness.status(of: worker), late: late, created: existing == nil))
     }
 
     /// The time a running worker was lost before `event` arrived, if its deadline passed before the event was received.
@@ -144,10 +144,13 @@ public struct EventOutcome: Sendable, Equatable, Codable {
     public var status: WorkerStatus
     /// `true` when the event was older than the worker's latest state change and only went into the history.
     public var late: Bool
+    /// `true` when the event created the worker.
+    public var created: Bool
 
     /// Creates an outcome.
-    public init(status: WorkerStatus, late: Bool) {
+    public init(status: WorkerStatus, late: Bool, created: Bool = false) {
         self.status = status
         self.late = late
+        self.created = created
     }
 }

@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 /// Runs the registry's background work, and closes it last on shutdown.
 ///
-/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers and checks the expectations; in
+/// Every ``RegistrySettings/sweepInterval`` it reads the stored groups and workers again for the capacity limits, records newly lost workers and checks the expectations; in
 /// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
 /// writes what is still queued and closes the store, after the HTTP server has stopped.
 public struct RegistryService: Service {
@@ -31,6 +31,13 @@ public struct RegistryService: Service {
         var sampledMinute: Date?
         while true {
             try await Task.sleep(for: registry.settings.sweepInterval)
+            do {
+                try await registry.reloadCapacity()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.error("reading the stored groups and workers failed", metadata: ["error": "\(error)"])
+            }
             guard await registry.store.holdsMaintenanceLease() else { continue }
             do {
                 let lost = try await registry.recordLostWorkers()

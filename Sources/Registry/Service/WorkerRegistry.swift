@@ -10,13 +10,19 @@ public struct RegistrySettings: Sendable, Equatable {
     public var sweepInterval: Duration
     /// How often retention clean-up runs.
     public var pruneInterval: Duration
+    /// How many groups and workers are kept, and how fast one key may create groups.
+    public var capacity: CapacityLimits
 
     /// Creates settings.
-    public init(defaultTTL: Double = 0, retention: RetentionPolicy = RetentionPolicy(), sweepInterval: Duration = .seconds(5), pruneInterval: Duration = .seconds(60)) {
+    public init(
+        defaultTTL: Double = 0, retention: RetentionPolicy = RetentionPolicy(), sweepInterval: Duration = .seconds(5), pruneInterval: Duration = .seconds(60),
+        capacity: CapacityLimits = .defaults
+    ) {
         self.defaultTTL = defaultTTL
         self.retention = retention
         self.sweepInterval = sweepInterval
         self.pruneInterval = pruneInterval
+        self.capacity = capacity
     }
 }
 
@@ -52,6 +58,7 @@ public final class WorkerRegistry: Sendable {
     /// When this registry started; every worker gets one TTL of grace from here.
     public let startedAt: Date
     private let committer: EventCommitter
+    private let capacity: CapacityGate
 
     /// Creates a registry over `store`; `onCommit` hears of every committed transaction (its event count and
     /// duration), `onCommitFailure` of every transaction that failed (its events answered with the error).
@@ -65,6 +72,7 @@ public final class WorkerRegistry: Sendable {
         self.settings = settings
         self.clock = clock
         self.startedAt = startedAt
+        self.capacity = CapacityGate(limits: settings.capacity)
         self.committer = EventCommitter(
             store: store,
             liveness: { Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL) },
@@ -76,10 +84,42 @@ public final class WorkerRegistry: Sendable {
         Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL)
     }
 
-    /// Records events durably; returns when they are committed, with each one's outcome.
+    /// Records events durably, held to no limit (``record(_:by:)`` is what clients' events go through); returns
+    /// when they are committed, with each one's outcome.
     public func record(_ events: [WorkerEvent]) async throws -> [EventOutcome] {
         guard !events.isEmpty else { return [] }
         return try await committer.commit(events)
+    }
+
+    /// Records the events sent with `key` that the capacity limits let in (``CapacityLimits``); returns when they
+    /// are committed, with each event's outcome or the limit that refused it.
+    public func record(_ events: [WorkerEvent], by key: String) async throws -> [Result<EventOutcome, CapacityRefusal>] {
+        if !capacity.isLoaded { try await reloadCapacity() }
+        let admission = try await capacity.admit(events, key: key, now: clock.now()) { ids in
+            Set(try await store.groups(ofWorkers: ids).keys)
+        }
+        let admitted = zip(events, admission.refusals).compactMap { $1 == nil ? $0 : nil }
+        var created = 0
+        defer { capacity.settle(reserved: admission.reserved, created: created) }
+        var outcomes = try await record(admitted).makeIterator()
+        return admission.refusals.map { refusal in
+            if let refusal { return .failure(refusal) }
+            let outcome = outcomes.next()!
+            if outcome.created { created += 1 }
+            return .success(outcome)
+        }
+    }
+
+    /// How many groups and workers are kept now, against the limits.
+    public func capacityUsage() async throws -> CapacityUsage {
+        if !capacity.isLoaded { try await reloadCapacity() }
+        return capacity.usage
+    }
+
+    /// Reads the stored groups and the number of stored workers again (after retention, or other replicas' writes).
+    public func reloadCapacity() async throws {
+        let stored = try await store.capacityCounts()
+        capacity.reload(groups: stored.groups, workers: stored.workers)
     }
 
     /// The group each of `ids` is stored in now; ids with no worker are absent.

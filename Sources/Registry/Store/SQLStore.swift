@@ -111,6 +111,13 @@ public final class SQLStore: WorkerStore {
         }
     }
 
+    public func capacityCounts() async throws -> (groups: [String], workers: Int) {
+        try await database.read { connection in
+            (try await connection.rows(WorkerSQL.knownGroups) { try $0.text("name") },
+             try await connection.rows(WorkerSQL.workerCount) { try $0.int("n") }.first ?? 0)
+        }
+    }
+
     public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
         let statement = sql.groupCounts(liveness: liveness)
         return try await database.read { connection in WorkerSQL.liveCounts(try await connection.rows(statement, WorkerSQL.storedCount)) }

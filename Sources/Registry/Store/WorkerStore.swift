@@ -25,6 +25,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     func newestEventTime() async throws -> Date?
     /// The sequence number of the newest history entry; 0 before the first.
     func newestSequence() async throws -> Int64
+    /// Every group kept and how many workers there are, for the capacity limits.
+    func capacityCounts() async throws -> (groups: [String], workers: Int)
     /// Workers per group and status, as shown now.
     func groupCounts(liveness: Liveness) async throws -> [GroupCount]
     /// Counts, counters, known groups and the numbers workers report for a Prometheus scrape; per-worker last-seen

@@ -16,13 +16,13 @@ enum PageLinks {
         return allowed
     }()
 
-    /// `/` with the given query parameters; empty values are left out.
-    static func status(_ parameters: [(String, String?)]) -> String {
+    /// `path` (the status page by default) with the given query parameters; empty values are left out.
+    static func status(_ parameters: [(String, String?)], path: String = "/") -> String {
         let query = parameters.compactMap { name, value -> String? in
             guard let value, !value.isEmpty else { return nil }
             return name + "=" + encoded(value, queryValue)
         }
-        return query.isEmpty ? "/" : "/?" + query.joined(separator: "&")
+        return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
     }
 
     /// The page of one worker.

@@ -11,6 +11,7 @@ extension StatusPage: MustacheParent {
     func child(named key: String) -> Any? {
         switch key {
         case "summary": summary
+        case "capacityWarnings": capacityWarnings
         case "problems": problems
         case "silences": silences
         case "tree": tree

@@ -62,12 +62,32 @@ extension StatusPage {
             html += "</span>"
             if let sparkline = sparklines[node.path] { html += sparkline }
             html += "</summary>"
-            if !node.children.isEmpty {
+            if !node.children.isEmpty || node.hiddenChildren > 0 {
                 html += "\n<ul>\n"
                 for child in node.children { append(child, to: &html) }
+                if node.hiddenChildren > 0 { StatusPage.appendMore(of: node, selected: selected, link: link, to: &html) }
                 html += "</ul>"
             }
             html += "</details></li>\n"
+        }
+    }
+
+    /// The last item of a node whose children were not all shown: how many more, linking to the node (whose page
+    /// shows more of them), or on that page to the whole list in `/domains`.
+    fileprivate static func appendMore(of node: DomainNode, selected: String?, link: (String) -> String, to html: inout String) {
+        html += #"<li class="more"><a href=""#
+        if selected == node.path {
+            HTMLText.append(PageLinks.status([("under", node.path), ("depth", "1")], path: "/domains"), to: &html)
+            html += #"">"#
+            html += String(node.hiddenChildren)
+            html += " more (the whole list, in JSON)</a></li>\n"
+        } else {
+            HTMLText.append(link(node.path), to: &html)
+            html += #"">"#
+            html += String(node.hiddenChildren)
+            html += " more in "
+            HTMLText.append(node.name, to: &html)
+            html += "</a></li>\n"
         }
     }
 

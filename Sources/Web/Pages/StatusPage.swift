@@ -75,6 +75,8 @@ struct StatusPage: Sendable {
     }
 
     let summary: Summary
+    /// A warning for each capacity limit 80 % used or more (``capacityWarnings(_:)``).
+    let capacityWarnings: [String]
     /// Open problems, unacknowledged first, newest first.
     let problems: [ProblemLine]
     /// Active silences, newest first.
@@ -121,6 +123,11 @@ extension StatusPage {
     /// The newest errors grouped into them.
     static let errorsRead = 500
 
+    /// How much of the domain tree the page shows: at the group limit it stays a page (BENCHMARKS.md has its size).
+    static func treeBounds(focus: String?) -> TreeBounds {
+        TreeBounds(childrenPerNode: 50, focusedChildren: 500, nodes: 500, focus: focus)
+    }
+
     /// Gathers what the page shows from the registry.
     static func build(registry: WorkerRegistry, filters: Filters, viewer: Viewer?, sparklines cache: SparklineCache) async throws -> StatusPage {
         let now = registry.clock.now()
@@ -131,6 +138,7 @@ extension StatusPage {
         async let silences = registry.silences()
         async let sparklines = cache.sparklines(registry: registry, now: now)
         async let numbers = Self.numbers(filters, registry: registry)
+        async let usage = registry.capacityUsage()
         let chartQuery = filters.chartNode.map { SeriesQuery.last(filters.chart, node: $0, now: now) }
         async let chartPoints = Self.points(chartQuery, registry: registry)
 
@@ -146,10 +154,12 @@ extension StatusPage {
             summary: Summary(
                 problems: root.problems.open, acknowledged: root.problems.acknowledged > 0 ? root.problems.acknowledged : nil, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
                 newestEvent: try await newest.map { PageTime($0, now: now) }),
+            capacityWarnings: capacityWarnings(try await usage),
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
             tree: root.children.isEmpty ? nil : treeHTML(
-                root.children, selected: filters.groupText, link: { filters.link(group: $0) }, sparklines: try await sparklines),
+                root.bounded(treeBounds(focus: filters.groupText)).children, selected: filters.groupText, link: { filters.link(group: $0) },
+                sparklines: try await sparklines),
             chart: try await chartPoints.map { query, points in
                 chart(query, points: points, now: root.node(at: query.node)?.counts ?? StatusCounts(), selection: selection, filters: filters)
             },
@@ -171,6 +181,28 @@ extension StatusPage {
             generatedAt: PageTime(now, now: now), viewer: viewer, returnTo: filters.link(page: paging.page),
             silenceGroup: filters.group.flatMap { if case .subtree(let path) = $0 { path } else { nil } },
             silenceDurations: PageSilence.durations)
+    }
+
+    /// The share of a limit in use from which the page warns of it.
+    static let capacityWarningShare = 0.8
+
+    /// A sentence for each limit of `usage` used at ``capacityWarningShare`` or more: how full, what happens at
+    /// the limit, and the usual cause.
+    static func capacityWarnings(_ usage: CapacityUsage) -> [String] {
+        var warnings: [String] = []
+        func share(_ used: Int, _ limit: Int) -> Int { Int((Double(used) / Double(max(limit, 1)) * 100).rounded(.down)) }
+        if Double(usage.groups) >= capacityWarningShare * Double(usage.limits.groups) {
+            warnings.append(
+                "\(usage.groups) of at most \(usage.limits.groups) groups are kept (\(share(usage.groups, usage.limits.groups)) %): "
+                    + "at the limit, events that would create a group are refused (--max-groups). The usual cause is something that varies "
+                    + "per run, such as an id or a number, in the group instead of the worker id.")
+        }
+        if Double(usage.workers) >= capacityWarningShare * Double(usage.limits.workers) {
+            warnings.append(
+                "\(usage.workers) of at most \(usage.limits.workers) workers are kept (\(share(usage.workers, usage.limits.workers)) %): "
+                    + "at the limit, events of new workers are refused (--max-workers). Stopped workers leave after --retention.")
+        }
+        return warnings
     }
 
     /// The numbers of the selected subtree; none for the whole tree or a pattern, whose sums would read every

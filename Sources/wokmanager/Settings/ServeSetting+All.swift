@@ -61,6 +61,18 @@ extension ServeSetting {
     static let maxStreamsPerKey = ServeSetting(
         "max-streams-per-key", .integer, .value(String(defaults.limits.streams.perClient)),
         "most streams open at once for one key, or one address when reads need no key")
+    static let maxGroups = ServeSetting(
+        "max-groups", .integer, .value(String(CapacityLimits.defaults.groups)),
+        "most groups kept; an event that would create one more is answered 422 (docs/limits.md)")
+    static let maxWorkers = ServeSetting(
+        "max-workers", .integer, .value(String(CapacityLimits.defaults.workers)),
+        "most workers kept, whatever their status; an event that would create one more is answered 422")
+    static let maxNewGroupsPerMinute = ServeSetting(
+        "max-new-groups-per-minute", .integer, .value(String(CapacityLimits.defaults.newGroupsPerMinute)),
+        "most new groups one key may create in a minute (a bucket of this size, refilled over the minute); past it 429")
+    static let metricsDepth = ServeSetting(
+        "metrics-depth", .integer, .none("every group as it is"),
+        "`/metrics` reports a group deeper than this many segments as its ancestor at this depth, for fewer series")
     static let sqliteSynchronous = ServeSetting(
         "sqlite-synchronous", .text, .value(storeDefaults.synchronous.rawValue.lowercased()),
         "`full`: commits survive power loss; `normal`: they survive a crash of the process")
@@ -98,7 +110,8 @@ extension ServeSetting {
     /// Every setting, in the order of `serve --help` and of docs/configuration.md.
     static let all: [ServeSetting] = [
         host, port, tlsCertificate, tlsKey, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
-        historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, sqliteSynchronous, publicFolder, perWorkerMetrics,
+        historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, maxGroups, maxWorkers,
+        maxNewGroupsPerMinute, metricsDepth, sqliteSynchronous, publicFolder, perWorkerMetrics,
         pushTTL, publicURL, expectationsFile, webhooksFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]
 }

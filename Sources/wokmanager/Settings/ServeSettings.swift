@@ -34,7 +34,10 @@ struct ServeSettings {
                 history: try settings.duration(.historyRetention),
                 historyLimit: try settings.integer(.historyLimit)),
             sweepInterval: .milliseconds(Int64(sweep * 1000)),
-            pruneInterval: .milliseconds(Int64(sweep * 12_000)))
+            pruneInterval: .milliseconds(Int64(sweep * 12_000)),
+            capacity: CapacityLimits(
+                groups: try settings.positiveInteger(.maxGroups), workers: try settings.positiveInteger(.maxWorkers),
+                newGroupsPerMinute: try settings.positiveInteger(.maxNewGroupsPerMinute)))
         configuration = ServerConfiguration(
             host: settings.text(.host),
             port: try settings.integer(.port),
@@ -48,6 +51,7 @@ struct ServeSettings {
                 streams: StreamLimits(total: try settings.positiveInteger(.maxStreams), perClient: try settings.positiveInteger(.maxStreamsPerKey))),
             publicFolder: settings.text(.publicFolder),
             perWorkerMetrics: try settings.flag(.perWorkerMetrics),
+            metricsDepth: try Self.metricsDepth(settings),
             publicURL: try Self.publicURL(settings),
             notifications: NotificationPolicy(
                 groupWindow: try settings.duration(.notifyWindow), maxRetryDelay: try settings.positiveDuration(.notifyRetryMax),
@@ -60,6 +64,14 @@ struct ServeSettings {
             databasePath: databasePath, databaseURL: settings.given(.databaseURL), synchronous: synchronous,
             notificationPolicy: configuration.notifications)
         logLevel = level
+    }
+
+    /// `--metrics-depth`: from 1 to the deepest a group may be.
+    private static func metricsDepth(_ settings: SettingsReader) throws -> Int? {
+        guard settings.given(.metricsDepth) != nil else { return nil }
+        let depth = try settings.positiveInteger(.metricsDepth)
+        guard depth <= Limits.groupDepth else { throw settings.invalid(.metricsDepth, "must be from 1 to \(Limits.groupDepth), not \(depth)") }
+        return depth
     }
 
     /// Both TLS files, or neither.

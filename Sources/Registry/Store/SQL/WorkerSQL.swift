@@ -233,6 +233,7 @@ struct WorkerSQL: Sendable {
     /// Read from the groups (one row per group, updated with every batch), not by scanning every worker.
     static let newestEventTime = SQLStatement("SELECT MAX(last_event_at) AS newest FROM groups")
     static let newestSequence = SQLStatement("SELECT MAX(seq) AS newest FROM history")
+    static let workerCount = SQLStatement("SELECT COUNT(*) AS n FROM workers")
     static let knownGroups = SQLStatement("SELECT name FROM groups ORDER BY name")
     static let counters = SQLStatement("SELECT name, label, value FROM counters")
     static let lastSeen = SQLStatement("SELECT id, grp, last_seen FROM workers ORDER BY id")
