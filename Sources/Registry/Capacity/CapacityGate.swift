@@ -122,10 +122,12 @@ final class CapacityGate: Sendable {
         let wait = bucket.take(capacity: Double(limits.newGroupsPerMinute), now: now)
         state.buckets[key] = bucket
         guard let wait else { return nil }
+        let seconds = max(1, Int(wait.rounded(.up)))
         return CapacityRefusal(
             reason: .newGroupRate, field: "group",
-            message: "'\(shown)' would be a new group, and this key created its \(limits.newGroupsPerMinute) new groups of the last minute (--max-new-groups-per-minute)",
-            hint: hint, retryAfter: max(1, Int(wait.rounded(.up))))
+            message: "'\(shown)' would be a new group, and this key created its \(limits.newGroupsPerMinute) new groups of the last minute "
+                + "(--max-new-groups-per-minute); it may create one more in \(seconds) s",
+            hint: hint, retryAfter: seconds)
     }
 
     private func workerRefusal(_ id: String) -> CapacityRefusal {
