@@ -5,7 +5,8 @@ import Synchronization
 /// a limit, or a group past its key's rate, is refused before it is written; existing groups and workers go on.
 ///
 /// The gate knows the stored groups and the number of stored workers from the store (read at the first event
-/// and again every sweep, so a replica sees the others' within one sweep) and adds what each commit creates.
+/// and again every sweep, so a replica sees the others' within one sweep) and adds what each commit creates;
+/// what is admitted or created while the store is read is added to what it reads, so a reload never forgets it.
 /// Workers in events being written are reserved until their commit, so concurrent requests cannot pass the
 /// limit together; the one store read on the hot path, which ids exist, is made only near the worker limit.
 final class CapacityGate: Sendable {
@@ -18,6 +19,9 @@ final class CapacityGate: Sendable {
         var workers = 0
         /// Ids in events admitted and not yet committed, counted as if all were new.
         var reserved = 0
+        /// Groups admitted and workers created since the last reload began, which the store may not show yet.
+        var admittedGroups: Set<String> = []
+        var createdWorkers = 0
         var buckets: [String: TokenBucket] = [:]
     }
 
@@ -54,12 +58,21 @@ final class CapacityGate: Sendable {
         state.withLock { CapacityUsage(groups: $0.groups.count, workers: $0.workers, limits: limits) }
     }
 
-    /// Replaces what the gate knows with what the store holds.
-    func reload(groups: [String], workers: Int) {
+    /// Starts a reload: from now on, what is admitted and created is kept aside to add to what the store holds.
+    /// One reload at a time.
+    func beginReload() {
+        state.withLock {
+            $0.admittedGroups = []
+            $0.createdWorkers = 0
+        }
+    }
+
+    /// Replaces what the gate knows with what the store holds, read after ``beginReload()``, and what came since.
+    func finishReload(groups: [String], workers: Int) {
         state.withLock {
             $0.loaded = true
-            $0.groups = Set(groups)
-            $0.workers = workers
+            $0.groups = Set(groups).union($0.admittedGroups)
+            $0.workers = workers + $0.createdWorkers
         }
     }
 
@@ -90,7 +103,12 @@ final class CapacityGate: Sendable {
                     refusal = workerRefusal(event.id)
                 } else if !state.groups.contains(event.group) {
                     refusal = refusedGroups[event.group] ?? newGroupRefusal(event.group, key: key, now: now, state: &state)
-                    if let refusal { refusedGroups[event.group] = refusal } else { state.groups.insert(event.group) }
+                    if let refusal {
+                        refusedGroups[event.group] = refusal
+                    } else {
+                        state.groups.insert(event.group)
+                        state.admittedGroups.insert(event.group)
+                    }
                 }
                 if newWorker, refusal == nil { newIDs.insert(event.id) }
                 refusals.append(refusal)
@@ -106,6 +124,7 @@ final class CapacityGate: Sendable {
         state.withLock {
             $0.reserved -= reserved
             $0.workers += created
+            $0.createdWorkers += created
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Settings of the registry's rules, from the server's configuration.
 public struct RegistrySettings: Sendable, Equatable {
@@ -59,6 +60,8 @@ public final class WorkerRegistry: Sendable {
     public let startedAt: Date
     private let committer: EventCommitter
     private let capacity: CapacityGate
+    /// The reload of ``capacity`` under way, which concurrent callers share.
+    private let capacityReload = Mutex<Task<Void, any Error>?>(nil)
 
     /// Creates a registry over `store`; `onCommit` hears of every committed transaction (its event count and
     /// duration), `onCommitFailure` of every transaction that failed (its events answered with the error).
@@ -116,10 +119,21 @@ public final class WorkerRegistry: Sendable {
         return capacity.usage
     }
 
-    /// Reads the stored groups and the number of stored workers again (after retention, or other replicas' writes).
+    /// Reads the stored groups and the number of stored workers again (after retention, or other replicas' writes);
+    /// callers during a reload wait for that one.
     public func reloadCapacity() async throws {
-        let stored = try await store.capacityCounts()
-        capacity.reload(groups: stored.groups, workers: stored.workers)
+        let task = capacityReload.withLock { current in
+            if let current { return current }
+            let started = Task { [capacity, store] in
+                capacity.beginReload()
+                let stored = try await store.capacityCounts()
+                capacity.finishReload(groups: stored.groups, workers: stored.workers)
+            }
+            current = started
+            return started
+        }
+        defer { capacityReload.withLock { if $0 == task { $0 = nil } } }
+        try await task.value
     }
 
     /// The group each of `ids` is stored in now; ids with no worker are absent.

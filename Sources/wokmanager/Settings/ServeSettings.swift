@@ -68,9 +68,10 @@ struct ServeSettings {
 
     /// `--metrics-depth`: from 1 to the deepest a group may be.
     private static func metricsDepth(_ settings: SettingsReader) throws -> Int? {
-        guard settings.given(.metricsDepth) != nil else { return nil }
-        let depth = try settings.positiveInteger(.metricsDepth)
-        guard depth <= Limits.groupDepth else { throw settings.invalid(.metricsDepth, "must be from 1 to \(Limits.groupDepth), not \(depth)") }
+        guard let text = settings.given(.metricsDepth) else { return nil }
+        guard let depth = Int(text), (1...Limits.groupDepth).contains(depth) else {
+            throw settings.invalid(.metricsDepth, "must be a whole number from 1 to \(Limits.groupDepth), not '\(text)'")
+        }
         return depth
     }
 
