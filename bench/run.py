@@ -33,6 +33,9 @@ from wokserver import Process, Server, free_port, proc_status_mib  # noqa: E402
 WRK = ROOT / "bench" / "wrk"
 KEY = "bench-key"
 GROUPS = 1000
+# The bench creates a fleet's groups within seconds from one key, which the default --max-new-groups-per-minute
+# (1,000 a minute per key) is there to stop.
+SERVER_ARGS = ["--log-level", "warning", "--max-new-groups-per-minute", "1000000"]
 
 
 def wrk(url, seconds, connections, script=None, headers=(), env=None):
@@ -111,7 +114,7 @@ def numbers_side_by_side(folder, binary, workers, seconds, cleanup):
     """Heartbeats with and without 5 numbers each, and /metrics with every worker reporting 5 gauges and 5
     counters, on one server, in alternating rounds."""
     print(f"numbers from workers: {workers} workers, 10 numbers each", file=sys.stderr)
-    server = Server(Path(folder) / "numbers", binary=binary, keys=[KEY], args=["--log-level", "warning"])
+    server = Server(Path(folder) / "numbers", binary=binary, keys=[KEY], args=SERVER_ARGS)
     cleanup.callback(resume_and_stop, server)
     server.start(timeout=60)
     fill(server, workers)
@@ -152,7 +155,7 @@ def pushes_side_by_side(folder, binary, instances, seconds, cleanup):
     """Pushgateway's API: a PUT of 20 series per instance to wokmanager and to Pushgateway itself, both holding
     `instances` instances, in alternating rounds, with wokmanager's /healthz as the baseline of the same run."""
     print(f"pushes: {instances} instances of 20 series, wokmanager and Pushgateway", file=sys.stderr)
-    server = Server(Path(folder) / "pushes", binary=binary, keys=[KEY], args=["--log-level", "warning", "--push-ttl", "1h"])
+    server = Server(Path(folder) / "pushes", binary=binary, keys=[KEY], args=[*SERVER_ARGS, "--push-ttl", "1h"])
     cleanup.callback(resume_and_stop, server)
     server.start(timeout=60)
     peer_port = free_port()
@@ -245,7 +248,7 @@ def attention_side_by_side(folder, binary, workers, attention_workers, expectati
     print(f"two servers of {workers + attention_workers} workers, one with {label}", file=sys.stderr)
     servers = {}
     for phase in ("without problems", label):
-        server = Server(Path(folder) / phase.split(",")[0].replace(" ", "-"), binary=binary, keys=[KEY], args=["--log-level", "warning"])
+        server = Server(Path(folder) / phase.split(",")[0].replace(" ", "-"), binary=binary, keys=[KEY], args=SERVER_ARGS)
         cleanup.callback(resume_and_stop, server)
         server.start(timeout=60)
         fill(server, workers)
@@ -266,7 +269,7 @@ def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup)
     print(f"this build and {baseline_binary}, {workers} workers each", file=sys.stderr)
     servers = {}
     for phase, path in (("baseline build", baseline_binary), ("this build", binary)):
-        server = Server(Path(folder) / phase.replace(" ", "-"), binary=path, keys=[KEY], args=["--log-level", "warning"])
+        server = Server(Path(folder) / phase.replace(" ", "-"), binary=path, keys=[KEY], args=SERVER_ARGS)
         cleanup.callback(resume_and_stop, server)
         server.start(timeout=60)
         fill(server, workers)
@@ -283,11 +286,49 @@ def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup)
     return side_by_side(servers, scenarios, seconds)
 
 
+def at_the_group_limit(folder, binary, groups, seconds, cleanup):
+    """A server holding `groups` groups, its --max-groups, as a tree of 100 top nodes (the shape that shows the most
+    nodes on the page), 3 workers each and one failed in every tenth group: the sizes of `/`, `/metrics` and
+    `/domains`, plain and gzipped, and their times beside `/healthz`."""
+    print(f"a server at its group limit of {groups:,}", file=sys.stderr)
+    server = Server(Path(folder) / "group-limit", binary=binary, keys=[KEY], args=[*SERVER_ARGS, "--max-groups", str(groups)])
+    cleanup.callback(server.stop)
+    server.start(timeout=60)
+    names = [f"t{n % 100:02d}.g{n // 100:03d}" for n in range(groups)]
+    for first in range(0, groups, 150):
+        lines = []
+        for index, group in enumerate(names[first:first + 150], start=first):
+            for worker in range(3):
+                lines.append(json.dumps({"id": f"{group}-{worker}", "group": group, "event": "started", "ttl": 3600}))
+            if index % 10 == 0:
+                lines.append(json.dumps({"id": f"{group}-0", "group": group, "event": "stopped", "exit_code": 1}))
+        status, answer = server.request("POST", "/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"}, key=KEY, timeout=120)
+        assert status == 200 and answer["accepted"] == len(lines), answer
+    status, answer = server.request("POST", "/worker/state", {"id": "one-more", "group": "jobs.run000001", "event": "started"}, key=KEY)
+    assert status == 422, answer
+    sizes = {}
+    for label, path in (("page", "/"), ("metrics", "/metrics"), ("domains", "/domains"), ("domains_depth_1", "/domains?depth=1")):
+        plain = urllib.request.urlopen(server.url(path), timeout=60).read()
+        zipped = urllib.request.urlopen(urllib.request.Request(server.url(path), headers={"Accept-Encoding": "gzip"}), timeout=60).read()
+        sizes[label] = {"bytes": len(plain), "gzip_bytes": len(zipped)}
+    sizes["metrics"]["series"] = sum(1 for line in urllib.request.urlopen(server.url("/metrics")).read().decode().splitlines() if not line.startswith("#"))
+    readers = os.cpu_count() or 2
+    measured = []
+    for name, path in (("baseline GET /healthz", "/healthz"), ("status page /", "/"), ("scrape /metrics", "/metrics"),
+                       ("GET /domains", "/domains"), ("GET /domains?depth=1", "/domains?depth=1")):
+        result = wrk(server.url(path), seconds, readers, env={"API_KEY": KEY})
+        result.update(name=f"{name} at the group limit ({groups:,} groups)", workers=3 * groups, connections=readers, per_request=1)
+        measured.append(result)
+        print(f"  {result['name']}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms", file=sys.stderr)
+    server.stop()
+    return measured, {"groups": groups, **sizes}
+
+
 def streams_memory(folder, binary, streams, cleanup):
     """The server's resident memory with `streams` streams open against none, and how long one event takes to reach
     them all."""
     server = Server(Path(folder) / "streams", binary=binary, keys=[KEY],
-                    args=["--log-level", "warning", "--max-streams", str(streams), "--max-streams-per-key", str(streams)])
+                    args=[*SERVER_ARGS, "--max-streams", str(streams), "--max-streams-per-key", str(streams)])
     cleanup.callback(server.stop)
     server.start(timeout=60)
     fill(server, 1000)
@@ -365,11 +406,13 @@ def main():
             if options.baseline_binary:
                 results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
             notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
+            measured, notes["group_limit"] = at_the_group_limit(folder, options.binary, 1_000 if options.smoke else 10_000, seconds, cleanup)
+            results += measured
             Path(options.output).parent.mkdir(parents=True, exist_ok=True)
             Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": results, **notes}, indent=2) + "\n")
             print(json.dumps({"scenarios": results, **notes}, indent=2))
             return 1 if sum(r["errors"] for r in results) else 0
-        server = Server(folder, binary=options.binary, keys=[KEY], args=["--log-level", "warning"])
+        server = Server(folder, binary=options.binary, keys=[KEY], args=SERVER_ARGS)
         cleanup.callback(server.stop)
         server.start(timeout=60)
         base = server.url("")
@@ -410,6 +453,8 @@ def main():
         if options.baseline_binary:
             results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
         notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
+        measured, notes["group_limit"] = at_the_group_limit(folder, options.binary, 1_000 if options.smoke else 10_000, seconds, cleanup)
+        results += measured
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
         print(f"adding {history_rows} history rows", file=sys.stderr)
@@ -453,6 +498,11 @@ def table(report):
     streams = report["streams"]
     lines.append(f"{streams['streams']:,} open streams: {streams['rss_with_streams_mib'] - streams['rss_before_mib']:.1f} MiB more resident memory "
                  f"({streams['rss_per_stream_kib']:.0f} KiB a stream); one event reached them all in {streams['fan_out_seconds']:.2f} s")
+    limit = report["group_limit"]
+    lines.append(f"at the group limit ({limit['groups']:,} groups): " + ", ".join(
+        f"{name} {limit[key]['bytes'] / 1000:,.0f} KB ({limit[key]['gzip_bytes'] / 1000:,.0f} KB gzipped)"
+        for name, key in (("page", "page"), ("/metrics", "metrics"), ("/domains", "domains"), ("/domains?depth=1", "domains_depth_1")))
+        + f"; /metrics has {limit['metrics']['series']:,} series")
     lines.append(f"peak RSS {report['peak_rss_mib']:.0f} MiB with {report['restart_workers']:,} workers; "
                  f"database {report['database_mib']:.0f} MiB with {report['restart_history_rows']:,} history rows; "
                  f"restart to serving {report['restart_seconds']:.2f} s; Pushgateway peak RSS {report['peer_peak_rss_mib']:.0f} MiB")

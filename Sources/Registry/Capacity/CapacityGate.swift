@@ -22,6 +22,8 @@ final class CapacityGate: Sendable {
         /// Groups admitted and workers created since the last reload began, which the store may not show yet.
         var admittedGroups: Set<String> = []
         var createdWorkers = 0
+        /// New groups of admissions not yet settled, which the store may not show yet either.
+        var unsettledGroups: [String: Int] = [:]
         var buckets: [String: TokenBucket] = [:]
     }
 
@@ -41,10 +43,11 @@ final class CapacityGate: Sendable {
         }
     }
 
-    /// What ``admit(_:key:now:existing:)`` decided: a refusal per event, and how many ids it reserved.
+    /// What ``admit(_:key:now:existing:)`` decided: a refusal per event, how many ids it reserved, and the new groups it let in.
     struct Admission {
         var refusals: [CapacityRefusal?]
         var reserved: Int
+        var newGroups: [String] = []
     }
 
     init(limits: CapacityLimits) {
@@ -71,13 +74,13 @@ final class CapacityGate: Sendable {
     func finishReload(groups: [String], workers: Int) {
         state.withLock {
             $0.loaded = true
-            $0.groups = Set(groups).union($0.admittedGroups)
+            $0.groups = Set(groups).union($0.admittedGroups).union($0.unsettledGroups.keys)
             $0.workers = workers + $0.createdWorkers
         }
     }
 
     /// Decides each event of a request sent with `key`; `existing` reads which ids are stored, and is called only
-    /// when the new ids could pass the worker limit. Call ``settle(reserved:created:)`` once the admitted events are written.
+    /// when the new ids could pass the worker limit. Call ``settle(_:created:)`` once the admitted events are written.
     func admit(_ events: [WorkerEvent], key: String, now: Date, existing: (Set<String>) async throws -> Set<String>) async throws -> Admission {
         let ids = Set(events.map(\.id))
         if let admission = decide(events, ids: ids, stored: nil, key: key, now: now) { return admission }
@@ -93,6 +96,7 @@ final class CapacityGate: Sendable {
             var refusals: [CapacityRefusal?] = []
             refusals.reserveCapacity(events.count)
             var refusedGroups: [String: CapacityRefusal] = [:]
+            var newGroups: [String] = []
             var newIDs: Set<String> = []
             var refusedIDs: Set<String> = []
             for event in events {
@@ -108,6 +112,8 @@ final class CapacityGate: Sendable {
                     } else {
                         state.groups.insert(event.group)
                         state.admittedGroups.insert(event.group)
+                        state.unsettledGroups[event.group, default: 0] += 1
+                        newGroups.append(event.group)
                     }
                 }
                 if newWorker, refusal == nil { newIDs.insert(event.id) }
@@ -115,14 +121,18 @@ final class CapacityGate: Sendable {
             }
             let reserved = stored == nil ? ids.count : newIDs.count
             state.reserved += reserved
-            return Admission(refusals: refusals, reserved: reserved)
+            return Admission(refusals: refusals, reserved: reserved, newGroups: newGroups)
         }
     }
 
-    /// Ends the reservation of an admission once its events are written (or failed): `created` workers are now stored.
-    func settle(reserved: Int, created: Int) {
+    /// Ends the reservation of `admission` once its events are written (or failed): `created` workers are now stored.
+    func settle(_ admission: Admission, created: Int) {
         state.withLock {
-            $0.reserved -= reserved
+            for group in admission.newGroups {
+                $0.unsettledGroups[group, default: 1] -= 1
+                if $0.unsettledGroups[group] == 0 { $0.unsettledGroups[group] = nil }
+            }
+            $0.reserved -= admission.reserved
             $0.workers += created
             $0.createdWorkers += created
         }

@@ -103,7 +103,7 @@ public final class WorkerRegistry: Sendable {
         }
         let admitted = zip(events, admission.refusals).compactMap { $1 == nil ? $0 : nil }
         var created = 0
-        defer { capacity.settle(reserved: admission.reserved, created: created) }
+        defer { capacity.settle(admission, created: created) }
         var outcomes = try await record(admitted).makeIterator()
         return admission.refusals.map { refusal in
             if let refusal { return .failure(refusal) }
