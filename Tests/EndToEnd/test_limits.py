@@ -2,12 +2,20 @@
 their counters and gauges, and the sizes of `/metrics`, `/` and `/domains` stay bounded by the limits."""
 import concurrent.futures
 import json
+import os
 import re
 import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 
-from conftest import KEY, promtool, scrape
+import pytest
+
+from conftest import BINARY, KEY, REPO, promtool, scrape
+
+sys.path.insert(0, str(REPO / "clients" / "python"))
+import wokmanager  # noqa: E402
 
 GROUPS, WORKERS = 300, 2000
 
@@ -134,3 +142,31 @@ def test_the_page_warns_from_80_percent_of_a_limit(server_factory):
     assert "capacity-warning" not in server.request("GET", "/")[1]
     assert post_state(server, {"id": "w8", "group": "teamh"})[0] == 200
     assert "8 of at most 10 groups are kept (80 %)" in server.request("GET", "/")[1]
+
+
+def test_the_clients_wait_out_a_429_and_report_a_422_with_its_hint(server_factory):
+    # 60 new groups a minute is one a second: each 429 asks to wait a second.
+    server = server_factory(args=("--max-new-groups-per-minute", "60", "--max-groups", "62")).start()
+    assert post_batch(server, [{"id": f"w{n}", "group": f"team.g{n}"} for n in range(60)])[1]["accepted"] == 60
+    client = wokmanager.Client(server.url(""), api_key=KEY, retries=3)
+    started = time.monotonic()
+    assert client.send("started", "py-late", "team.late")["status"] == "running"
+    assert time.monotonic() - started >= 0.5, "the 429's Retry-After was waited out"
+
+    environment = {**os.environ, "WOKMANAGER_URL": server.url(""), "WOKMANAGER_API_KEY": KEY}
+    done = subprocess.run([str(BINARY), "run", "--id", "cli-late", "--group", "team.cli", "--", "true"], capture_output=True, text=True,
+                          env=environment, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "the server answered 429" in done.stderr and "retrying in 1 s" in done.stderr
+    assert server.request("GET", "/workers/cli-late")[1]["worker"]["status"] == "stopped"
+
+    # 62 groups now: the next new one is past --max-groups, which no wait cures.
+    with pytest.raises(wokmanager.WokmanagerError) as refused:
+        client.send("started", "py-flood", "jobs.run000777")
+    assert refused.value.status == 422 and refused.value.field == "group"
+    assert "'run000777' looks like an id" in refused.value.hint
+    emitted = subprocess.run([str(BINARY), "emit", "started", "--id", "cli-flood", "--group", "jobs.run000778"], capture_output=True,
+                             text=True, env=environment, timeout=60)
+    assert emitted.returncode == 1
+    assert "the server answered 422: group: 'jobs.run000778' would be a new group" in emitted.stderr
+    assert "(the segment 'run000778' looks like an id or a number" in emitted.stderr

@@ -41,10 +41,12 @@ log = logging.getLogger("wokmanager")
 class WokmanagerError(Exception):
     """The server answered with an error, or could not be reached."""
 
-    def __init__(self, message, status=None, field=None):
+    def __init__(self, message, status=None, field=None, hint=None, retry_after=None):
         super().__init__(message)
         self.status = status
         self.field = field
+        self.hint = hint
+        self.retry_after = retry_after
 
 
 class Client:
@@ -138,7 +140,7 @@ class Client:
                     return json.loads(answer.read() or b"{}")
             except urllib.error.HTTPError as error:
                 failure = _server_error(error)
-                if error.code < 500 or attempt == attempts - 1:
+                if (error.code < 500 and error.code != 429) or attempt == attempts - 1:
                     raise failure from None
             except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
                 reason = getattr(error, "reason", error)
@@ -147,16 +149,20 @@ class Client:
                     raise failure from None
             if keep_trying is not None and not keep_trying():
                 raise failure
-            time.sleep(self.backoff * (2 ** attempt))
+            # A 429 says how long to wait (a key creating groups past --max-new-groups-per-minute).
+            time.sleep(min(failure.retry_after, 60) if failure.retry_after else self.backoff * (2 ** attempt))
         raise AssertionError("unreachable")
 
 
 def _server_error(error):
+    retry_after = error.headers.get("Retry-After") if error.code == 429 else None
+    retry_after = max(int(retry_after), 1) if retry_after and retry_after.isdigit() else (1 if error.code == 429 else None)
     try:
         detail = json.loads(error.read())["error"]
-        return WokmanagerError(detail.get("message", str(error)), status=error.code, field=detail.get("field"))
+        return WokmanagerError(detail.get("message", str(error)), status=error.code, field=detail.get("field"),
+                               hint=detail.get("hint"), retry_after=retry_after)
     except (ValueError, KeyError, TypeError, OSError, http.client.HTTPException):
-        return WokmanagerError(f"HTTP {error.code} from wokmanager", status=error.code)
+        return WokmanagerError(f"HTTP {error.code} from wokmanager", status=error.code, retry_after=retry_after)
 
 
 class WorkerReporter:

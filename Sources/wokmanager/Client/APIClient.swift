@@ -10,6 +10,8 @@ struct ClientError: Error, CustomStringConvertible {
     let description: String
     /// `true` when the server could not be reached (worth retrying), `false` when it answered with an error.
     let isConnectionFailure: Bool
+    /// For a 429, the seconds its `Retry-After` asks to wait before the same request is sent again.
+    var retryAfter: Int? = nil
 }
 
 /// Calls the wokmanager HTTP API.
@@ -66,16 +68,19 @@ struct APIClient: Sendable {
         if let apiKey { request.headers.add(name: "X-API-Key", value: apiKey) }
         let status: UInt
         let data: Data
+        let retryAfter: Int?
         do {
             let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             status = response.status.code
+            retryAfter = status == 429 ? response.headers.first(name: "Retry-After").flatMap { Int($0) }.map { max($0, 1) } ?? 1 : nil
             data = Data(buffer: try await response.body.collect(upTo: Self.largestAnswer))
         } catch {
             throw ClientError(description: "cannot reach \(base.absoluteString): \(error)", isConnectionFailure: true)
         }
         guard (200..<300).contains(status) else {
-            let message = (try? JSONDecoder().decode(ErrorAnswer.self, from: data))?.error.message ?? "HTTP \(status)"
-            throw ClientError(description: "the server answered \(status): \(message)", isConnectionFailure: status >= 500)
+            let detail = (try? JSONDecoder().decode(ErrorAnswer.self, from: data))?.error
+            let message = (detail?.message ?? "HTTP \(status)") + (detail?.hint.map { " (\($0))" } ?? "")
+            throw ClientError(description: "the server answered \(status): \(message)", isConnectionFailure: status >= 500, retryAfter: retryAfter)
         }
         return data
     }
@@ -84,7 +89,10 @@ struct APIClient: Sendable {
     private static let largestAnswer = 256 << 20
 
     private struct ErrorAnswer: Decodable {
-        struct Detail: Decodable { let message: String }
+        struct Detail: Decodable {
+            let message: String
+            let hint: String?
+        }
         let error: Detail
     }
 

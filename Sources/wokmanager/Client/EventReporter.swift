@@ -1,6 +1,7 @@
 import Foundation
 
-/// Delivers a worker's events in order, in the background, retrying while the server is unreachable.
+/// Delivers a worker's events in order, in the background, retrying while the server is unreachable or asks to
+/// wait (429, after its `Retry-After`, at most a minute).
 ///
 /// The wrapped program never waits for the server: events queue up, queued heartbeats collapse into
 /// the newest one, and a line on standard error says when delivery fails and when it recovers.
@@ -48,6 +49,9 @@ actor EventReporter {
                     unreachable = false
                     warn("wokmanager run: reached the server again; delivering queued events")
                 }
+            } catch let error as ClientError where error.retryAfter != nil {
+                warn("wokmanager run: \(error.description); retrying in \(error.retryAfter ?? 1) s")
+                try? await Task.sleep(for: .seconds(min(error.retryAfter ?? 1, 60)))
             } catch let error as ClientError where error.isConnectionFailure {
                 if !unreachable {
                     unreachable = true
