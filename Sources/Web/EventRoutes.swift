@@ -45,13 +45,7 @@ struct EventRoutes<Context: AccessKeyContext> {
             metrics.recordRefusedEvents(reason: "forbidden")
             throw APIError(.forbidden, refusal.message, field: refusal.field)
         }
-        let outcome: EventOutcome
-        switch try await registry.record([event], by: context.accessKey?.name ?? "")[0] {
-        case .success(let recorded): outcome = recorded
-        case .failure(let refusal):
-            metrics.recordRefusedEvents(reason: refusal.reason.rawValue)
-            throw APIError(refusal)
-        }
+        let outcome = try await registry.recordLimited(event, key: context.accessKey, metrics: metrics)
         return StateAnswer(id: event.id, group: event.group, event: event.kind, status: outcome.status, late: outcome.late)
     }
 
@@ -78,7 +72,13 @@ struct EventRoutes<Context: AccessKeyContext> {
     @Sendable func postBatch(_ request: Request, context: Context) async throws -> EditedResponse<BatchAnswer> {
         var request = request
         let body = try await request.collectDecompressedBody(upTo: limits.batchBody, decompressedUpTo: limits.batchDecompressed)
-        let items = try decoder.decodeBatch(from: Data(buffer: body), receivedAt: registry.clock.now())
+        let items: [EventDecoder.BatchItem]
+        do {
+            items = try decoder.decodeBatch(from: Data(buffer: body), receivedAt: registry.clock.now())
+        } catch {
+            metrics.recordRefusedEvents(reason: "invalid")
+            throw error
+        }
         var decoded: [(index: Int, event: WorkerEvent)] = []
         var rejected: [BatchAnswer.Rejection] = []
         for (index, item) in items.enumerated() {
@@ -97,7 +97,7 @@ struct EventRoutes<Context: AccessKeyContext> {
                 permitted.append(item)
             }
         }
-        let results = try await registry.record(permitted.map(\.event), by: context.accessKey?.name ?? "")
+        let results = try await registry.record(permitted.map(\.event), by: context.accessKey.limitName)
         var accepted = 0
         var limitRefusals: [CapacityRefusal] = []
         for (item, result) in zip(permitted, results) {

@@ -48,6 +48,7 @@ struct PushRoutes<Context: AccessKeyContext> {
         do throws(TextFormatError) {
             families = try PushedFamilies.make(TextFormatParser.parse(Array(buffer: body), maxSeries: Limits.pushedSeries), key: key)
         } catch {
+            metrics.recordRefusedEvents(reason: "invalid")
             throw APIError(.badRequest, "line \(error.line): \(error.message)", field: "body")
         }
         let push = MetricPush(method: method, grouping: key.exposition, families: families)
@@ -55,14 +56,11 @@ struct PushRoutes<Context: AccessKeyContext> {
         let event = WorkerEvent(
             id: key.workerID, group: key.group, kind: .heartbeat, at: now, receivedAt: now, ttl: ttl, ttlFromIntervals: ttl == nil, push: push)
         try await checkScope(of: event, context)
-        if let refusal = try await registry.refusal(of: push, from: key.workerID) { throw APIError(refusal) }
-        let outcome: EventOutcome
-        switch try await registry.record([event], by: context.accessKey?.name ?? "")[0] {
-        case .success(let recorded): outcome = recorded
-        case .failure(let refusal):
-            metrics.recordRefusedEvents(reason: refusal.reason.rawValue)
+        if let refusal = try await registry.refusal(of: push, from: key.workerID) {
+            metrics.recordRefusedEvents(reason: "invalid")
             throw APIError(refusal)
         }
+        let outcome = try await registry.recordLimited(event, key: context.accessKey, metrics: metrics)
         return PushAnswer(id: event.id, group: event.group, status: outcome.status, series: families.reduce(0) { $0 + $1.series })
     }
 
@@ -82,7 +80,7 @@ struct PushRoutes<Context: AccessKeyContext> {
             push: MetricPush(method: .delete, grouping: key.exposition, families: []))
         try await checkScope(of: event, context)
         let known = try await registry.groups(ofWorkers: [key.workerID])[key.workerID] != nil
-        if known { _ = try await registry.record([event]) }
+        if known { _ = try await registry.recordLimited(event, key: context.accessKey, metrics: metrics) }
         return EditedResponse(status: .accepted, response: DeleteAnswer(id: event.id, group: event.group, stopped: known))
     }
 
@@ -113,6 +111,7 @@ struct PushRoutes<Context: AccessKeyContext> {
 
     private func checkScope(of event: WorkerEvent, _ context: Context) async throws {
         if let refusal = try await WriteScope.refusals(of: [event], key: context.accessKey, registry: registry)[0] {
+            metrics.recordRefusedEvents(reason: "forbidden")
             throw APIError(.forbidden, refusal.message, field: refusal.field == "group" ? "job" : "instance")
         }
     }

@@ -4,6 +4,7 @@ sideways and the problems and the workers come before the tree; the tree is one 
 import pytest
 
 from driven_browser import Axe, By, Keys, browser, refresh_now  # noqa: F401  (browser is a fixture)
+from conftest import KEY
 from test_sign_in import sign_in
 
 PAGES = ["/", "/?status=lost,failed&q=box", "/?sort=host&dir=desc&size=25", "/ui/workers/Ledger01", "/ui/webhooks", "/sign-in"]
@@ -83,3 +84,20 @@ def test_the_arrow_keys_walk_and_fold_the_tree_and_a_refresh_keeps_focus_and_uns
     browser.find_element(By.CSS_SELECTOR, "h1").click()
     assert not refresh_now(browser), "no refresh while a filter is changed and not sent"
     assert browser.find_element(By.CSS_SELECTOR, 'input[name="status"][value="lost"]').is_selected()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_page_at_its_group_limit_has_no_axe_violations_nor_sideways_scroll(server_factory, browser, scheme):
+    """The capacity banner and a tree with "N more" lines, read by axe-core and at a phone's width."""
+    server = server_factory(args=("--max-groups", "60")).start()
+    lines = "\n".join(f'{{"id":"w{n}","group":"jobs.run{n:03d}","event":"started"}}' for n in range(60)).encode()
+    assert server.request("POST", "/events", lines, headers={"Content-Type": "application/x-ndjson"}, key=KEY)[1]["accepted"] == 60
+    colour_scheme(browser, scheme)
+    browser.get(server.url("/"))
+    assert "60 of at most 60 groups are kept" in browser.find_element(By.CSS_SELECTOR, ".capacity-warning").text
+    assert browser.find_element(By.CSS_SELECTOR, "nav.tree li.more a").text == "10 more in jobs"
+    assert violations(browser) == []
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+    browser.get(server.url("/"))
+    widths = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] == 390, widths

@@ -46,7 +46,6 @@ struct CapacityTests {
         registry = self.registry(try await fixture.open(), workers: 3)
         #expect(refusals(try await registry.record([event(.started, id: "w7")], by: "ci")) == [.workerLimit])
         #expect(try await registry.removeWorker(id: "w1"))
-        try await registry.reloadCapacity()
         #expect(refusals(try await registry.record([event(.started, id: "w7")], by: "ci")) == [nil])
         #expect(try await registry.capacityUsage().workers == 3)
         try await registry.shutdown()
@@ -68,6 +67,28 @@ struct CapacityTests {
         }
         #expect(accepted == 20)
         #expect(try await registry.countWorkers(WorkerQuery()) == 20)
+        try await registry.shutdown()
+        await fixture.remove()
+    }
+
+    @Test("a reload of the stored groups while new groups are being written forgets none of them", arguments: StoreKind.available)
+    func reloadDuringWrites(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
+        let registry = registry(try await fixture.open(), groups: 40)
+        let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<120 {
+                group.addTask {
+                    if index.isMultiple(of: 10) { try await registry.reloadCapacity() }
+                    let results = try await registry.record([event(.started, id: "w\(index)", group: "team.g\(index)")], by: "ci")
+                    return results.filter { if case .success = $0 { true } else { false } }.count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(accepted == 40)
+        try await registry.reloadCapacity()
+        #expect(try await registry.capacityUsage().groups == 40)
+        #expect(try await registry.domainTree().node(at: "team")?.children.count == 40)
         try await registry.shutdown()
         await fixture.remove()
     }

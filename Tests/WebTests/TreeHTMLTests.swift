@@ -23,6 +23,18 @@ struct TreeHTMLTests {
         return #"<span class="counts">"# + shown.map { #"<span class="\#($0.0)">\#($0.1) \#($0.0)</span>"# }.joined(separator: " ") + "</span>"
     }
 
+    @Test("children left out end their list with how many more, linking to the node, or on its own page to the JSON")
+    func moreLines() {
+        var jobs = node("<jobs>", "<jobs>", running: 3, children: [node("a", "<jobs>.a", running: 1)])
+        jobs.hiddenChildren = 2
+        let html = StatusPage.treeHTML([jobs], hiddenTopLevel: 7, selected: nil)
+        #expect(html.contains(#"<li class="more"><a href="/?group=%3Cjobs%3E">2 more in &lt;jobs&gt;</a></li>"#))
+        #expect(html.hasSuffix(#"<li class="more"><a href="/domains?depth=1">7 more at the top (the whole list, in JSON)</a></li>"# + "\n"))
+        let focused = StatusPage.treeHTML([jobs], selected: "<jobs>")
+        #expect(focused.contains(#"<li class="more"><a href="/domains?under=%3Cjobs%3E&amp;depth=1">2 more (the whole list, in JSON)</a></li>"#))
+        #expect(!focused.contains("at the top"))
+    }
+
     @Test("hostile group names are escaped once, in text and in attributes; links are percent-encoded, then escaped")
     func hostileNames() {
         // A quote followed by a combining mark is one Swift Character, yet a browser still ends an attribute at it.

@@ -4,9 +4,11 @@ import Synchronization
 /// Holds the server to its ``CapacityLimits`` at the door: an event that would create a group or a worker past
 /// a limit, or a group past its key's rate, is refused before it is written; existing groups and workers go on.
 ///
-/// The gate knows the stored groups and the number of stored workers from the store (read at the first event
-/// and again every sweep, so a replica sees the others' within one sweep) and adds what each commit creates;
-/// what is admitted or created while the store is read is added to what it reads, so a reload never forgets it.
+/// The gate knows the stored groups and the number of stored workers from the store (read when first asked and
+/// again every ``RegistrySettings/pruneInterval``, so a replica sees the others' within one) and adds what each
+/// commit creates and takes away what is removed. What is admitted or created while the store is read is added to
+/// what it reads, so a reload never forgets a group; a worker created by a commit that lands just before the read
+/// may be counted twice until the next reload, which errs on the side of refusing.
 /// Workers in events being written are reserved until their commit, so concurrent requests cannot pass the
 /// limit together; the one store read on the hot path, which ids exist, is made only near the worker limit.
 final class CapacityGate: Sendable {
@@ -33,7 +35,7 @@ final class CapacityGate: Sendable {
         var updated: Date
 
         mutating func take(capacity: Double, now: Date) -> Double? {
-            tokens = min(capacity, tokens + now.timeIntervalSince(updated) * capacity / 60)
+            tokens = min(capacity, tokens + max(0, now.timeIntervalSince(updated)) * capacity / 60)
             updated = now
             guard tokens < 1 else {
                 tokens -= 1
@@ -84,8 +86,8 @@ final class CapacityGate: Sendable {
     func admit(_ events: [WorkerEvent], key: String, now: Date, existing: (Set<String>) async throws -> Set<String>) async throws -> Admission {
         let ids = Set(events.map(\.id))
         if let admission = decide(events, ids: ids, stored: nil, key: key, now: now) { return admission }
-        let stored = try await existing(ids)
-        return decide(events, ids: ids, stored: stored, key: key, now: now) ?? Admission(refusals: events.map { _ in nil }, reserved: 0)
+        // With the stored ids given, `decide` always answers.
+        return decide(events, ids: ids, stored: try await existing(ids), key: key, now: now)!
     }
 
     /// The admission of `events`, whose ids that are `stored` are given when the store was asked; without them,
@@ -123,6 +125,11 @@ final class CapacityGate: Sendable {
             state.reserved += reserved
             return Admission(refusals: refusals, reserved: reserved, newGroups: newGroups)
         }
+    }
+
+    /// Takes `count` workers that were removed (deregistered, or by retention) off the count.
+    func removed(workers count: Int) {
+        state.withLock { $0.workers = max(0, $0.workers - count) }
     }
 
     /// Ends the reservation of `admission` once its events are written (or failed): `created` workers are now stored.

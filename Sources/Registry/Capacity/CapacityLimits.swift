@@ -34,9 +34,4 @@ public struct CapacityUsage: Sendable, Equatable {
         self.workers = workers
         self.limits = limits
     }
-
-    /// The share of the fuller of the two limits in use, from 0 to 1 (and past 1 after an overshoot).
-    public var fullest: Double {
-        max(Double(groups) / Double(max(limits.groups, 1)), Double(workers) / Double(max(limits.workers, 1)))
-    }
 }

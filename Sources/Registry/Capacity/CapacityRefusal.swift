@@ -10,6 +10,7 @@ public struct CapacityRefusal: Error, Sendable, Equatable {
         case newGroupRate = "new_group_rate"
     }
 
+    /// Which limit refused the event.
     public var reason: Reason
     /// The event's field the limit is about: `group` or `id`.
     public var field: String

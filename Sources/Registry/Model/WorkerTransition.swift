@@ -139,7 +139,7 @@ public struct WorkerTransition: Sendable, Equatable {
 }
 
 /// What the registry tells a worker about an event it accepted.
-public struct EventOutcome: Sendable, Equatable, Codable {
+public struct EventOutcome: Sendable, Equatable {
     /// The worker's status after the event.
     public var status: WorkerStatus
     /// `true` when the event was older than the worker's latest state change and only went into the history.

@@ -4,9 +4,11 @@ import ServiceLifecycle
 
 /// Runs the registry's background work, and closes it last on shutdown.
 ///
-/// Every ``RegistrySettings/sweepInterval`` it reads the stored groups and workers again for the capacity limits, records newly lost workers and checks the expectations; in
-/// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention. On graceful shutdown it stops the loop,
-/// writes what is still queued and closes the store, after the HTTP server has stopped.
+/// Every ``RegistrySettings/sweepInterval`` it records newly lost workers and checks the expectations; in
+/// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention
+/// (these on the replica holding the maintenance lease) and reads the stored groups and workers again for the
+/// capacity limits (on every replica). On graceful shutdown it stops the loop, writes what is still queued and
+/// closes the store, after the HTTP server has stopped.
 public struct RegistryService: Service {
     private let registry: WorkerRegistry
     private let logger: Logger
@@ -28,15 +30,19 @@ public struct RegistryService: Service {
     private func maintenanceLoop() async throws {
         let clock = ContinuousClock()
         var nextPrune = clock.now
+        var nextCapacityReload = clock.now.advanced(by: registry.settings.pruneInterval)
         var sampledMinute: Date?
         while true {
             try await Task.sleep(for: registry.settings.sweepInterval)
-            do {
-                try await registry.reloadCapacity()
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                logger.error("reading the stored groups and workers failed", metadata: ["error": "\(error)"])
+            if clock.now >= nextCapacityReload {
+                nextCapacityReload = clock.now.advanced(by: registry.settings.pruneInterval)
+                do {
+                    try await registry.reloadCapacity()
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("reading the stored groups and workers failed", metadata: ["error": "\(error)"])
+                }
             }
             guard await registry.store.holdsMaintenanceLease() else { continue }
             do {

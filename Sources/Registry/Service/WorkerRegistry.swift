@@ -43,7 +43,7 @@ public struct WorkerDetail: Sendable, Equatable, Codable {
 /// ```swift
 /// let store = SQLStore(database: try await SQLiteDatabase.open(path: "data/wokmanager.sqlite"))
 /// let registry = WorkerRegistry(store: store, settings: RegistrySettings(defaultTTL: 60))
-/// try await registry.record([event])
+/// let outcomes = try await registry.record([event], by: "ci-key")  // each an outcome or the limit that refused it
 /// let running = try await registry.workers(WorkerQuery(statuses: [.running]))
 /// ```
 public final class WorkerRegistry: Sendable {
@@ -94,8 +94,9 @@ public final class WorkerRegistry: Sendable {
         return try await committer.commit(events)
     }
 
-    /// Records the events sent with `key` that the capacity limits let in (``CapacityLimits``); returns when they
-    /// are committed, with each event's outcome or the limit that refused it.
+    /// Records the events sent with the key named `key` that the capacity limits let in (``CapacityLimits``; events
+    /// sent without a key share the name `""`); returns when they are committed, with each event's outcome or the
+    /// limit that refused it.
     public func record(_ events: [WorkerEvent], by key: String) async throws -> [Result<EventOutcome, CapacityRefusal>] {
         if !capacity.isLoaded { try await reloadCapacity() }
         let admission = try await capacity.admit(events, key: key, now: clock.now()) { ids in
@@ -204,7 +205,9 @@ public final class WorkerRegistry: Sendable {
 
     /// Deregisters a worker and deletes its history; `false` when it was unknown.
     public func removeWorker(id: String) async throws -> Bool {
-        try await store.removeWorker(id: id, now: clock.now())
+        let removed = try await store.removeWorker(id: id, now: clock.now())
+        if removed { capacity.removed(workers: 1) }
+        return removed
     }
 
     /// Records lost workers in their history; returns how many were newly lost.
@@ -219,7 +222,9 @@ public final class WorkerRegistry: Sendable {
 
     /// Removes what the retention policy no longer keeps.
     public func prune() async throws -> PruneReport {
-        try await store.prune(settings.retention, now: clock.now())
+        let report = try await store.prune(settings.retention, now: clock.now())
+        capacity.removed(workers: report.workers)
+        return report
     }
 
     /// Writes everything queued, then closes the store.

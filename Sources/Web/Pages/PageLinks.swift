@@ -16,8 +16,17 @@ enum PageLinks {
         return allowed
     }()
 
-    /// `path` (the status page by default) with the given query parameters; empty values are left out.
-    static func status(_ parameters: [(String, String?)], path: String = "/") -> String {
+    /// `/` with the given query parameters; empty values are left out.
+    static func status(_ parameters: [(String, String?)]) -> String {
+        query(parameters, path: "/")
+    }
+
+    /// The JSON of a node's children (`GET /domains?under=...&depth=1`), the root's without `group`.
+    static func domains(under group: String?) -> String {
+        query([("under", group), ("depth", "1")], path: "/domains")
+    }
+
+    private static func query(_ parameters: [(String, String?)], path: String) -> String {
         let query = parameters.compactMap { name, value -> String? in
             guard let value, !value.isEmpty else { return nil }
             return name + "=" + encoded(value, queryValue)

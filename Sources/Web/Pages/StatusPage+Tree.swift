@@ -10,14 +10,24 @@ extension StatusPage {
     /// page is filtered to. A node is open when it holds the selection, has unacknowledged problems, or is
     /// at the top. Its badge counts those problems: a failed worker whose problem was acknowledged, or resolved
     /// by `resolve_after`, no longer makes it red. `link` is a node's link, from its path (the page's other filters kept).
-    /// A node with a sparkline in `sparklines` (by path) draws it after its counts.
+    /// A node with a sparkline in `sparklines` (by path) draws it after its counts. A node whose children were not
+    /// all kept (``DomainNode/bounded(_:)``) ends its list with how many more; `hiddenTopLevel` top-level nodes left
+    /// out end the whole list.
     static func treeHTML(
-        _ nodes: [DomainNode], selected: String?, link: @escaping (String) -> String = PageLinks.group, sparklines: [String: String] = [:]
+        _ nodes: [DomainNode], hiddenTopLevel: Int = 0, selected: String?, link: @escaping (String) -> String = PageLinks.group,
+        sparklines: [String: String] = [:]
     ) -> String {
         var html = ""
         html.reserveCapacity(400 * nodeCount(nodes))
         let tree = TreeWriter(selected: selected, link: link, sparklines: sparklines)
         for node in nodes { tree.append(node, to: &html) }
+        if hiddenTopLevel > 0 {
+            html += #"<li class="more"><a href=""#
+            HTMLText.append(PageLinks.domains(under: nil), to: &html)
+            html += #"">"#
+            html += String(hiddenTopLevel)
+            html += " more at the top (the whole list, in JSON)</a></li>\n"
+        }
         return html
     }
 
@@ -77,7 +87,7 @@ extension StatusPage {
     fileprivate static func appendMore(of node: DomainNode, selected: String?, link: (String) -> String, to html: inout String) {
         html += #"<li class="more"><a href=""#
         if selected == node.path {
-            HTMLText.append(PageLinks.status([("under", node.path), ("depth", "1")], path: "/domains"), to: &html)
+            HTMLText.append(PageLinks.domains(under: node.path), to: &html)
             html += #"">"#
             html += String(node.hiddenChildren)
             html += " more (the whole list, in JSON)</a></li>\n"

@@ -143,6 +143,7 @@ extension StatusPage {
         async let chartPoints = Self.points(chartQuery, registry: registry)
 
         let root = try await tree
+        let shownTree = root.bounded(treeBounds(focus: filters.groupText))
         let selection = filters.groupText ?? "all groups"
         let total = try await total(filters, tree: root, registry: registry)
         let paging = paging(total: total, selection: selection, filters: filters)
@@ -158,7 +159,7 @@ extension StatusPage {
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
             tree: root.children.isEmpty ? nil : treeHTML(
-                root.bounded(treeBounds(focus: filters.groupText)).children, selected: filters.groupText, link: { filters.link(group: $0) },
+                shownTree.children, hiddenTopLevel: shownTree.hiddenChildren, selected: filters.groupText, link: { filters.link(group: $0) },
                 sparklines: try await sparklines),
             chart: try await chartPoints.map { query, points in
                 chart(query, points: points, now: root.node(at: query.node)?.counts ?? StatusCounts(), selection: selection, filters: filters)
@@ -183,21 +184,21 @@ extension StatusPage {
             silenceDurations: PageSilence.durations)
     }
 
-    /// The share of a limit in use from which the page warns of it.
-    static let capacityWarningShare = 0.8
+    /// The share of a limit in use, in percent, from which the page warns of it.
+    static let capacityWarningPercent = 80
 
-    /// A sentence for each limit of `usage` used at ``capacityWarningShare`` or more: how full, what happens at
+    /// A sentence for each limit of `usage` used at ``capacityWarningPercent`` or more: how full, what happens at
     /// the limit, and the usual cause.
     static func capacityWarnings(_ usage: CapacityUsage) -> [String] {
         var warnings: [String] = []
-        func share(_ used: Int, _ limit: Int) -> Int { Int((Double(used) / Double(max(limit, 1)) * 100).rounded(.down)) }
-        if Double(usage.groups) >= capacityWarningShare * Double(usage.limits.groups) {
+        func share(_ used: Int, _ limit: Int) -> Int { used * 100 / max(limit, 1) }
+        if share(usage.groups, usage.limits.groups) >= capacityWarningPercent {
             warnings.append(
                 "\(usage.groups) of at most \(usage.limits.groups) groups are kept (\(share(usage.groups, usage.limits.groups)) %): "
                     + "at the limit, events that would create a group are refused (--max-groups). The usual cause is something that varies "
                     + "per run, such as an id or a number, in the group instead of the worker id.")
         }
-        if Double(usage.workers) >= capacityWarningShare * Double(usage.limits.workers) {
+        if share(usage.workers, usage.limits.workers) >= capacityWarningPercent {
             warnings.append(
                 "\(usage.workers) of at most \(usage.limits.workers) workers are kept (\(share(usage.workers, usage.limits.workers)) %): "
                     + "at the limit, events of new workers are refused (--max-workers). Stopped workers leave after --retention.")

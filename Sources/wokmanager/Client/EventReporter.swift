@@ -50,8 +50,9 @@ actor EventReporter {
                     warn("wokmanager run: reached the server again; delivering queued events")
                 }
             } catch let error as ClientError where error.retryAfter != nil {
-                warn("wokmanager run: \(error.description); retrying in \(error.retryAfter ?? 1) s")
-                try? await Task.sleep(for: .seconds(min(error.retryAfter ?? 1, 60)))
+                let wait = min(error.retryAfter ?? 1, 60)
+                warn("wokmanager run: \(error.description); retrying in \(wait) s")
+                try? await Task.sleep(for: .seconds(wait))
             } catch let error as ClientError where error.isConnectionFailure {
                 if !unreachable {
                     unreachable = true
