@@ -57,8 +57,18 @@ public struct DomainNode: Sendable, Equatable, Codable {
     /// expected to run that never reported) gets its node too.
     public static func tree(from counts: [GroupCount], problems: [ProblemCount] = []) -> DomainNode {
         var root = Builder(name: "", path: "")
-        for count in counts {
-            root.add(segments: count.group.split(separator: ".").map(String.init)[...]) { $0.counts[count.status] += count.count }
+        // Counts come a row per group and status, a group's rows together: each group is added once.
+        var index = counts.startIndex
+        while index < counts.endIndex {
+            let group = counts[index].group
+            var total = StatusCounts()
+            while index < counts.endIndex, counts[index].group == group {
+                total[counts[index].status] += counts[index].count
+                index += 1
+            }
+            root.add(segments: group.split(separator: ".").map(String.init)[...]) { node in
+                for status in WorkerStatus.allCases { node.counts[status] += total[status] }
+            }
         }
         for count in problems {
             root.add(segments: count.group.split(separator: ".").map(String.init)[...]) {
