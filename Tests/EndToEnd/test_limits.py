@@ -96,7 +96,10 @@ def test_a_hostile_client_is_refused_counted_and_every_answer_stays_bounded(serv
 
     # The page shows a bounded tree and says how full the server is; /domains answers one level when asked.
     status, page = server.request("GET", "/")
-    assert status == 200
+    assert status == 200 and len(page.encode()) < 100_000
+    whole = server.request("GET", "/domains")[1]
+    assert len(whole["children"][0]["children"]) == GROUPS and len(json.dumps(whole)) < 400 * GROUPS, "the whole tree, bounded by the limit"
+    assert len(text.encode()) < 300 * 6 * GROUPS + 50_000, "/metrics grows with the groups kept, not with the groups sent"
     assert page.count('<li class="node">') <= 51
     assert f"{GROUPS - 50} more in jobs" in page
     assert f"{GROUPS} of at most {GROUPS} groups are kept (100 %)" in page
