@@ -166,7 +166,7 @@ def test_the_clients_wait_out_a_429_and_report_a_422_with_its_hint(server_factor
     assert value(scrape(server), 'wokmanager_events_refused_total{reason="new_group_rate"}') == 1, "a 429 was waited out"
 
     environment = {**os.environ, "WOKMANAGER_URL": server.url(""), "WOKMANAGER_API_KEY": KEY}
-    done = subprocess.run([str(BINARY), "run", "--id", "cli-late", "--group", "team.cli", "--", "true"], capture_output=True, text=True,
+    done = subprocess.run([str(BINARY), "run", "--id", "cli-late", "--group", "team.cli", "--flush-timeout", "30", "--", "true"], capture_output=True, text=True,
                           env=environment, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "the server answered 429" in done.stderr and re.search(r"retrying in [1-5] s", done.stderr), done.stderr
