@@ -29,8 +29,7 @@ extension NotificationDispatcher {
         let clock = ContinuousClock()
         let start = clock.now
         func elapsed() -> Double {
-            let duration = clock.now - start
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            (clock.now - start).inSeconds
         }
         do {
             let response = try await client.execute(request, timeout: TimeAmount(requestTimeout), logger: logger)

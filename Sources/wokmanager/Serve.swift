@@ -82,6 +82,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: ServeSetting.maxStreamsPerKey.name, help: ServeSetting.maxStreamsPerKey.help)
     var maxStreamsPerKey: Int?
 
+    @Option(name: ServeSetting.heartbeatFlush.name, help: ServeSetting.heartbeatFlush.help)
+    var heartbeatFlush: String?
     @Option(name: ServeSetting.maxGroups.name, help: ServeSetting.maxGroups.help)
     var maxGroups: Int?
 
@@ -205,6 +207,7 @@ struct Serve: AsyncParsableCommand {
         flags.add(.readTimeout, readTimeout)
         flags.add(.maxStreams, maxStreams)
         flags.add(.maxStreamsPerKey, maxStreamsPerKey)
+        flags.add(.heartbeatFlush, heartbeatFlush)
         flags.add(.maxGroups, maxGroups)
         flags.add(.maxWorkers, maxWorkers)
         flags.add(.maxNewGroupsPerMinute, maxNewGroupsPerMinute)

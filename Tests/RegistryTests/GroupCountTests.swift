@@ -56,7 +56,7 @@ struct GroupCountTests {
                 now += Double(1 + random.below(12))
                 done = "clock to \(now)"
             case 75..<82:
-                let lost = try await store.recordLostWorkers(liveness: judged())
+                let lost = try await store.recordLostWorkers(liveness: judged()).count
                 done = "sweep (\(lost) lost)"
             case 82..<87:
                 _ = try await store.removeWorker(id: id, now: Date(timeIntervalSince1970: now))
@@ -109,7 +109,7 @@ struct GroupCountTests {
         #expect(counts == (try await countedOneByOne(store, now)))
         // Writes after the migration keep the counts.
         _ = try await store.apply([event(.stopped, id: "fresh", group: "a", at: 100)], liveness: now)
-        #expect(try await store.recordLostWorkers(liveness: now) == 2)
+        #expect(try await store.recordLostWorkers(liveness: now).count == 2)
         #expect(try await store.groupCounts(liveness: now) == (try await countedOneByOne(store, now)))
         try await store.close()
         await fixture.remove()

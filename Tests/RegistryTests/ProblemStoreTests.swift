@@ -60,7 +60,7 @@ struct ProblemStoreTests {
     func lostThenBack(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             _ = try await store.apply([event(.started, ttl: 10)], liveness: liveness(at: 0))
-            #expect(try await store.recordLostWorkers(liveness: liveness(at: 11)) == 1)
+            #expect(try await store.recordLostWorkers(liveness: liveness(at: 11)).count == 1)
             let lost = try #require(try await open(store).first)
             #expect(lost.kind == .lost)
             #expect(lost.detail?.contains("TTL 10s") == true)

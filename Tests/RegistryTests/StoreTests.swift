@@ -172,9 +172,9 @@ struct StoreTests {
     func recordsLostWorkers(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             _ = try await store.apply([event(.started, id: "a", ttl: 10), event(.started, id: "b")], liveness: liveness(at: 0))
-            #expect(try await store.recordLostWorkers(liveness: liveness(at: 5)) == 0)
-            #expect(try await store.recordLostWorkers(liveness: now) == 1)
-            #expect(try await store.recordLostWorkers(liveness: now) == 0)
+            #expect(try await store.recordLostWorkers(liveness: liveness(at: 5)).count == 0)
+            #expect(try await store.recordLostWorkers(liveness: now).count == 1)
+            #expect(try await store.recordLostWorkers(liveness: now).count == 0)
             let history = try await store.history(HistoryQuery(workerID: "a"))
             #expect(history.first?.event == .lost)
             #expect(history.first?.at == t0.addingTimeInterval(10))

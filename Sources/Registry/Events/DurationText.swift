@@ -29,7 +29,13 @@ public enum DurationText {
 
     /// `duration` as ``text(seconds:)`` writes it.
     public static func text(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return text(seconds: Double(seconds) + Double(attoseconds) / 1e18)
+        text(seconds: duration.inSeconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

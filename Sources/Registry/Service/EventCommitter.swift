@@ -2,41 +2,49 @@ import Foundation
 
 /// Group commit: many requests' events written in one transaction, each request answered after it commits.
 ///
-/// Callers `await` ``commit(_:liveness:)``; while one transaction is being written, newly arriving events
-/// queue up and go into the next one together. Nothing is acknowledged before the store says it is durable.
+/// Callers `await` ``commit(_:)``; while one transaction is being written, newly arriving events queue up and
+/// go into the next one together. Nothing is acknowledged before the store says it is durable. Flushes of the
+/// heartbeats buffered in memory (``writeHeartbeats()``) queue up with them, so every write of a worker's record
+/// happens in the order its events were answered.
 actor EventCommitter {
     /// Most events written in one transaction.
     static let maxBatch = 5000
 
-    private struct Pending {
-        var events: [WorkerEvent]
-        var continuation: CheckedContinuation<[EventOutcome], any Error>
+    private enum Work {
+        case events([WorkerEvent], CheckedContinuation<[EventOutcome], any Error>)
+        case heartbeats(CheckedContinuation<Void, any Error>)
     }
 
     private let store: any WorkerStore
+    private let heartbeats: HeartbeatBuffer?
     private let liveness: @Sendable () -> Liveness
     private let onCommit: @Sendable (_ events: Int, _ duration: Duration) -> Void
     private let onFailure: @Sendable (any Error) -> Void
-    private var pending: [Pending] = []
+    private var pending: [Work] = []
     private var flushing: Task<Void, Never>?
 
     init(
-        store: any WorkerStore, liveness: @escaping @Sendable () -> Liveness, onCommit: @escaping @Sendable (Int, Duration) -> Void,
-        onFailure: @escaping @Sendable (any Error) -> Void
+        store: any WorkerStore, heartbeats: HeartbeatBuffer?, liveness: @escaping @Sendable () -> Liveness,
+        onCommit: @escaping @Sendable (Int, Duration) -> Void, onFailure: @escaping @Sendable (any Error) -> Void
     ) {
         self.store = store
+        self.heartbeats = heartbeats
         self.liveness = liveness
         self.onCommit = onCommit
         self.onFailure = onFailure
     }
 
-    /// Writes `events` and returns their outcomes once they are committed.
+    /// Writes `events` (in flight in ``heartbeats``, when there is one) and returns their outcomes once they are committed.
     func commit(_ events: [WorkerEvent]) async throws -> [EventOutcome] {
         try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(events: events, continuation: continuation))
-            if flushing == nil {
-                flushing = Task { await self.flush() }
-            }
+            enqueue(.events(events, continuation))
+        }
+    }
+
+    /// Writes the heartbeats buffered so far, after the events queued before.
+    func writeHeartbeats() async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.heartbeats(continuation))
         }
     }
 
@@ -45,28 +53,63 @@ actor EventCommitter {
         await flushing?.value
     }
 
+    private func enqueue(_ work: Work) {
+        pending.append(work)
+        if flushing == nil {
+            flushing = Task { await self.flush() }
+        }
+    }
+
     private func flush() async {
         while !pending.isEmpty {
-            var batch: [Pending] = []
+            if case .heartbeats(let continuation) = pending.first {
+                pending.removeFirst()
+                await writeBufferedHeartbeats(continuation)
+                continue
+            }
+            var batch: [(events: [WorkerEvent], continuation: CheckedContinuation<[EventOutcome], any Error>)] = []
             var count = 0
-            while let next = pending.first, batch.isEmpty || count + next.events.count <= Self.maxBatch {
-                batch.append(pending.removeFirst())
-                count += next.events.count
+            while case .events(let events, let continuation) = pending.first, batch.isEmpty || count + events.count <= Self.maxBatch {
+                pending.removeFirst()
+                batch.append((events, continuation))
+                count += events.count
             }
-            do {
-                let start = ContinuousClock.now
-                let outcomes = try await store.apply(batch.flatMap(\.events), liveness: liveness())
-                onCommit(count, ContinuousClock.now - start)
-                var offset = 0
-                for item in batch {
-                    item.continuation.resume(returning: Array(outcomes[offset..<offset + item.events.count]))
-                    offset += item.events.count
-                }
-            } catch {
-                onFailure(error)
-                for item in batch { item.continuation.resume(throwing: error) }
-            }
+            await write(batch, count: count)
         }
         flushing = nil
+    }
+
+    private func write(_ batch: [(events: [WorkerEvent], continuation: CheckedContinuation<[EventOutcome], any Error>)], count: Int) async {
+        let events = batch.flatMap(\.events)
+        let touches = heartbeats?.takeTouches(for: Set(events.map(\.id))) ?? [:]
+        do {
+            let start = ContinuousClock.now
+            let transitions = try await store.apply(events, touches: touches, liveness: liveness())
+            onCommit(count, ContinuousClock.now - start)
+            heartbeats?.settle(events, as: transitions.map(\.worker))
+            var offset = 0
+            for item in batch {
+                item.continuation.resume(returning: transitions[offset..<offset + item.events.count].map(\.outcome))
+                offset += item.events.count
+            }
+        } catch {
+            onFailure(error)
+            heartbeats?.release(events, touches: touches)
+            for item in batch { item.continuation.resume(throwing: error) }
+        }
+    }
+
+    private func writeBufferedHeartbeats(_ continuation: CheckedContinuation<Void, any Error>) async {
+        guard let heartbeats else { return continuation.resume() }
+        let (touches, tally) = heartbeats.takeFlush()
+        guard !touches.isEmpty || !tally.isEmpty else { return continuation.resume() }
+        do {
+            let updated = try await store.writeHeartbeats(touches, tally: tally)
+            heartbeats.flushed(touches, updated: updated)
+            continuation.resume()
+        } catch {
+            heartbeats.restore(touches, tally: tally)
+            continuation.resume(throwing: error)
+        }
     }
 }

@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// Every ``RegistrySettings/sweepInterval`` it records newly lost workers and checks the expectations; in
 /// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention
 /// (these on the replica holding the maintenance lease) and reads the stored groups and workers again for the
-/// capacity limits (on every replica). On graceful shutdown it stops the loop, writes what is still queued and
-/// closes the store, after the HTTP server has stopped.
+/// capacity limits (on every replica). Every ``RegistrySettings/heartbeatFlush`` it writes the heartbeats answered
+/// from memory. On graceful shutdown it stops the loops, writes what is still queued and closes the store, after
+/// the HTTP server has stopped.
 public struct RegistryService: Service {
     private let registry: WorkerRegistry
     private let logger: Logger
@@ -21,10 +22,26 @@ public struct RegistryService: Service {
 
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
-            try await maintenanceLoop()
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await maintenanceLoop() }
+                if let interval = registry.settings.heartbeatFlush {
+                    group.addTask { try await heartbeatFlushLoop(every: interval) }
+                }
+            }
         }
         try await registry.shutdown()
         logger.info("store closed")
+    }
+
+    private func heartbeatFlushLoop(every interval: Duration) async throws {
+        while true {
+            try await Task.sleep(for: interval)
+            do {
+                try await registry.flushHeartbeats()
+            } catch {
+                logger.error("writing the heartbeats failed; they wait for the next flush", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func maintenanceLoop() async throws {

@@ -13,17 +13,21 @@ public struct RegistrySettings: Sendable, Equatable {
     public var pruneInterval: Duration
     /// How many groups and workers are kept, and how fast one key may create groups.
     public var capacity: CapacityLimits
+    /// How often heartbeats that change no state, answered from memory, are written to the store; `nil` writes
+    /// every heartbeat before answering it.
+    public var heartbeatFlush: Duration?
 
     /// Creates settings.
     public init(
         defaultTTL: Double = 0, retention: RetentionPolicy = RetentionPolicy(), sweepInterval: Duration = .seconds(5), pruneInterval: Duration = .seconds(60),
-        capacity: CapacityLimits = .defaults
+        capacity: CapacityLimits = .defaults, heartbeatFlush: Duration? = nil
     ) {
         self.defaultTTL = defaultTTL
         self.retention = retention
         self.sweepInterval = sweepInterval
         self.pruneInterval = pruneInterval
         self.capacity = capacity
+        self.heartbeatFlush = heartbeatFlush
     }
 }
 
@@ -59,6 +63,8 @@ public final class WorkerRegistry: Sendable {
     /// When this registry started; every worker gets one TTL of grace from here.
     public let startedAt: Date
     private let committer: EventCommitter
+    /// The heartbeats answered from memory, when ``RegistrySettings/heartbeatFlush`` is set.
+    private let heartbeats: HeartbeatBuffer?
     private let capacity: CapacityGate
     /// The reload of ``capacity`` under way, which concurrent callers share.
     private let capacityReload = Mutex<Task<Void, any Error>?>(nil)
@@ -76,8 +82,10 @@ public final class WorkerRegistry: Sendable {
         self.clock = clock
         self.startedAt = startedAt
         self.capacity = CapacityGate(limits: settings.capacity)
+        let heartbeats = settings.heartbeatFlush.map { HeartbeatBuffer(flushInterval: $0.inSeconds) }
+        self.heartbeats = heartbeats
         self.committer = EventCommitter(
-            store: store,
+            store: store, heartbeats: heartbeats,
             liveness: { Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL) },
             onCommit: onCommit, onFailure: onCommitFailure)
     }
@@ -90,28 +98,53 @@ public final class WorkerRegistry: Sendable {
     /// Records events durably, held to no limit (``record(_:by:)`` is what clients' events go through); returns
     /// when they are committed, with each one's outcome.
     public func record(_ events: [WorkerEvent]) async throws -> [EventOutcome] {
-        guard !events.isEmpty else { return [] }
-        return try await committer.commit(events)
+        let absorbed = absorb(events)
+        var committed = try await commit(zip(events, absorbed).compactMap { $1 == nil ? $0 : nil }).makeIterator()
+        return absorbed.map { $0 ?? committed.next()! }
+    }
+
+    /// Each event's outcome when the heartbeat buffer answered it, `nil` for those to commit (now in flight).
+    private func absorb(_ events: [WorkerEvent]) -> [EventOutcome?] {
+        heartbeats?.absorb(events, liveness: liveness()) ?? Array(repeating: nil, count: events.count)
+    }
+
+    private func commit(_ events: [WorkerEvent]) async throws -> [EventOutcome] {
+        events.isEmpty ? [] : try await committer.commit(events)
     }
 
     /// Records the events sent with the key named `key` that the capacity limits let in (``CapacityLimits``; events
     /// sent without a key share the name `""`); returns when they are committed, with each event's outcome or the
     /// limit that refused it.
     public func record(_ events: [WorkerEvent], by key: String) async throws -> [Result<EventOutcome, CapacityRefusal>] {
-        if !capacity.isLoaded { try await reloadCapacity() }
-        let admission = try await capacity.admit(events, key: key, now: clock.now()) { ids in
-            Set(try await store.groups(ofWorkers: ids).keys)
+        let absorbed = absorb(events)
+        let written = zip(events, absorbed).compactMap { $1 == nil ? $0 : nil }
+        let admission: CapacityGate.Admission
+        do {
+            if !capacity.isLoaded { try await reloadCapacity() }
+            admission = try await capacity.admit(written, key: key, now: clock.now()) { ids in
+                Set(try await store.groups(ofWorkers: ids).keys)
+            }
+        } catch {
+            heartbeats?.release(written)
+            throw error
         }
-        let admitted = zip(events, admission.refusals).compactMap { $1 == nil ? $0 : nil }
+        heartbeats?.release(zip(written, admission.refusals).compactMap { $1 == nil ? nil : $0 })
         var created = 0
         defer { capacity.settle(admission, created: created) }
-        var outcomes = try await record(admitted).makeIterator()
-        return admission.refusals.map { refusal in
-            if let refusal { return .failure(refusal) }
+        var outcomes = try await commit(zip(written, admission.refusals).compactMap { $1 == nil ? $0 : nil }).makeIterator()
+        var refusals = admission.refusals.makeIterator()
+        return absorbed.map { absorbed in
+            if let absorbed { return .success(absorbed) }
+            if let refusal = refusals.next()! { return .failure(refusal) }
             let outcome = outcomes.next()!
             if outcome.created { created += 1 }
             return .success(outcome)
         }
+    }
+
+    /// Writes the heartbeats answered from memory so far (``RegistrySettings/heartbeatFlush``).
+    public func flushHeartbeats() async throws {
+        if heartbeats != nil { try await committer.writeHeartbeats() }
     }
 
     /// How many groups and workers are kept now, against the limits.
@@ -151,7 +184,9 @@ public final class WorkerRegistry: Sendable {
 
     /// One page of workers.
     public func workers(_ query: WorkerQuery) async throws -> PagedWorkers {
-        try await store.workers(query, liveness: liveness())
+        var page = try await store.workers(query, liveness: liveness())
+        if let heartbeats { page.workers = heartbeats.overlay(page.workers) }
+        return page
     }
 
     /// How many workers match `query`'s filters.
@@ -161,7 +196,8 @@ public final class WorkerRegistry: Sendable {
 
     /// A worker with its recent messages, errors and state changes; `nil` when unknown.
     public func detail(ofWorker id: String) async throws -> WorkerDetail? {
-        guard let worker = try await store.worker(id: id, liveness: liveness()) else { return nil }
+        guard var worker = try await store.worker(id: id, liveness: liveness()) else { return nil }
+        if let heartbeats { worker = heartbeats.overlay([worker])[0] }
         let messages = try await store.history(HistoryQuery(workerID: id, events: [.message], limit: Self.detailLength))
         let errors = try await store.history(HistoryQuery(workerID: id, events: [.error], limit: Self.detailLength))
         let changes = try await store.history(HistoryQuery(workerID: id, stateChangesOnly: true, limit: Self.detailLength))
@@ -206,13 +242,18 @@ public final class WorkerRegistry: Sendable {
     /// Deregisters a worker and deletes its history; `false` when it was unknown.
     public func removeWorker(id: String) async throws -> Bool {
         let removed = try await store.removeWorker(id: id, now: clock.now())
+        heartbeats?.forget([id])
         if removed { capacity.removed(workers: 1) }
         return removed
     }
 
-    /// Records lost workers in their history; returns how many were newly lost.
+    /// Records lost workers in their history (after writing the heartbeats answered from memory); returns how many
+    /// were newly lost.
     public func recordLostWorkers() async throws -> Int {
-        try await store.recordLostWorkers(liveness: liveness())
+        try await flushHeartbeats()
+        let lost = try await store.recordLostWorkers(liveness: liveness())
+        heartbeats?.forget(lost)
+        return lost.count
     }
 
     /// Opens and resolves what the expectations call for now; returns how many problems changed.
@@ -227,8 +268,9 @@ public final class WorkerRegistry: Sendable {
         return report
     }
 
-    /// Writes everything queued, then closes the store.
+    /// Writes everything queued and the heartbeats answered from memory, then closes the store.
     public func shutdown() async throws {
+        try? await flushHeartbeats()
         await committer.drain()
         try await store.close()
     }

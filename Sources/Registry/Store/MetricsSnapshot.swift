@@ -75,18 +75,29 @@ public struct WorkerLastSeen: Sendable, Equatable {
 }
 
 /// What one batch of events adds to the counters and the known groups; every store applies it the same way.
-struct BatchTally {
+public struct BatchTally: Sendable {
     private(set) var events: [String: Int] = [:]
     private(set) var errors: [String: Int] = [:]
     /// Per group: when its newest event was received, and how many events it sent.
     private(set) var groups: [String: (newest: Date, events: Int)] = [:]
 
-    init(_ batch: [WorkerEvent]) {
-        for event in batch {
-            events[event.kind.rawValue, default: 0] += 1
-            if event.kind == .error { errors[event.group, default: 0] += 1 }
-            let group = groups[event.group] ?? (event.receivedAt, 0)
-            groups[event.group] = (max(group.newest, event.receivedAt), group.events + 1)
-        }
+    init(_ batch: [WorkerEvent] = []) {
+        for event in batch { add(event) }
+    }
+
+    var isEmpty: Bool { groups.isEmpty }
+
+    mutating func add(_ event: WorkerEvent) {
+        events[event.kind.rawValue, default: 0] += 1
+        if event.kind == .error { errors[event.group, default: 0] += 1 }
+        let group = groups[event.group] ?? (event.receivedAt, 0)
+        groups[event.group] = (max(group.newest, event.receivedAt), group.events + 1)
+    }
+
+    /// Adds the events `other` counted.
+    mutating func add(_ other: BatchTally) {
+        events.merge(other.events, uniquingKeysWith: +)
+        errors.merge(other.errors, uniquingKeysWith: +)
+        groups.merge(other.groups) { (max($0.newest, $1.newest), $0.events + $1.events) }
     }
 }

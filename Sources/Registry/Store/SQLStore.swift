@@ -20,18 +20,22 @@ public final class SQLStore: WorkerStore {
         self.sql = WorkerSQL(dialect: database.dialect)
     }
 
-    public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
+    public func apply(_ events: [WorkerEvent], touches: [String: HeartbeatTouch], liveness: Liveness) async throws -> [WorkerTransition] {
         let sql = sql, policy = notificationPolicy, pushSQL = PushSQL(dialect: sql.dialect)
         return try await database.write { connection in
             if let lock = sql.dialect.lockWorkers {
                 try await connection.run(lock(Array(Set(events.map(\.id))).sorted()))
             }
-            var outcomes: [EventOutcome] = []
-            outcomes.reserveCapacity(events.count)
+            var transitions: [WorkerTransition] = []
+            transitions.reserveCapacity(events.count)
+            var touches = touches
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
             var counterDeltas = CounterDeltas()
             for event in events {
-                let existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
+                var existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
+                if let stored = existing, let touch = touches.removeValue(forKey: event.id), touch.belongs(to: stored) {
+                    existing = touch.applied(to: stored)
+                }
                 let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
                 counterDeltas.add(transition.worker.metrics, previous: existing?.metrics ?? [:], group: transition.worker.group)
                 try await connection.run(sql.upsert(transition.worker))
@@ -45,13 +49,30 @@ public final class SQLStore: WorkerStore {
                     try await connection.run(sql.append(entry))
                 }
                 try await Self.updateProblems(after: transition, before: existing, event: event, &ledger)
-                outcomes.append(transition.outcome)
+                transitions.append(transition)
             }
             for statement in sql.record(BatchTally(events)) + MetricSQL(dialect: sql.dialect).add(counterDeltas) {
                 try await connection.run(statement)
             }
-            return outcomes
+            return transitions
         }
+    }
+
+    public func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> Set<String> {
+        let sql = sql, statements = HeartbeatSQL(dialect: sql.dialect).write(touches.map { ($0.key, $0.value) })
+        let tallied = sql.record(tally), apart = sql.dialect.lockWorkers != nil
+        let updated = try await database.write { connection in
+            var updated = Set<String>()
+            for statement in statements { updated.formUnion(try await connection.rows(statement) { try $0.text("id") }) }
+            if !apart { for statement in tallied { try await connection.run(statement) } }
+            return updated
+        }
+        // Where replicas write at once, the tally's rows are locked apart from the workers', in the order commits
+        // take them, so a flush never holds a worker's row while waiting for a group's.
+        if apart, !tallied.isEmpty {
+            try await database.write { connection in for statement in tallied { try await connection.run(statement) } }
+        }
+        return updated
     }
 
     public func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers {
@@ -180,7 +201,7 @@ public final class SQLStore: WorkerStore {
         }
     }
 
-    public func recordLostWorkers(liveness: Liveness) async throws -> Int {
+    public func recordLostWorkers(liveness: Liveness) async throws -> [String] {
         let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
             let expired = try await connection.rows(sql.expired(liveness: liveness)) { try WorkerSQL.worker(from: $0) }
@@ -193,7 +214,7 @@ public final class SQLStore: WorkerStore {
                     kind: .lost, subject: .worker(worker.id), group: worker.group, openedAt: liveness.now,
                     detail: "no sign of life since \(RFC3339.format(worker.lastReceivedAt)) (TTL \(DurationText.text(seconds: liveness.ttl(of: worker))))"))
             }
-            return expired.count
+            return expired.map(\.id)
         }
     }
 

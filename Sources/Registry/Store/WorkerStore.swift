@@ -7,8 +7,12 @@ import ServiceLifecycle
 /// with ``WorkerTransition`` so the rules are the same everywhere, and answers with the status as shown
 /// now (`lost` derived through ``Liveness``).
 public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, SeriesStore {
-    /// Applies events in one transaction, in the given order; returns once it is committed.
-    func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome]
+    /// Applies events in one transaction, in the given order, each to its worker's record with the heartbeats of
+    /// `touches` not yet written; returns each event's transition once it is committed.
+    func apply(_ events: [WorkerEvent], touches: [String: HeartbeatTouch], liveness: Liveness) async throws -> [WorkerTransition]
+    /// Writes heartbeats applied in memory to the workers still running in their run, and the events they add to the
+    /// counters and groups; returns the ids of the workers it updated.
+    func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> Set<String>
     /// One page of workers matching `query`.
     func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers
     /// How many workers match `query`'s filters (its order and paging aside).
@@ -39,8 +43,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     func pushedState(workerID: String, names: [String]) async throws -> PushedState
     /// Deletes a worker and its history (and its pushed series), resolving its problems at `now`; `false` when there was none.
     func removeWorker(id: String, now: Date) async throws -> Bool
-    /// Records a `lost` state change for every running worker past its deadline; returns how many.
-    func recordLostWorkers(liveness: Liveness) async throws -> Int
+    /// Records a `lost` state change for every running worker past its deadline; returns their ids.
+    func recordLostWorkers(liveness: Liveness) async throws -> [String]
     /// Removes what `policy` no longer keeps: old stopped workers, old history, groups with no worker left
     /// whose last event is older than the worker retention (with their error counters), and problems resolved
     /// silences ended, and notifications sent or given up (with their delivery log) longer ago than the history retention;
@@ -53,4 +57,11 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     var services: [any Service] { get }
     /// Finishes pending work and releases the storage.
     func close() async throws
+}
+
+extension WorkerStore {
+    /// Applies events in one transaction, in the given order; returns their outcomes once it is committed.
+    public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
+        try await apply(events, touches: [:], liveness: liveness).map(\.outcome)
+    }
 }

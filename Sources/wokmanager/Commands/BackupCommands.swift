@@ -38,8 +38,7 @@ struct Backup: ParsableCommand {
         let started = ContinuousClock.now
         do {
             let summary = try SQLiteBackup.backup(database: path, to: file)
-            let took = (ContinuousClock.now - started).components
-            let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - started).inSeconds
             print("backed up \(path) to \(file): \(summary) in \(String(format: "%.2f", seconds)) s")
         } catch {
             throw ValidationError("\(error)")

@@ -46,6 +46,9 @@ extension ServeSetting {
     static let sweepInterval = ServeSetting(
         "sweep-interval", .duration, .value(DurationText.text(defaults.registry.sweepInterval)),
         "how often lost workers are recorded in their history; retention runs every 12th sweep")
+    static let heartbeatFlush = ServeSetting(
+        "heartbeat-flush", .duration, .value("1s"),
+        "heartbeats that change no state are answered from memory and written together this often; 0 writes each before answering (docs/reliability.md)")
     static let historyLimit = ServeSetting(
         "history-limit", .integer, .value(String(defaults.registry.retention.historyLimit)),
         "most history entries kept; the oldest go first")
@@ -110,7 +113,7 @@ extension ServeSetting {
     /// Every setting, in the order of `serve --help` and of docs/configuration.md.
     static let all: [ServeSetting] = [
         host, port, tlsCertificate, tlsKey, database, databaseURL, apiKeys, writeKeys, readKeys, keysFile, requireKeyForReads, defaultTTL, retention,
-        historyRetention, sweepInterval, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, maxGroups, maxWorkers,
+        historyRetention, sweepInterval, heartbeatFlush, historyLimit, idleTimeout, readTimeout, maxStreams, maxStreamsPerKey, maxGroups, maxWorkers,
         maxNewGroupsPerMinute, metricsDepth, sqliteSynchronous, publicFolder, perWorkerMetrics,
         pushTTL, publicURL, expectationsFile, webhooksFile, notifyWindow, notifyRetryMax, notifyGiveUp, logLevel,
     ]

@@ -37,7 +37,8 @@ struct ServeSettings {
             pruneInterval: .milliseconds(Int64(sweep * 12_000)),
             capacity: CapacityLimits(
                 groups: try settings.positiveInteger(.maxGroups), workers: try settings.positiveInteger(.maxWorkers),
-                newGroupsPerMinute: try settings.positiveInteger(.maxNewGroupsPerMinute)))
+                newGroupsPerMinute: try settings.positiveInteger(.maxNewGroupsPerMinute)),
+            heartbeatFlush: try Self.heartbeatFlush(settings))
         configuration = ServerConfiguration(
             host: settings.text(.host),
             port: try settings.integer(.port),
@@ -67,6 +68,14 @@ struct ServeSettings {
     }
 
     /// `--metrics-depth`: from 1 to the deepest a group may be.
+    /// `nil` for 0 (every heartbeat written before its answer); at most a minute, so a crash loses little.
+    private static func heartbeatFlush(_ settings: SettingsReader) throws -> Duration? {
+        let seconds = try settings.duration(.heartbeatFlush)
+        guard seconds != 0 else { return nil }
+        guard seconds >= 0.01, seconds <= 60 else { throw settings.invalid(.heartbeatFlush, "must be 0 or from 10ms to 60s, not '\(settings.text(.heartbeatFlush))'") }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
     private static func metricsDepth(_ settings: SettingsReader) throws -> Int? {
         guard let text = settings.given(.metricsDepth) else { return nil }
         guard let depth = Int(text), (1...Limits.groupDepth).contains(depth) else {

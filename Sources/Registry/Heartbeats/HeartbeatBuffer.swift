@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+
+/// Heartbeats that change no state, applied in memory and written to the store together (Consul's and Eureka's
+/// design: renewals in memory, changes of state durable).
+///
+/// It knows the running workers whose last write it saw, and answers a heartbeat of one of them at once when
+/// ``LiveWorker/absorbs(_:liveness:margin:)``. Every other event goes to the store: its worker is *in flight*
+/// from then until its transaction commits, and its heartbeats meanwhile go to the store behind it, in order.
+/// The committer hands each transaction the heartbeats of its workers still unwritten (``takeTouches(for:)``),
+/// and tells the buffer what it committed (``settle(_:as:)``), in commit order.
+final class HeartbeatBuffer: Sendable {
+    private struct State {
+        var live: [String: LiveWorker] = [:]
+        /// How many events of each worker are on their way to the store.
+        var inFlight: [String: Int] = [:]
+        /// Heartbeats of workers that went in flight before theirs were written.
+        var detached: [String: HeartbeatTouch] = [:]
+        /// Workers in `live` with heartbeats not yet written.
+        var dirty: Set<String> = []
+        var tally = BatchTally()
+    }
+
+    /// How much longer than the deadline the store holds a worker's heartbeat may wait unwritten.
+    let margin: TimeInterval
+    private let state = Mutex(State())
+
+    /// A buffer flushed every `flushInterval` seconds.
+    init(flushInterval: TimeInterval) {
+        margin = 2 * flushInterval
+    }
+
+    /// Each event's outcome when it was applied here, `nil` for the events that must go to the store (now in flight).
+    func absorb(_ events: [WorkerEvent], liveness: Liveness) -> [EventOutcome?] {
+        state.withLock { state in
+            events.map { event in
+                if state.inFlight[event.id] == nil, state.live[event.id]?.absorbs(event, liveness: liveness, margin: margin) == true {
+                    state.live[event.id]!.absorb(event)
+                    state.dirty.insert(event.id)
+                    state.tally.add(event)
+                    return EventOutcome(status: .running, late: false)
+                }
+                state.inFlight[event.id, default: 0] += 1
+                if let worker = state.live.removeValue(forKey: event.id), worker.unwrittenBeats > 0 {
+                    state.dirty.remove(event.id)
+                    state.detached[event.id] = state.detached[event.id].map { $0.merged(with: worker.touch) } ?? worker.touch
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The unwritten heartbeats of `ids`, for the transaction writing their events.
+    func takeTouches(for ids: Set<String>) -> [String: HeartbeatTouch] {
+        state.withLock { state in
+            var touches: [String: HeartbeatTouch] = [:]
+            for id in ids { touches[id] = state.detached.removeValue(forKey: id) }
+            return touches
+        }
+    }
+
+    /// `events` are committed, leaving `workers` (one per event, in order): their workers are no longer in
+    /// flight, and a running one is known again from its last record.
+    func settle(_ events: [WorkerEvent], as workers: [Worker]) {
+        state.withLock { state in
+            var last: [String: Worker] = [:]
+            for (event, worker) in zip(events, workers) {
+                Self.land(event.id, &state)
+                last[event.id] = worker
+            }
+            for (id, worker) in last where state.inFlight[id] == nil && worker.status == .running {
+                state.live[id] = LiveWorker(worker)
+            }
+        }
+    }
+
+    /// `events` will not be written (refused, or their transaction failed), nor `touches` taken for them.
+    func release(_ events: [WorkerEvent], touches: [String: HeartbeatTouch] = [:]) {
+        state.withLock { state in
+            for event in events { Self.land(event.id, &state) }
+            for (id, touch) in touches { Self.keep(touch, of: id, &state) }
+        }
+    }
+
+    /// Takes every unwritten heartbeat of a worker not in flight, and their tally, for a flush.
+    func takeFlush() -> (touches: [String: HeartbeatTouch], tally: BatchTally) {
+        state.withLock { state in
+            var touches: [String: HeartbeatTouch] = [:]
+            touches.reserveCapacity(state.dirty.count)
+            for id in state.dirty {
+                touches[id] = state.live[id]!.touch
+                state.live[id]!.unwrittenBeats = 0
+            }
+            state.dirty.removeAll(keepingCapacity: true)
+            for (id, touch) in state.detached where state.inFlight[id] == nil {
+                touches[id] = touch
+                state.detached[id] = nil
+            }
+            defer { state.tally = BatchTally() }
+            return (touches, state.tally)
+        }
+    }
+
+    /// A flush wrote `touches` to the workers `updated`; the others are no longer running in that run (another
+    /// replica changed them, or they were removed) and are forgotten here.
+    func flushed(_ touches: [String: HeartbeatTouch], updated: Set<String>) {
+        state.withLock { state in
+            for (id, touch) in touches {
+                guard updated.contains(id) else {
+                    if state.live.removeValue(forKey: id) != nil { state.dirty.remove(id) }
+                    continue
+                }
+                if let worker = state.live[id], worker.runStartedAt == touch.runStartedAt {
+                    state.live[id]!.storedReceivedAt = max(worker.storedReceivedAt, touch.lastReceivedAt)
+                }
+            }
+        }
+    }
+
+    /// A flush of `touches` and `tally` failed: they wait for the next one.
+    func restore(_ touches: [String: HeartbeatTouch], tally: BatchTally) {
+        state.withLock { state in
+            for (id, touch) in touches { Self.keep(touch, of: id, &state) }
+            state.tally.add(tally)
+        }
+    }
+
+    /// Forgets `ids` (deregistered, or recorded lost): their next event goes to the store.
+    func forget(_ ids: some Sequence<String>) {
+        state.withLock { state in
+            for id in ids {
+                state.live[id] = nil
+                state.dirty.remove(id)
+                state.detached[id] = nil
+            }
+        }
+    }
+
+    /// `workers` as stored, with the heartbeats of their runs still unwritten.
+    func overlay(_ workers: [Worker]) -> [Worker] {
+        state.withLock { state in
+            workers.map { worker in
+                var worker = worker
+                if let live = state.live[worker.id], live.unwrittenBeats > 0, live.touch.belongs(to: worker) { worker = live.touch.applied(to: worker) }
+                if let touch = state.detached[worker.id], touch.belongs(to: worker) { worker = touch.applied(to: worker) }
+                return worker
+            }
+        }
+    }
+
+    /// How many workers have heartbeats not yet written.
+    var unwritten: Int {
+        state.withLock { $0.dirty.count + $0.detached.count }
+    }
+
+    private static func land(_ id: String, _ state: inout State) {
+        if let count = state.inFlight[id], count > 1 { state.inFlight[id] = count - 1 } else { state.inFlight[id] = nil }
+    }
+
+    /// Keeps an unwritten `touch` of `id` for a later write: in its live record when that is still the same run.
+    private static func keep(_ touch: HeartbeatTouch, of id: String, _ state: inout State) {
+        if var worker = state.live[id], abs(worker.runStartedAt.timeIntervalSince(touch.runStartedAt)) < HeartbeatTouch.sameTime {
+            worker.unwrittenBeats += touch.beats
+            state.live[id] = worker
+            state.dirty.insert(id)
+        } else {
+            state.detached[id] = state.detached[id].map { $0.merged(with: touch) } ?? touch
+        }
+    }
+}

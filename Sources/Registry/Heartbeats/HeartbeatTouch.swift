@@ -1,0 +1,42 @@
+import Foundation
+
+/// Heartbeats of one worker's run applied in memory, to be written to its record: the newest times and how many.
+public struct HeartbeatTouch: Sendable, Equatable {
+    /// The run they belong to: a record whose run started at another time is left alone.
+    public var runStartedAt: Date
+    public var lastSeen: Date
+    public var lastReceivedAt: Date
+    /// How many heartbeats.
+    public var beats: Int
+
+    /// Creates a touch.
+    public init(runStartedAt: Date, lastSeen: Date, lastReceivedAt: Date, beats: Int) {
+        self.runStartedAt = runStartedAt
+        self.lastSeen = lastSeen
+        self.lastReceivedAt = lastReceivedAt
+        self.beats = beats
+    }
+
+    /// `true` when `worker` is still in the run these heartbeats belong to.
+    public func belongs(to worker: Worker) -> Bool {
+        worker.status == .running && abs(worker.runStartedAt.timeIntervalSince(runStartedAt)) < Self.sameTime
+    }
+
+    /// `worker` with these heartbeats applied.
+    public func applied(to worker: Worker) -> Worker {
+        var worker = worker
+        worker.lastSeen = max(worker.lastSeen, lastSeen)
+        worker.lastReceivedAt = max(worker.lastReceivedAt, lastReceivedAt)
+        worker.heartbeats += beats
+        return worker
+    }
+
+    /// `self` followed by the later `other` of the same run.
+    func merged(with other: HeartbeatTouch) -> HeartbeatTouch {
+        HeartbeatTouch(runStartedAt: runStartedAt, lastSeen: max(lastSeen, other.lastSeen), lastReceivedAt: max(lastReceivedAt, other.lastReceivedAt),
+                       beats: beats + other.beats)
+    }
+
+    /// Times read back from the store may differ from the written ones in the last bits of their seconds.
+    static let sameTime: TimeInterval = 1e-6
+}
