@@ -66,6 +66,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: ServeSetting.sweepInterval.name, help: ServeSetting.sweepInterval.help)
     var sweepInterval: String?
+    @Option(name: ServeSetting.heartbeatFlush.name, help: ServeSetting.heartbeatFlush.help)
+    var heartbeatFlush: String?
 
     @Option(name: ServeSetting.historyLimit.name, help: ServeSetting.historyLimit.help)
     var historyLimit: Int?
@@ -82,8 +84,6 @@ struct Serve: AsyncParsableCommand {
     @Option(name: ServeSetting.maxStreamsPerKey.name, help: ServeSetting.maxStreamsPerKey.help)
     var maxStreamsPerKey: Int?
 
-    @Option(name: ServeSetting.heartbeatFlush.name, help: ServeSetting.heartbeatFlush.help)
-    var heartbeatFlush: String?
     @Option(name: ServeSetting.maxGroups.name, help: ServeSetting.maxGroups.help)
     var maxGroups: Int?
 
@@ -202,12 +202,12 @@ struct Serve: AsyncParsableCommand {
         flags.add(.retention, retention)
         flags.add(.historyRetention, historyRetention)
         flags.add(.sweepInterval, sweepInterval)
+        flags.add(.heartbeatFlush, heartbeatFlush)
         flags.add(.historyLimit, historyLimit)
         flags.add(.idleTimeout, idleTimeout)
         flags.add(.readTimeout, readTimeout)
         flags.add(.maxStreams, maxStreams)
         flags.add(.maxStreamsPerKey, maxStreamsPerKey)
-        flags.add(.heartbeatFlush, heartbeatFlush)
         flags.add(.maxGroups, maxGroups)
         flags.add(.maxWorkers, maxWorkers)
         flags.add(.maxNewGroupsPerMinute, maxNewGroupsPerMinute)

@@ -7,12 +7,14 @@
 
 Four connections send one event per `POST /worker/state` and two send 25 per `POST /events`, each for a
 worker of its own, numbered messages one request after the other, and reconnect whenever the server is
-gone. After the server has acknowledged an event since its last start, a delay drawn from a seeded RNG
+gone; a seventh keeps 40 workers heartbeating (TTL 4 s, all 40 in one batch every 0.4 s), the heartbeats
+the server answers from memory and writes every second. After the server has acknowledged an event since its last start, a delay drawn from a seeded RNG
 (printed, so a run can be replayed) passes and the server gets SIGKILL; the store then has to pass
 SQLite's `PRAGMA integrity_check` (opened read-only, so the server's own recovery still runs) and the
 server is restarted. At the end every event answered 2xx must be stored exactly once, per worker in the
-order it was sent, every answer must have been a 2xx, the store must pass the integrity check again and
-the server must exit 0 on SIGTERM. The seed fixes the delays; thread timing still varies between runs.
+order it was sent, every answer must have been a 2xx, no heartbeating worker may ever have been recorded
+lost (nor counted lost in `/metrics` at the end), the store must pass the integrity check again and the
+server must exit 0 on SIGTERM. Lost workers are swept every second. The seed fixes the delays; thread timing still varies between runs.
 
 `test_durability.py` runs the same with 5 kills in `make test`; `Writers` and the checks are shared.
 """
@@ -99,14 +101,50 @@ class Writer:
         return [text for attempt in self.attempts if attempt.acknowledged for text in attempt.texts]
 
 
+@dataclass
+class Heartbeaters:
+    """`count` workers of the group BEAT started once, then all heartbeating in one batch every `interval`
+    seconds, on one keep-alive connection that reconnects whenever the server is gone."""
+    port: int
+    count: int = 40
+    interval: float = 0.4
+    unexpected: list = field(default_factory=list)
+
+    @property
+    def ids(self):
+        return [f"beat{i}" for i in range(self.count)]
+
+    def run(self, stop):
+        client, kind = KeepAliveClient("127.0.0.1", self.port, KEY, timeout=10), "started"
+        while not stop.is_set():
+            body = [{"id": id, "group": BEAT, "event": kind, "ttl": BEAT_TTL, "at": time.time()} for id in self.ids]
+            try:
+                status, raw = client.request("POST", "/events", json.dumps(body).encode())
+                if status != 202 and status != 200 or decode(raw) != {"accepted": self.count, "rejected": []}:
+                    self.unexpected.append(f"heartbeats: {status} {raw[:200]!r}")
+                kind = "heartbeat"
+                stop.wait(self.interval)
+            except ConnectionFailure:
+                stop.wait(0.01)
+        client.close()
+
+
+BEAT = "crash.beat"
+"""The group of the heartbeating workers."""
+BEAT_TTL = 4
+
+
 class Writers:
-    """`singles` writers of one event per request and `batches` writers of BATCH, on their own threads."""
+    """`singles` writers of one event per request and `batches` writers of BATCH, on their own threads, and
+    the Heartbeaters."""
 
     def __init__(self, port, prefix="w", singles=4, batches=2):
         self.all = [Writer(port, f"{prefix}{i}") for i in range(singles)]
         self.all += [Writer(port, f"{prefix}{singles + i}", batch=BATCH) for i in range(batches)]
+        self.heartbeaters = Heartbeaters(port)
         self.stop_event = threading.Event()
-        self.threads = [threading.Thread(target=writer.run, args=(self.stop_event,), daemon=True) for writer in self.all]
+        self.threads = [threading.Thread(target=writer.run, args=(self.stop_event,), daemon=True)
+                        for writer in [*self.all, self.heartbeaters]]
 
     def __enter__(self):
         for thread in self.threads:
@@ -148,6 +186,26 @@ def unexpected_answers(attempts):
     """Every HTTP answer that was not a plain 2xx: none is expected while valid events are sent."""
     return [f"{attempt.texts[0]}: {attempt.status} {attempt.problem or ''}".strip()
             for attempt in attempts if attempt.status is not None and not attempt.acknowledged]
+
+
+def heartbeaters_lost(server, heartbeaters):
+    """What says a heartbeating worker was lost: `lost` entries in their history, lost counts in `/metrics`,
+    or fewer of them running there."""
+    problems = []
+    status, body = server.request("GET", f"/events?group={BEAT}&event=lost&limit=1000")
+    assert status == 200, body
+    if body["events"]:
+        problems.append(f"heartbeating workers recorded lost: {[(e['worker_id'], e['at']) for e in body['events'][:5]]}")
+    status, metrics = server.request("GET", "/metrics")
+    assert status == 200, metrics
+    counts = {status: 0.0 for status in ("running", "lost")}
+    for line in metrics.splitlines():
+        for status in counts:
+            if line.startswith(f'wokmanager_workers{{group="{BEAT}",status="{status}"}}'):
+                counts[status] = float(line.split()[-1])
+    if counts != {"running": heartbeaters.count, "lost": 0}:
+        problems.append(f"/metrics counts the heartbeating workers as {counts}")
+    return problems
 
 
 def stored_messages(server, worker):
@@ -228,7 +286,7 @@ def crash_test(folder, kills, seed, max_delay=1.0, log=print):
     report = CrashReport(seed, kills)
     started = time.monotonic()
     log(f"crash test: {kills} kills, seed {seed} (replay with --seed {seed}), in {folder}")
-    server = Server(Path(folder) / "server").start()
+    server = Server(Path(folder) / "server", args=["--sweep-interval", "1s"]).start()
     kill_times = []
     try:
         with Writers(server.port) as writers:
@@ -245,6 +303,9 @@ def crash_test(folder, kills, seed, max_delay=1.0, log=print):
                     report.problems.append(f"after kill {kill}: integrity_check says {integrity[:10]}")
                     return report
                 server.start()
+            writers.wait_for_acknowledgements(more_than=writers.acknowledged_count())
+            time.sleep(BEAT_TTL + 2)  # a TTL and two sweeps after the last restart, still heartbeating
+            report.problems += heartbeaters_lost(server, writers.heartbeaters)
             writers.stop()
 
         def describe(text):
@@ -254,6 +315,7 @@ def crash_test(folder, kills, seed, max_delay=1.0, log=print):
 
         report.acknowledged = writers.acknowledged_count()
         report.problems += [f"unexpected answer {answer}" for answer in unexpected_answers(writers.attempts())]
+        report.problems += writers.heartbeaters.unexpected
         for writer in writers.all:
             report.problems += check_stored(writer, stored_messages(server, writer.worker), describe)
         exit_code = server.signal(signal.SIGTERM)

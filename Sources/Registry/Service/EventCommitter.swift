@@ -104,7 +104,9 @@ actor EventCommitter {
         let (touches, tally) = heartbeats.takeFlush()
         guard !touches.isEmpty || !tally.isEmpty else { return continuation.resume() }
         do {
+            let start = ContinuousClock.now
             let updated = try await store.writeHeartbeats(touches, tally: tally)
+            onCommit(touches.count, ContinuousClock.now - start)
             heartbeats.flushed(touches, updated: updated)
             continuation.resume()
         } catch {
