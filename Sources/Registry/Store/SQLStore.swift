@@ -201,10 +201,25 @@ public final class SQLStore: WorkerStore {
         }
     }
 
+    /// Workers recorded lost in one transaction: a mass loss (a network cut) is recorded in many short ones,
+    /// so the events of the fleet reconnecting are committed between them.
+    static let sweepChunk = 1000
+    /// Rows retention deletes in one transaction.
+    static let pruneChunk = 5000
+
     public func recordLostWorkers(liveness: Liveness) async throws -> [String] {
+        var lost: [String] = []
+        while true {
+            let pass = try await recordLostWorkers(liveness: liveness, limit: Self.sweepChunk)
+            lost += pass
+            if pass.count < Self.sweepChunk { return lost }
+        }
+    }
+
+    private func recordLostWorkers(liveness: Liveness, limit: Int) async throws -> [String] {
         let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
-            let expired = try await connection.rows(sql.expired(liveness: liveness)) { try WorkerSQL.worker(from: $0) }
+            let expired = try await connection.rows(sql.expired(liveness: liveness, limit: limit)) { try WorkerSQL.worker(from: $0) }
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
             for worker in expired {
                 guard let deadline = liveness.deadline(of: worker) else { continue }
@@ -220,11 +235,11 @@ public final class SQLStore: WorkerStore {
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> PruneReport {
         let sql = sql
-        let workerCutoff = now.addingTimeInterval(-policy.workers)
+        let workerCutoff = now.addingTimeInterval(-policy.workers), chunk = Self.pruneChunk
+        let workers = try await deleteInChunks(sql.pruneWorkers(stoppedBefore: workerCutoff, chunk: chunk))
+        let oldHistory = try await deleteInChunks(sql.pruneHistory(receivedBefore: now.addingTimeInterval(-policy.history), chunk: chunk))
+        let overLimit = try await deleteInChunks(sql.pruneHistory(keepingNewest: policy.historyLimit, chunk: chunk))
         return try await database.write { connection in
-            let workers = try await connection.count(sql.pruneWorkers(stoppedBefore: workerCutoff))
-            let oldHistory = try await connection.count(sql.pruneHistory(receivedBefore: now.addingTimeInterval(-policy.history)))
-            let overLimit = try await connection.count(sql.pruneHistory(keepingNewest: policy.historyLimit))
             try await connection.run(sql.pruneGroups(lastEventBefore: workerCutoff))
             try await connection.run(WorkerSQL.pruneErrorCounters)
             try await connection.run(MetricSQL.pruneGroupCounters)
@@ -240,6 +255,17 @@ public final class SQLStore: WorkerStore {
             try await connection.run(seriesSQL.prune(.minute, before: now.addingTimeInterval(-SeriesResolution.minutesPrunedAfter)))
             try await connection.run(seriesSQL.prune(.hour, before: historyCutoff))
             return PruneReport(workers: workers, historyEntries: oldHistory + overLimit)
+        }
+    }
+
+    /// Runs `statement`, which deletes at most ``pruneChunk`` rows, in transactions of its own until it deletes
+    /// fewer; returns how many rows it deleted.
+    private func deleteInChunks(_ statement: SQLStatement) async throws -> Int {
+        var deleted = 0
+        while true {
+            let count = try await database.write { connection in try await connection.count(statement) }
+            deleted += count
+            if count < Self.pruneChunk { return deleted }
         }
     }
 

@@ -87,16 +87,26 @@ struct WorkerSQL: Sendable {
 
     // MARK: Retention
 
-    func pruneWorkers(stoppedBefore cutoff: Date) -> SQLStatement {
-        SQLStatement("DELETE FROM workers WHERE status != 'running' AND last_received_at < \(dialect.placeholder(1))", [.real(cutoff.timeIntervalSince1970)])
+    // Each deletes at most `chunk` rows, so retention runs as many short transactions that commits fit between.
+
+    func pruneWorkers(stoppedBefore cutoff: Date, chunk: Int) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "DELETE FROM workers WHERE id IN (SELECT id FROM workers WHERE status != 'running' AND last_received_at < \(p(1)) LIMIT \(p(2)))",
+            [.real(cutoff.timeIntervalSince1970), .integer(chunk)])
     }
 
-    func pruneHistory(receivedBefore cutoff: Date) -> SQLStatement {
-        SQLStatement("DELETE FROM history WHERE received_at < \(dialect.placeholder(1))", [.real(cutoff.timeIntervalSince1970)])
+    func pruneHistory(receivedBefore cutoff: Date, chunk: Int) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement("DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE received_at < \(p(1)) LIMIT \(p(2)))",
+                            [.real(cutoff.timeIntervalSince1970), .integer(chunk)])
     }
 
-    func pruneHistory(keepingNewest limit: Int) -> SQLStatement {
-        SQLStatement("DELETE FROM history WHERE seq <= (SELECT MAX(seq) FROM history) - \(dialect.placeholder(1))", [.integer(limit)])
+    func pruneHistory(keepingNewest limit: Int, chunk: Int) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE seq <= (SELECT MAX(seq) FROM history) - \(p(1)) ORDER BY seq LIMIT \(p(2)))",
+            [.integer(limit), .integer(chunk)])
     }
 
     /// Groups with no worker left whose last event is older than `cutoff`.
@@ -214,14 +224,15 @@ struct WorkerSQL: Sendable {
         return SQLStatement(sql, builder.values)
     }
 
-    /// Running workers past their deadline, locked where another replica may be sweeping too (skipping
-    /// what it holds). The outer condition is checked again on a row that changed while its lock was awaited.
-    func expired(liveness: Liveness) -> SQLStatement {
+    /// At most `limit` running workers past their deadline, locked where another replica may be sweeping too
+    /// (skipping what it holds). The outer condition is checked again on a row that changed while its lock was awaited.
+    func expired(liveness: Liveness, limit: Int) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let expired = Self.expiredWorkers(column: "id", &builder, liveness)
         let isExpired = builder.isExpired(liveness)
+        let limit = builder.parameter(.integer(limit))
         return SQLStatement(
-            "SELECT \(Self.workerColumns) FROM workers WHERE id IN (\(expired)) AND \(isExpired) ORDER BY id \(dialect.lockingFreeRows)",
+            "SELECT \(Self.workerColumns) FROM workers WHERE id IN (\(expired)) AND \(isExpired) ORDER BY id LIMIT \(limit) \(dialect.lockingFreeRows)",
             builder.values)
     }
 
