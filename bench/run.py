@@ -9,6 +9,7 @@ wrk (Lua scripts in bench/wrk), and prints one table, also written to bench/resu
 Every process it starts is stopped before it returns, whatever happens.
 """
 import argparse
+import concurrent.futures
 import contextlib
 import gzip
 import json
@@ -66,14 +67,15 @@ def parse_wrk(output):
     return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
 
 
-def fill(server, workers, start=0):
-    """Registers workers `start..<workers` in GROUPS groups: nine in ten running, the rest stopped or failed."""
+def fill(server, workers, start=0, groups=GROUPS, all_running=False):
+    """Registers workers `start..<workers` in `groups` groups: nine in ten running, the rest stopped or failed
+    (or all running)."""
     for first in range(start, workers, 500):
         lines = []
         for n in range(first, min(first + 500, workers)):
-            event = {"id": f"w{n:06d}", "group": f"product.team{n % GROUPS:03d}", "event": "started", "ttl": 3600,
+            event = {"id": f"w{n:06d}", "group": f"product.team{n % groups:03d}", "event": "started", "ttl": 3600,
                      "host": f"host{n % 50}", "version": "1.0.0"}
-            if n % 10 == 7:
+            if n % 10 == 7 and not all_running:
                 event = {**event, "event": "stopped", "exit_code": n % 3}
             lines.append(json.dumps(event))
         status, answer = server.request("POST", "/events", "\n".join(lines).encode(), {"Content-Type": "application/x-ndjson"},
@@ -324,6 +326,46 @@ def at_the_group_limit(folder, binary, groups, seconds, cleanup):
     return measured, {"groups": groups, **sizes}
 
 
+def a_million_workers(folder, binary, workers, groups, seconds, cleanup):
+    """Issue 19: `workers` running workers in `groups` groups, populated through `POST /events` by 4 connections,
+    then, side by side with `/healthz` on the same server, heartbeats over the whole fleet (answered from memory),
+    state-changing events, batches, and the reads (`/metrics`, the page, one group's workers); peak memory, and
+    the restart with them all stored."""
+    server = Server(Path(folder) / "million", binary=binary, keys=[KEY], args=SERVER_ARGS + ["--max-groups", str(2 * groups)])
+    cleanup.callback(server.stop)
+    server.start(timeout=60)
+    started = time.monotonic()
+    shares = [(share * workers // 4, (share + 1) * workers // 4) for share in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda share: fill(server, share[1], start=share[0], groups=groups, all_running=True), shares))
+    fill_seconds = time.monotonic() - started
+    label, env, readers = f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M", {"GROUPS": str(groups)}, os.cpu_count() or 2
+    scenarios = [
+        (f"baseline GET /healthz ({label})", "/healthz", 64, None, (), 1, {}),
+        (f"heartbeat ingest ({label} workers, from memory)", "/", 64, "heartbeat.lua", (), 1, env),
+        (f"seed events started/stopped ({label})", "/", 64, "seed.lua", (), 1, env),
+        (f"batch ingest POST /events 500/request ({label})", "/", 8, "batch.lua", (), 500, {"BATCH": "500"}),
+        (f"scrape /metrics ({label}, {groups:,} groups)", "/metrics", readers, None, (), 1, {}),
+        (f"status page / ({label})", "/", readers, None, (), 1, {}),
+        (f"query /workers?group=product.team042 ({label})", "/workers?group=product.team042", readers, None, (), 1, {}),
+    ]
+    results = []
+    for name, path, connections, script, headers, per_request, extra in scenarios:
+        measured = wrk(server.url(path), seconds, connections, script, headers, {"WORKERS": str(workers), "API_KEY": KEY, **extra})
+        measured.update(name=name, workers=workers, connections=connections, per_request=per_request)
+        print(f"  {name}: {measured['rps']:.0f} req/s, p50 {measured['p50_ms']:.2f} ms, p99 {measured['p99_ms']:.2f} ms", file=sys.stderr)
+        results.append(measured)
+    baseline = results[0]["rps"]
+    for result in results:
+        result["ratio_to_healthz"] = result["rps"] / baseline if baseline else None
+    notes = {"workers": workers, "groups": groups, "fill_seconds": fill_seconds, "fill_events_per_s": workers / fill_seconds,
+             "peak_rss_mib": server.peak_rss_mib()}
+    server.stop()
+    notes["restart_seconds"] = server.start(timeout=120).ready_seconds
+    server.stop()
+    return results, notes
+
+
 def streams_memory(folder, binary, streams, cleanup):
     """The server's resident memory with `streams` streams open against none, and how long one event takes to reach
     them all."""
@@ -387,6 +429,7 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--seconds", type=int, default=5, help="how long wrk drives each scenario (default 5; 2 with --smoke)")
     parser.add_argument("--baseline-binary", help="an earlier build to measure the page and ingest against, side by side")
+    parser.add_argument("--only-million", action="store_true", help="only the scenarios of a million workers (issue 19)")
     parser.add_argument("--only-changes", action="store_true", help="only the scenarios of this round's changes: the baseline "
                         "comparison and the streams")
     options = parser.parse_args()
@@ -399,7 +442,14 @@ def main():
     history_rows = 20_000 if options.smoke else 1_000_000
     results, notes = [], {}
 
+    fleet = (20_000, 200) if options.smoke else (1_000_000, 10_000)
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
+        if options.only_million:
+            measured, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
+            Path(options.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": measured, **notes}, indent=2) + "\n")
+            print(json.dumps({"scenarios": measured, **notes}, indent=2))
+            return 1 if sum(r["errors"] for r in measured) else 0
         if options.only_changes:
             results += numbers_side_by_side(folder, options.binary, small, seconds, cleanup)
             results += pushes_side_by_side(folder, options.binary, small // 10, seconds, cleanup)
@@ -454,6 +504,8 @@ def main():
             results += against_baseline(folder, options.binary, options.baseline_binary, large, seconds, cleanup)
         notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
         measured, notes["group_limit"] = at_the_group_limit(folder, options.binary, 1_000 if options.smoke else 10_000, seconds, cleanup)
+        results += measured
+        measured, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
         results += measured
 
         notes["peak_rss_mib"] = server.peak_rss_mib()

@@ -17,13 +17,16 @@ struct MetricSQL: Sendable {
     static let pruneGroupCounters = SQLStatement("DELETE FROM group_counters WHERE grp NOT IN (SELECT name FROM groups)")
 
     /// The group and numbers column of each running worker with numbers, in the groups `filter` selects, those past
-    /// their deadline (lost, though not yet marked) left out: what ``GaugeTally`` sums.
+    /// their deadline (lost, though not yet marked) left out: what ``GaugeTally`` sums. Read through the partial index
+    /// of such workers, not by reading every worker.
     func runningNumbers(in filter: GroupFilter?, liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let running = runningWithNumbers(&builder, liveness)
         builder.addGroup(filter, column: "w.grp")
         let groups = builder.conditions.map { " AND " + $0 }.joined()
-        return SQLStatement("SELECT w.grp AS grp, w.metrics AS metrics FROM workers AS w WHERE \(running)\(groups)", builder.values)
+        return SQLStatement(
+            "SELECT w.grp AS grp, w.metrics AS metrics FROM workers AS w \(dialect.throughIndex("workers_with_numbers")) WHERE \(running)\(groups)",
+            builder.values)
     }
 
     /// The group counters of the groups `filter` selects, each name summed over them.
@@ -37,7 +40,9 @@ struct MetricSQL: Sendable {
     func workerNumbers(liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let running = runningWithNumbers(&builder, liveness)
-        return SQLStatement("SELECT w.id AS id, w.grp AS grp, w.metrics AS metrics FROM workers AS w WHERE \(running) ORDER BY w.id", builder.values)
+        return SQLStatement(
+            "SELECT w.id AS id, w.grp AS grp, w.metrics AS metrics FROM workers AS w \(dialect.throughIndex("workers_with_numbers")) WHERE \(running) ORDER BY w.id",
+            builder.values)
     }
 
     private func runningWithNumbers(_ builder: inout SQLQueryBuilder, _ liveness: Liveness) -> String {

@@ -37,14 +37,15 @@ struct PushSQL: Sendable {
     static let pruneOrphans = SQLStatement("DELETE FROM pushed_families WHERE worker_id NOT IN (SELECT id FROM workers)")
 
     /// The families of running workers, those past their deadline left out, by name (a family's lines must be
-    /// together), then group, worker and grouping key.
+    /// together), then group, worker and grouping key. Read from the pushed rows (`CROSS JOIN` keeps SQLite to that
+    /// order), not from every running worker.
     func exposed(liveness: Liveness) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let expired = WorkerSQL.expiredWorkers(column: "id", &builder, liveness)
         return SQLStatement(
             "SELECT p.name AS name, p.type AS type, p.help AS help, p.samples AS samples, p.grouping AS grouping, w.id AS id, w.grp AS grp "
-                + "FROM pushed_families AS p JOIN workers AS w ON w.id = p.worker_id "
-                + "WHERE w.status = 'running' AND w.id NOT IN (\(expired)) ORDER BY p.name, w.grp, w.id, p.grouping",
+                + "FROM pushed_families AS p CROSS JOIN workers AS w "
+                + "WHERE w.id = p.worker_id AND w.status = 'running' AND w.id NOT IN (\(expired)) ORDER BY p.name, w.grp, w.id, p.grouping",
             builder.values)
     }
 
