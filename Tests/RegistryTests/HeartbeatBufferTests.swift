@@ -27,6 +27,9 @@ struct HeartbeatBufferTests {
         let written = try await store.worker(id: "Importer01", liveness: liveness(at: 10))
         #expect(written?.lastSeen == t0.addingTimeInterval(10) && written?.lastReceivedAt == t0.addingTimeInterval(10))
         #expect(written?.heartbeats == 2)
+        // Still known after the flush: the next heartbeat waits in memory too.
+        _ = try await registry.record([event(.heartbeat, at: 15)], by: "ci")
+        #expect(try await store.worker(id: "Importer01", liveness: liveness(at: 15))?.heartbeats == 2)
         let counted = try await store.metricsSnapshot(liveness: liveness(at: 10), includeWorkers: false)
         #expect(counted.eventTotals == ["started": 1, "heartbeat": 2])
         try await registry.shutdown()

@@ -19,6 +19,21 @@ final class HeartbeatBuffer: Sendable {
         /// Workers in `live` with heartbeats not yet written.
         var dirty: Set<String> = []
         var tally = BatchTally()
+        /// The groups of `live`, so a million records share a few thousand strings.
+        var groups: Set<String> = []
+        /// While the records are read from the store (``beginLoading()``): the workers whose record changed since,
+        /// which the rows read must not overwrite.
+        var changedWhileLoading: Set<String>?
+
+        mutating func know(_ id: String, _ worker: Worker) {
+            var record = LiveWorker(worker)
+            record.group = groups.insert(worker.group).memberAfterInsert
+            live[id] = record
+        }
+
+        mutating func changed(_ id: String) {
+            changedWhileLoading?.insert(id)
+        }
     }
 
     /// How much longer than the deadline the store holds a worker's heartbeat may wait unwritten.
@@ -67,9 +82,10 @@ final class HeartbeatBuffer: Sendable {
             for (event, worker) in zip(events, workers) {
                 Self.land(event.id, &state)
                 last[event.id] = worker
+                state.changed(event.id)
             }
             for (id, worker) in last where state.inFlight[id] == nil && worker.status == .running {
-                state.live[id] = LiveWorker(worker)
+                state.know(id, worker)
             }
         }
     }
@@ -80,6 +96,28 @@ final class HeartbeatBuffer: Sendable {
             for event in events { Self.land(event.id, &state) }
             for (id, touch) in touches { Self.keep(touch, of: id, &state) }
         }
+    }
+
+    /// The running workers' records are about to be read from the store (after a start, so their heartbeats need
+    /// not wait for a first write each): changes from now on win over the rows read.
+    func beginLoading() {
+        state.withLock { $0.changedWhileLoading = [] }
+    }
+
+    /// Running workers read from the store; those known already, in flight, or changed since loading began are left.
+    func load(_ workers: [Worker]) {
+        state.withLock { state in
+            for worker in workers where worker.status == .running && state.live[worker.id] == nil && state.inFlight[worker.id] == nil
+                && state.changedWhileLoading?.contains(worker.id) != true
+            {
+                state.know(worker.id, worker)
+            }
+        }
+    }
+
+    /// Loading is done.
+    func endLoading() {
+        state.withLock { $0.changedWhileLoading = nil }
     }
 
     /// Takes every unwritten heartbeat of a worker not in flight, and their tally, for a flush.
@@ -108,6 +146,7 @@ final class HeartbeatBuffer: Sendable {
             for (id, touch) in touches {
                 guard updated.contains(id) else {
                     if state.live.removeValue(forKey: id) != nil { state.dirty.remove(id) }
+                    state.changed(id)
                     continue
                 }
                 if let worker = state.live[id], worker.runStartedAt == touch.runStartedAt {
@@ -132,6 +171,7 @@ final class HeartbeatBuffer: Sendable {
                 state.live[id] = nil
                 state.dirty.remove(id)
                 state.detached[id] = nil
+                state.changed(id)
             }
         }
     }

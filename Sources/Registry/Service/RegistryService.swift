@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention
 /// (these on the replica holding the maintenance lease) and reads the stored groups and workers again for the
 /// capacity limits (on every replica). Every ``RegistrySettings/heartbeatFlush`` it writes the heartbeats answered
-/// from memory. On graceful shutdown it stops the loops, writes what is still queued and closes the store, after
+/// from memory, whose buffer it first fills with the running workers' records. On graceful shutdown it stops the loops, writes what is still queued and closes the store, after
 /// the HTTP server has stopped.
 public struct RegistryService: Service {
     private let registry: WorkerRegistry
@@ -26,11 +26,22 @@ public struct RegistryService: Service {
                 group.addTask { try await maintenanceLoop() }
                 if let interval = registry.settings.heartbeatFlush {
                     group.addTask { try await heartbeatFlushLoop(every: interval) }
+                    group.addTask { await loadHeartbeatRecords() }
                 }
             }
         }
         try await registry.shutdown()
         logger.info("store closed")
+    }
+
+    private func loadHeartbeatRecords() async {
+        let clock = ContinuousClock(), start = clock.now
+        do {
+            let loaded = try await registry.loadHeartbeatRecords()
+            logger.info("running workers read for heartbeats from memory", metadata: ["workers": "\(loaded)", "seconds": "\((clock.now - start).inSeconds)"])
+        } catch {
+            logger.error("reading the running workers failed; their first heartbeats are written before their answers", metadata: ["error": "\(error)"])
+        }
     }
 
     private func heartbeatFlushLoop(every interval: Duration) async throws {

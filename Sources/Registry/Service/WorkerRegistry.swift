@@ -142,6 +142,23 @@ public final class WorkerRegistry: Sendable {
         }
     }
 
+    /// Reads the records of the running workers into the heartbeat buffer, 10,000 a read, so their heartbeats after
+    /// a start are answered from memory without waiting for a first write each; returns how many it read.
+    @discardableResult
+    public func loadHeartbeatRecords() async throws -> Int {
+        guard let heartbeats else { return 0 }
+        heartbeats.beginLoading()
+        defer { heartbeats.endLoading() }
+        var after = "", loaded = 0
+        while true {
+            let page = try await store.runningWorkers(after: after, limit: 10_000)
+            heartbeats.load(page)
+            loaded += page.count
+            guard page.count == 10_000, let last = page.last else { return loaded }
+            after = last.id
+        }
+    }
+
     /// Writes the heartbeats answered from memory so far (``RegistrySettings/heartbeatFlush``).
     public func flushHeartbeats() async throws {
         if heartbeats != nil { try await committer.writeHeartbeats() }

@@ -95,6 +95,11 @@ public final class SQLStore: WorkerStore {
         }
     }
 
+    public func runningWorkers(after: String, limit: Int) async throws -> [Worker] {
+        let statement = sql.running(after: after, limit: limit)
+        return try await database.read { connection in try await connection.rows(statement) { try WorkerSQL.worker(from: $0) } }
+    }
+
     public func groups(ofWorkers ids: Set<String>) async throws -> [String: String] {
         guard !ids.isEmpty else { return [:] }
         let statement = sql.groups(ofWorkers: ids)

@@ -19,6 +19,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     func countWorkers(_ query: WorkerQuery, liveness: Liveness) async throws -> Int
     /// One worker, or `nil` when there is none with that id.
     func worker(id: String, liveness: Liveness) async throws -> Worker?
+    /// Up to `limit` workers stored as running (as recorded, `lost` not derived), by id, after the id `after`.
+    func runningWorkers(after: String, limit: Int) async throws -> [Worker]
     /// The group each of `ids` (one or more) is stored in now; ids with no worker are absent.
     func groups(ofWorkers ids: Set<String>) async throws -> [String: String]
     /// History entries matching `query`, newest first.

@@ -9,7 +9,8 @@ struct HeartbeatSQL: Sendable {
 
     /// The statements writing `touches`, each returning the ids it updated: only a worker still running in the
     /// run a touch belongs to changes. Statements carry a power of two of rows (padded with an id no worker has), so
-    /// few texts are ever prepared; where replicas write at once, rows another transaction holds are skipped.
+    /// few texts are ever prepared; where replicas write at once, rows another transaction holds are skipped. The rows
+    /// are looked up by id from the values (`CROSS JOIN` keeps SQLite to that order), not the other way round.
     func write(_ touches: [(id: String, touch: HeartbeatTouch)]) -> [SQLStatement] {
         stride(from: 0, to: touches.count, by: Self.rowsPerStatement).map { start in
             let chunk = touches[start..<min(start + Self.rowsPerStatement, touches.count)]
@@ -35,7 +36,7 @@ struct HeartbeatSQL: Sendable {
         let locking = dialect.lockingFreeRows.isEmpty ? "" : " ORDER BY w.id FOR UPDATE OF w SKIP LOCKED"
         return """
             WITH touched AS (SELECT w.id AS id, v.column2 AS last_seen, v.column3 AS last_received_at, v.column4 AS beats \
-            FROM workers AS w JOIN (VALUES \(tuples)) AS v ON w.id = v.column1 \
+            FROM (VALUES \(tuples)) AS v CROSS JOIN workers AS w WHERE w.id = v.column1 \
             AND w.status = 'running' AND ABS(w.run_started_at - v.column5) < \(HeartbeatTouch.sameTime)\(locking)) \
             UPDATE workers SET last_seen = \(greatest)(workers.last_seen, touched.last_seen), \
             last_received_at = \(greatest)(workers.last_received_at, touched.last_received_at), \

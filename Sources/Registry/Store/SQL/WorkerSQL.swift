@@ -185,6 +185,14 @@ struct WorkerSQL: Sendable {
         return SQLStatement("SELECT \(Self.workerColumns), \(live) AS \(Self.liveStatus) FROM workers WHERE id = \(builder.parameter(.text(id)))", builder.values)
     }
 
+    /// Up to `limit` workers stored as running, by id after `after`, read along the primary key.
+    func running(after: String, limit: Int) -> SQLStatement {
+        let p = dialect.placeholder
+        return SQLStatement(
+            "SELECT \(Self.workerColumns) FROM workers WHERE id > \(p(1)) AND \(dialect.withoutIndex("status")) = 'running' ORDER BY id LIMIT \(p(2))",
+            [.text(after), .integer(limit)])
+    }
+
     /// For one id or more (``SQLStore/groups(ofWorkers:)`` asks nothing for none).
     func groups(ofWorkers ids: Set<String>) -> SQLStatement {
         let placeholders = (1...ids.count).map(dialect.placeholder).joined(separator: ", ")
