@@ -344,7 +344,7 @@ def a_million_workers(folder, binary, workers, groups, seconds, cleanup):
         (f"baseline GET /healthz ({label})", "/healthz", 64, None, (), 1, {}),
         (f"heartbeat ingest ({label} workers, from memory)", "/", 64, "heartbeat.lua", (), 1, env),
         (f"seed events started/stopped ({label})", "/", 64, "seed.lua", (), 1, env),
-        (f"batch ingest POST /events 500/request ({label})", "/", 8, "batch.lua", (), 500, {"BATCH": "500"}),
+        (f"batch ingest POST /events 500/request ({label})", "/", 8, "batch.lua", (), 500, {"BATCH": "500", **env}),
         (f"scrape /metrics ({label}, {groups:,} groups)", "/metrics", readers, None, (), 1, {}),
         (f"status page / ({label})", "/", readers, None, (), 1, {}),
         (f"query /workers?group=product.team042 ({label})", "/workers?group=product.team042", readers, None, (), 1, {}),

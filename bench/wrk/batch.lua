@@ -11,7 +11,7 @@ init = function(args)
     local start = math.random(0, common.workers - 1)
     for i = 0, batch - 1 do
       local n = (start + i) % common.workers
-      lines[#lines + 1] = string.format('{"id":"w%06d","group":"product.team%03d","event":"heartbeat"}', n, n % 1000)
+      lines[#lines + 1] = string.format('{"id":"w%06d","group":"product.team%03d","event":"heartbeat"}', n, n % common.groups)
     end
     bodies[b] = table.concat(lines, "\n")
   end

@@ -22,4 +22,6 @@ function common.requests(method, content_type, with_key)
 end
 
 common.workers = tonumber(os.getenv("WORKERS") or "10000")
+-- Worker n is in group product.team<n mod GROUPS>, as bench/run.py's fill puts it.
+common.groups = tonumber(os.getenv("GROUPS") or "1000")
 return common

@@ -12,6 +12,6 @@ request = function()
   counter = counter + 1
   if counter % 2 == 1 then current = math.random(0, common.workers - 1) end
   local event = (counter % 2 == 0) and "stopped" or "started"
-  local body = string.format('{"id":"w%06d","group":"product.team%03d","event":"%s","at":"now"}', current, current % 1000, event)
+  local body = string.format('{"id":"w%06d","group":"product.team%03d","event":"%s","at":"now"}', current, current % common.groups, event)
   return wrk.format(nil, "/worker/state", nil, body)
 end

@@ -10,6 +10,12 @@
 public enum Identifiers {
     /// Checks a worker id; `field` names it in the error.
     public static func validateID(_ id: String, field: String = "id") throws(EventValidationError) {
+        if isPlainASCII(id, maxSegments: 1, maxSegmentLength: Limits.idLength, dots: false) { return }
+        try validateIDByRules(id, field: field)
+    }
+
+    /// ``validateID(_:field:)`` without the ASCII fast path.
+    static func validateIDByRules(_ id: String, field: String = "id") throws(EventValidationError) {
         if id.isEmpty { throw EventValidationError(field: field, message: "must not be empty") }
         if id.unicodeScalars.count > Limits.idLength {
             throw EventValidationError(field: field, message: "is longer than \(Limits.idLength) characters")
@@ -19,6 +25,16 @@ public enum Identifiers {
 
     /// Checks a dotted group path; `field` names it in the error.
     public static func validateGroup(_ group: String, field: String = "group") throws(EventValidationError) {
+        if group.utf8.count <= Limits.groupLength,
+            isPlainASCII(group, maxSegments: Limits.groupDepth, maxSegmentLength: Limits.groupSegmentLength, dots: true)
+        {
+            return
+        }
+        try validateGroupByRules(group, field: field)
+    }
+
+    /// ``validateGroup(_:field:)`` without the ASCII fast path.
+    static func validateGroupByRules(_ group: String, field: String = "group") throws(EventValidationError) {
         if group.isEmpty { throw EventValidationError(field: field, message: "must not be empty") }
         if group.unicodeScalars.count > Limits.groupLength {
             throw EventValidationError(field: field, message: "is longer than \(Limits.groupLength) characters")
@@ -43,6 +59,34 @@ public enum Identifiers {
             }
             try checkCharacters(segment, field: field)
         }
+    }
+
+    /// `true` when `text` is printable ASCII that passes the rules: 1 to `maxSegments` segments (split at dots when
+    /// `dots`, else one) of 1 to `maxSegmentLength` bytes, none starting or ending with a space, no glob character.
+    /// The common case, checked on the bytes without Unicode properties; `false` sends a text to the full rules
+    /// (which name what is wrong), so this only ever accepts what they accept (`IdentifierTests` compares them).
+    static func isPlainASCII(_ text: String, maxSegments: Int, maxSegmentLength: Int, dots: Bool) -> Bool {
+        var segments = 1, length = 0, previous: UInt8 = 0x2E
+        for byte in text.utf8 {
+            switch byte {
+            case 0x2E where dots:
+                if length == 0 || previous == 0x20 { return false }
+                segments += 1
+                length = 0
+            case 0x2A, 0x3F, 0x5B, 0x5D:
+                return false
+            case 0x20:
+                if length == 0 { return false }
+                length += 1
+            case 0x21...0x7E:
+                length += 1
+            default:
+                return false
+            }
+            if length > maxSegmentLength { return false }
+            previous = byte
+        }
+        return length > 0 && previous != 0x20 && segments <= maxSegments
     }
 
     /// `true` when `text` holds a glob's `*` or `?` (as code points: a combining mark cannot hide one).
