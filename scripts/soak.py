@@ -32,7 +32,8 @@ unless all of these hold:
 2. counts: for every status (running, stopped, failed, lost), the ids `GET /workers?group=<root>&status=`
    lists (paged with `cursor`) are exactly the client's set, and `wokmanager_workers{group,status}` of
    `/metrics` equals the client's count in every group.
-3. events: the deltas of `wokmanager_events_total{event}` equal the events answered 2xx, per kind.
+3. events: the deltas of `wokmanager_events_total{event}` equal the events answered 2xx, per kind (read 2 s
+   after the last answer: heartbeats answered from memory are counted once written, every second by default).
 4. memory: after warm-up (the later of the end of the join ramp and `--warmup-fraction` of the run), the
    rest of the run is cut in two halves A and B; the maximum RSS in B may exceed the maximum in A by at
    most max(`--rss-tolerance-mib`, `--rss-tolerance-fraction` x max(A)). Each half needs 3 samples or more.
@@ -392,6 +393,8 @@ class Soak:
             if wait > 0:
                 time.sleep(wait)
 
+        # Heartbeats answered from memory are counted once written: the flush runs every second by default.
+        time.sleep(max(0.0, max(self.last_answer, default=0.0) + 2.0 - time.monotonic()))
         after = self.metrics(reader)
         expected_sets = {status: {self.ids[n] for n in range(o.workers) if self.status[n] == status} for status in STATUSES}
         listed, pages = {}, 0
