@@ -326,6 +326,23 @@ def at_the_group_limit(folder, binary, groups, seconds, cleanup):
     return measured, {"groups": groups, **sizes}
 
 
+def memory_side_by_side(folder, binary, workers, seconds, cleanup):
+    """Heartbeats answered from memory (the default `--heartbeat-flush 1s`) against each one written before its
+    answer (`--heartbeat-flush 0`), with /healthz and state-changing events, on two servers filled alike."""
+    print(f"heartbeats from memory against written each: {workers} workers", file=sys.stderr)
+    servers = {}
+    for phase, flush in (("from memory", "1s"), ("written each", "0")):
+        server = Server(Path(folder) / f"flush-{flush}", binary=binary, keys=[KEY], args=SERVER_ARGS + ["--heartbeat-flush", flush])
+        cleanup.callback(resume_and_stop, server)
+        server.start(timeout=60)
+        fill(server, workers)
+        server.process.send_signal(signal.SIGSTOP)
+        servers[phase] = server
+    scenarios = [("baseline GET /healthz", "/healthz", 64, workers, None), ("heartbeat ingest", "/", 64, workers, "heartbeat.lua"),
+                 ("seed events started/stopped", "/", 64, workers, "seed.lua")]
+    return side_by_side(servers, scenarios, seconds)
+
+
 def a_million_workers(folder, binary, workers, groups, seconds, cleanup):
     """Issue 19: `workers` running workers in `groups` groups, populated through `POST /events` by 4 connections,
     then, side by side with `/healthz` on the same server, heartbeats over the whole fleet (answered from memory),
@@ -429,7 +446,8 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--seconds", type=int, default=5, help="how long wrk drives each scenario (default 5; 2 with --smoke)")
     parser.add_argument("--baseline-binary", help="an earlier build to measure the page and ingest against, side by side")
-    parser.add_argument("--only-million", action="store_true", help="only the scenarios of a million workers (issue 19)")
+    parser.add_argument("--only-scale", action="store_true", help="only the scenarios of scale (issue 19): heartbeats from "
+                        "memory side by side, and a million workers")
     parser.add_argument("--only-changes", action="store_true", help="only the scenarios of this round's changes: the baseline "
                         "comparison and the streams")
     options = parser.parse_args()
@@ -444,8 +462,10 @@ def main():
 
     fleet = (20_000, 200) if options.smoke else (1_000_000, 10_000)
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
-        if options.only_million:
-            measured, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
+        if options.only_scale:
+            measured = memory_side_by_side(folder, options.binary, small, seconds, cleanup)
+            scale, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
+            measured += scale
             Path(options.output).parent.mkdir(parents=True, exist_ok=True)
             Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": measured, **notes}, indent=2) + "\n")
             print(json.dumps({"scenarios": measured, **notes}, indent=2))
@@ -505,6 +525,7 @@ def main():
         notes["streams"] = streams_memory(folder, options.binary, 100 if options.smoke else 1000, cleanup)
         measured, notes["group_limit"] = at_the_group_limit(folder, options.binary, 1_000 if options.smoke else 10_000, seconds, cleanup)
         results += measured
+        results += memory_side_by_side(folder, options.binary, small, seconds, cleanup)
         measured, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
         results += measured
 

@@ -121,6 +121,23 @@ struct HeartbeatBufferTests {
         await fixture.remove()
     }
 
+    @Test("a flush of more workers than one transaction writes takes several, and writes them all", arguments: StoreKind.available)
+    func largeFlush(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture(kind)
+        let store = try await fixture.open(), clock = ManualClock(t0)
+        let registry = registry(store, clock: clock)
+        let ids = (0..<700).map { "w\($0)" }
+        for start in stride(from: 0, to: ids.count, by: 175) {
+            _ = try await registry.record(ids[start..<start + 175].map { event(.started, id: $0, ttl: 60) }, by: "ci")
+        }
+        _ = try await registry.record(ids.map { event(.heartbeat, id: $0, at: 5) }, by: "ci")
+        try await registry.flushHeartbeats()
+        let workers = try await store.workers(WorkerQuery(limit: 1000), liveness: liveness(at: 5)).workers
+        #expect(workers.count == 700 && workers.allSatisfy { $0.heartbeats == 1 && $0.lastSeen == t0.addingTimeInterval(5) })
+        try await registry.shutdown()
+        await fixture.remove()
+    }
+
     @Test("shutting down writes the heartbeats still buffered", arguments: StoreKind.available)
     func shutdownFlushes(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)

@@ -120,17 +120,17 @@ final class HeartbeatBuffer: Sendable {
         state.withLock { $0.changedWhileLoading = nil }
     }
 
-    /// Takes every unwritten heartbeat of a worker not in flight, and their tally, for a flush.
-    func takeFlush() -> (touches: [String: HeartbeatTouch], tally: BatchTally) {
+    /// Takes up to `limit` unwritten heartbeats of workers not in flight, and the tally of all so far, for one
+    /// transaction of a flush.
+    func takeFlush(limit: Int) -> (touches: [String: HeartbeatTouch], tally: BatchTally) {
         state.withLock { state in
             var touches: [String: HeartbeatTouch] = [:]
-            touches.reserveCapacity(state.dirty.count)
-            for id in state.dirty {
+            touches.reserveCapacity(min(limit, state.dirty.count))
+            while touches.count < limit, let id = state.dirty.popFirst() {
                 touches[id] = state.live[id]!.touch
                 state.live[id]!.unwrittenBeats = 0
             }
-            state.dirty.removeAll(keepingCapacity: true)
-            for (id, touch) in state.detached where state.inFlight[id] == nil {
+            for (id, touch) in state.detached where touches.count < limit && state.inFlight[id] == nil {
                 touches[id] = touch
                 state.detached[id] = nil
             }

@@ -9,10 +9,15 @@ import Foundation
 actor EventCommitter {
     /// Most events written in one transaction.
     static let maxBatch = 5000
+    /// Most workers' heartbeats written in one transaction of a flush: a flush of many is written in several,
+    /// with the events queued meanwhile written between them, so a large flush never holds state changes up for long.
+    static let heartbeatsPerTransaction = 512
 
     private enum Work {
         case events([WorkerEvent], CheckedContinuation<[EventOutcome], any Error>)
-        case heartbeats(CheckedContinuation<Void, any Error>)
+        /// A flush, answered once it has written as many transactions as `transactionsLeft` (counted when it starts:
+        /// enough for what was unwritten then), or everything.
+        case heartbeats(CheckedContinuation<Void, any Error>, transactionsLeft: Int?)
     }
 
     private let store: any WorkerStore
@@ -44,7 +49,7 @@ actor EventCommitter {
     /// Writes the heartbeats buffered so far, after the events queued before.
     func writeHeartbeats() async throws {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.heartbeats(continuation))
+            enqueue(.heartbeats(continuation, transactionsLeft: nil))
         }
     }
 
@@ -62,9 +67,9 @@ actor EventCommitter {
 
     private func flush() async {
         while !pending.isEmpty {
-            if case .heartbeats(let continuation) = pending.first {
+            if case .heartbeats(let continuation, let transactionsLeft) = pending.first {
                 pending.removeFirst()
-                await writeBufferedHeartbeats(continuation)
+                await writeBufferedHeartbeats(continuation, transactionsLeft: transactionsLeft)
                 continue
             }
             var batch: [(events: [WorkerEvent], continuation: CheckedContinuation<[EventOutcome], any Error>)] = []
@@ -99,19 +104,26 @@ actor EventCommitter {
         }
     }
 
-    private func writeBufferedHeartbeats(_ continuation: CheckedContinuation<Void, any Error>) async {
+    /// Writes one transaction of a flush; queues the next one behind the events that came meanwhile.
+    private func writeBufferedHeartbeats(_ continuation: CheckedContinuation<Void, any Error>, transactionsLeft: Int?) async {
         guard let heartbeats else { return continuation.resume() }
-        let (touches, tally) = heartbeats.takeFlush()
+        let perTransaction = Self.heartbeatsPerTransaction
+        let left = transactionsLeft ?? max(1, (heartbeats.unwritten + perTransaction - 1) / perTransaction)
+        let (touches, tally) = heartbeats.takeFlush(limit: perTransaction)
         guard !touches.isEmpty || !tally.isEmpty else { return continuation.resume() }
         do {
             let start = ContinuousClock.now
             let updated = try await store.writeHeartbeats(touches, tally: tally)
             onCommit(touches.count, ContinuousClock.now - start)
             heartbeats.flushed(touches, updated: updated)
-            continuation.resume()
         } catch {
             heartbeats.restore(touches, tally: tally)
-            continuation.resume(throwing: error)
+            return continuation.resume(throwing: error)
+        }
+        if touches.count == perTransaction, left > 1 {
+            pending.append(.heartbeats(continuation, transactionsLeft: left - 1))
+        } else {
+            continuation.resume()
         }
     }
 }
