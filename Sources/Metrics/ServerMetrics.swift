@@ -185,6 +185,14 @@ public final class ServerMetrics: Sendable {
         }
     }
 
+    /// Records how many workers have heartbeats answered from memory and not yet written, at each scrape.
+    public func recordUnwrittenHeartbeats(_ workers: Int) {
+        registry.makeGauge(
+            descriptor: Self.name("heartbeats_unwritten", unit: "", help: "Workers whose heartbeats were answered from memory and are not yet written."),
+            labels: []
+        ).set(to: Double(workers))
+    }
+
     /// Records a request refused for its API key: `missing`, `invalid`, or `forbidden` (a valid key
     /// without the role the route needs).
     public func recordAuthFailure(reason: String) {

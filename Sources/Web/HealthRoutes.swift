@@ -26,6 +26,7 @@ struct HealthRoutes<Context: RequestContext> {
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
         let snapshot = try await registry.metricsSnapshot(includeWorkers: perWorkerMetrics)
         serverMetrics.recordCapacity(try await registry.capacityUsage())
+        serverMetrics.recordUnwrittenHeartbeats(registry.unwrittenHeartbeats)
         let text = PrometheusExposition.render(snapshot, depth: metricsDepth) + serverMetrics.exposition()
         return Response(
             status: .ok,

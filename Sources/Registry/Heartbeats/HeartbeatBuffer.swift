@@ -38,18 +38,25 @@ final class HeartbeatBuffer: Sendable {
 
     /// How much longer than the deadline the store holds a worker's heartbeat may wait unwritten.
     let margin: TimeInterval
+    /// Most workers with heartbeats unwritten: past it, heartbeats are written before their answer, as when the
+    /// flushes fall behind (more workers heartbeating than the store can write in an interval) the buffer would
+    /// otherwise grow without bound, and what a crash loses with it.
+    let maxUnwritten: Int
     private let state = Mutex(State())
 
     /// A buffer flushed every `flushInterval` seconds.
-    init(flushInterval: TimeInterval) {
+    init(flushInterval: TimeInterval, maxUnwritten: Int = 20_000) {
         margin = 2 * flushInterval
+        self.maxUnwritten = maxUnwritten
     }
 
     /// Each event's outcome when it was applied here, `nil` for the events that must go to the store (now in flight).
     func absorb(_ events: [WorkerEvent], liveness: Liveness) -> [EventOutcome?] {
         state.withLock { state in
             events.map { event in
-                if state.inFlight[event.id] == nil, state.live[event.id]?.absorbs(event, liveness: liveness, margin: margin) == true {
+                if state.inFlight[event.id] == nil, state.dirty.count + state.detached.count < maxUnwritten || state.dirty.contains(event.id),
+                    state.live[event.id]?.absorbs(event, liveness: liveness, margin: margin) == true
+                {
                     state.live[event.id]!.absorb(event)
                     state.dirty.insert(event.id)
                     state.tally.add(event)

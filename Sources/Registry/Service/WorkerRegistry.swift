@@ -159,6 +159,9 @@ public final class WorkerRegistry: Sendable {
         }
     }
 
+    /// How many workers have heartbeats answered from memory and not yet written.
+    public var unwrittenHeartbeats: Int { heartbeats?.unwritten ?? 0 }
+
     /// Writes the heartbeats answered from memory so far (``RegistrySettings/heartbeatFlush``).
     public func flushHeartbeats() async throws {
         if heartbeats != nil { try await committer.writeHeartbeats() }
