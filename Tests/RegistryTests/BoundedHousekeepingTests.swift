@@ -33,10 +33,10 @@ struct BoundedHousekeepingTests {
         await fixture.remove()
     }
 
-    /// In transactions of 250 events: PostgreSQL pays round trips per event, and a transaction has 5 s.
+    /// In transactions of 100 events: PostgreSQL pays round trips per event, and a transaction has 5 s.
     private func apply(_ events: [WorkerEvent], to store: any WorkerStore) async throws {
-        for start in stride(from: 0, to: events.count, by: 250) {
-            _ = try await store.apply(Array(events[start..<min(start + 250, events.count)]), liveness: liveness(at: 0))
+        for start in stride(from: 0, to: events.count, by: 100) {
+            _ = try await store.apply(Array(events[start..<min(start + 100, events.count)]), liveness: liveness(at: 0))
         }
     }
 }

@@ -16,7 +16,7 @@ struct HeartbeatBufferLimitTests {
         #expect(answered == [true, true, false, true])  // "c" past the limit; "a" again is no more unwritten workers
         let flush = buffer.takeFlush(limit: 10)
         #expect(Set(flush.touches.keys) == ["a", "b"] && flush.touches["a"]?.beats == 2)
-        buffer.flushed(flush.touches, updated: ["a", "b"])
+        buffer.flushed(flush.touches, HeartbeatWrite(updated: ["a", "b"]))
         #expect(buffer.absorb([event(.heartbeat, id: "b", at: 2)], liveness: liveness(at: 2)).map { $0 != nil } == [true])
     }
 }

@@ -127,8 +127,8 @@ struct HeartbeatBufferTests {
         let store = try await fixture.open(), clock = ManualClock(t0)
         let registry = registry(store, clock: clock)
         let ids = (0..<700).map { "w\($0)" }
-        for start in stride(from: 0, to: ids.count, by: 175) {
-            _ = try await registry.record(ids[start..<start + 175].map { event(.started, id: $0, ttl: 60) }, by: "ci")
+        for start in stride(from: 0, to: ids.count, by: 100) {
+            _ = try await registry.record(ids[start..<start + 100].map { event(.started, id: $0, ttl: 60) }, by: "ci")
         }
         _ = try await registry.record(ids.map { event(.heartbeat, id: $0, at: 5) }, by: "ci")
         try await registry.flushHeartbeats()

@@ -137,8 +137,10 @@ final class HeartbeatBuffer: Sendable {
                 touches[id] = state.live[id]!.touch
                 state.live[id]!.unwrittenBeats = 0
             }
-            for (id, touch) in state.detached where touches.count < limit && state.inFlight[id] == nil {
-                touches[id] = touch
+            // Those of workers in flight too: a flush runs in the committer's queue, so their transaction (later in
+            // it) reads the record with these written, and the sweep's flush leaves none of them out.
+            for (id, touch) in state.detached where touches.count < limit {
+                touches[id] = touches[id].map { $0.runStartedAt == touch.runStartedAt ? touch.merged(with: $0) : $0 } ?? touch
                 state.detached[id] = nil
             }
             defer { state.tally = BatchTally() }
@@ -146,12 +148,17 @@ final class HeartbeatBuffer: Sendable {
         }
     }
 
-    /// A flush wrote `touches` to the workers `updated`; the others are no longer running in that run (another
-    /// replica changed them, or they were removed) and are forgotten here.
-    func flushed(_ touches: [String: HeartbeatTouch], updated: Set<String>) {
+    /// A flush of `touches` did what `written` says: the workers it left wait for the next flush; those neither updated
+    /// nor left are no longer running in that run (another replica changed them, or they were removed) and are
+    /// forgotten here.
+    func flushed(_ touches: [String: HeartbeatTouch], _ written: HeartbeatWrite) {
         state.withLock { state in
             for (id, touch) in touches {
-                guard updated.contains(id) else {
+                if written.held.contains(id) {
+                    Self.keep(touch, of: id, &state)
+                    continue
+                }
+                guard written.updated.contains(id) else {
                     if state.live.removeValue(forKey: id) != nil { state.dirty.remove(id) }
                     state.changed(id)
                     continue
@@ -208,6 +215,8 @@ final class HeartbeatBuffer: Sendable {
     private static func keep(_ touch: HeartbeatTouch, of id: String, _ state: inout State) {
         if var worker = state.live[id], abs(worker.runStartedAt.timeIntervalSince(touch.runStartedAt)) < HeartbeatTouch.sameTime {
             worker.unwrittenBeats += touch.beats
+            worker.lastSeen = max(worker.lastSeen, touch.lastSeen)
+            worker.lastReceivedAt = max(worker.lastReceivedAt, touch.lastReceivedAt)
             state.live[id] = worker
             state.dirty.insert(id)
         } else {

@@ -40,3 +40,18 @@ public struct HeartbeatTouch: Sendable, Equatable {
     /// Times read back from the store may differ from the written ones in the last bits of their seconds.
     static let sameTime: TimeInterval = 1e-6
 }
+
+/// What a heartbeat flush wrote.
+public struct HeartbeatWrite: Sendable, Equatable {
+    /// The workers whose records it updated.
+    public var updated: Set<String>
+    /// The workers it left because another transaction held their rows, still running in the run of their heartbeats:
+    /// those wait for the next flush. The rest of those not updated are no longer running in that run.
+    public var held: Set<String>
+
+    /// Creates a result.
+    public init(updated: Set<String>, held: Set<String> = []) {
+        self.updated = updated
+        self.held = held
+    }
+}

@@ -39,8 +39,8 @@ struct LiveWorker: Sendable {
 
     /// `true` when `event` is a heartbeat that changes nothing but the last-seen time and the count: the same
     /// group and description, not late, not learning a longer TTL, and the worker not past its deadline.
-    /// `margin` more must be left before the deadline the store holds, so the store never shows it lost while
-    /// the heartbeat waits to be written.
+    /// `margin` more must be left before the deadline the store holds (as every replica judges it, without this
+    /// process's restart grace), so the store never shows it lost while the heartbeat waits to be written.
     func absorbs(_ event: WorkerEvent, liveness: Liveness, margin: TimeInterval) -> Bool {
         guard event.kind == .heartbeat, event.push == nil, event.metrics == nil, event.message == nil, event.action == nil,
             event.exitCode == nil, event.group == group, event.at >= runStartedAt
@@ -57,7 +57,8 @@ struct LiveWorker: Sendable {
         }
         let ttl = ttl ?? liveness.defaultTTL
         guard ttl > 0 else { return true }
-        return max(storedReceivedAt, liveness.graceStart).addingTimeInterval(ttl) > event.receivedAt.addingTimeInterval(margin)
+        // Without this process's restart grace: another replica, and its sweep, judge by their own.
+        return storedReceivedAt.addingTimeInterval(ttl) > event.receivedAt.addingTimeInterval(margin)
     }
 
     /// Applies an absorbed heartbeat.

@@ -113,9 +113,9 @@ actor EventCommitter {
         guard !touches.isEmpty || !tally.isEmpty else { return continuation.resume() }
         do {
             let start = ContinuousClock.now
-            let updated = try await store.writeHeartbeats(touches, tally: tally)
+            let written = try await store.writeHeartbeats(touches, tally: tally)
             onCommit(touches.count, ContinuousClock.now - start)
-            heartbeats.flushed(touches, updated: updated)
+            heartbeats.flushed(touches, written)
         } catch {
             heartbeats.restore(touches, tally: tally)
             return continuation.resume(throwing: error)

@@ -58,21 +58,25 @@ public final class SQLStore: WorkerStore {
         }
     }
 
-    public func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> Set<String> {
-        let sql = sql, statements = HeartbeatSQL(dialect: sql.dialect).write(touches.map { ($0.key, $0.value) })
-        let tallied = sql.record(tally), apart = sql.dialect.lockWorkers != nil
-        let updated = try await database.write { connection in
+    public func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> HeartbeatWrite {
+        let sql = sql, heartbeatSQL = HeartbeatSQL(dialect: sql.dialect)
+        let statements = heartbeatSQL.write(touches.map { ($0.key, $0.value) }), tallied = sql.record(tally)
+        // The worker rows are taken without waiting (rows other transactions hold are skipped), and the tally's rows
+        // last, in the order commits take them: a flush never waits while holding what a commit waits for.
+        return try await database.write { connection in
             var updated = Set<String>()
             for statement in statements { updated.formUnion(try await connection.rows(statement) { try $0.text("id") }) }
-            if !apart { for statement in tallied { try await connection.run(statement) } }
-            return updated
+            let skipped = touches.filter { !updated.contains($0.key) }
+            var held = Set<String>()
+            if !sql.dialect.lockingFreeRows.isEmpty, !skipped.isEmpty {
+                for (id, runStartedAt) in try await connection.rows(heartbeatSQL.running(Array(skipped.keys)), HeartbeatSQL.run)
+                where abs(runStartedAt.timeIntervalSince(skipped[id]!.runStartedAt)) < HeartbeatTouch.sameTime {
+                    held.insert(id)
+                }
+            }
+            for statement in tallied { try await connection.run(statement) }
+            return HeartbeatWrite(updated: updated, held: held)
         }
-        // Where replicas write at once, the tally's rows are locked apart from the workers', in the order commits
-        // take them, so a flush never holds a worker's row while waiting for a group's.
-        if apart, !tallied.isEmpty {
-            try await database.write { connection in for statement in tallied { try await connection.run(statement) } }
-        }
-        return updated
     }
 
     public func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers {

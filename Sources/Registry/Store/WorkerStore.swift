@@ -11,8 +11,8 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     /// `touches` not yet written; returns each event's transition once it is committed.
     func apply(_ events: [WorkerEvent], touches: [String: HeartbeatTouch], liveness: Liveness) async throws -> [WorkerTransition]
     /// Writes heartbeats applied in memory to the workers still running in their run, and the events they add to the
-    /// counters and groups; returns the ids of the workers it updated.
-    func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> Set<String>
+    /// counters and groups, in one transaction; returns which workers it updated and which it left to the next flush.
+    func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> HeartbeatWrite
     /// One page of workers matching `query`.
     func workers(_ query: WorkerQuery, liveness: Liveness) async throws -> PagedWorkers
     /// How many workers match `query`'s filters (its order and paging aside).

@@ -67,8 +67,8 @@ struct ServeSettings {
         logLevel = level
     }
 
-    /// `--metrics-depth`: from 1 to the deepest a group may be.
-    /// `nil` for 0 (every heartbeat written before its answer); at most a minute, so a crash loses little.
+    /// `--heartbeat-flush`: `nil` for 0 (every heartbeat written before its answer); at most a minute, so a crash
+    /// loses little.
     private static func heartbeatFlush(_ settings: SettingsReader) throws -> Duration? {
         let seconds = try settings.duration(.heartbeatFlush)
         guard seconds != 0 else { return nil }
@@ -76,6 +76,7 @@ struct ServeSettings {
         return .milliseconds(Int64(seconds * 1000))
     }
 
+    /// `--metrics-depth`: from 1 to the deepest a group may be.
     private static func metricsDepth(_ settings: SettingsReader) throws -> Int? {
         guard let text = settings.given(.metricsDepth) else { return nil }
         guard let depth = Int(text), (1...Limits.groupDepth).contains(depth) else {

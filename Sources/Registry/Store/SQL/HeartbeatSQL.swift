@@ -26,6 +26,16 @@ struct HeartbeatSQL: Sendable {
         }
     }
 
+    /// The run of each of `ids` (one or more) still running, read without waiting for locks.
+    func running(_ ids: [String]) -> SQLStatement {
+        let placeholders = (1...ids.count).map(dialect.placeholder).joined(separator: ", ")
+        return SQLStatement("SELECT id, run_started_at FROM workers WHERE status = 'running' AND id IN (\(placeholders))", ids.map { .text($0) })
+    }
+
+    static func run(from row: any SQLRow) throws -> (String, Date) {
+        (try row.text("id"), try row.date("run_started_at"))
+    }
+
     private func text(rows: Int) -> String {
         let p = dialect.placeholder, greatest = dialect.greatest
         let tuples = (0..<rows).map { row in

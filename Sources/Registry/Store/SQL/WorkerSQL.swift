@@ -91,9 +91,10 @@ struct WorkerSQL: Sendable {
 
     func pruneWorkers(stoppedBefore cutoff: Date, chunk: Int) -> SQLStatement {
         let p = dialect.placeholder
-        return SQLStatement(
-            "DELETE FROM workers WHERE id IN (SELECT id FROM workers WHERE status != 'running' AND last_received_at < \(p(1)) LIMIT \(p(2)))",
-            [.real(cutoff.timeIntervalSince1970), .integer(chunk)])
+        // The outer condition is checked again on a row that changed while its lock was awaited (a worker started again).
+        let old = "status != 'running' AND last_received_at < \(p(1))"
+        return SQLStatement("DELETE FROM workers WHERE id IN (SELECT id FROM workers WHERE \(old) LIMIT \(p(2))) AND \(old)",
+                            [.real(cutoff.timeIntervalSince1970), .integer(chunk)])
     }
 
     func pruneHistory(receivedBefore cutoff: Date, chunk: Int) -> SQLStatement {
