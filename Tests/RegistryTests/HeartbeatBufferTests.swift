@@ -138,6 +138,27 @@ struct HeartbeatBufferTests {
         await fixture.remove()
     }
 
+    @Test("on PostgreSQL a flush skips a row another replica's transaction holds, and writes it with the next flush")
+    func heldRow() async throws {
+        guard StoreKind.available.contains(.postgres) else { return }
+        let fixture = try await StoreFixture(.postgres)
+        let store = try await fixture.open(), otherReplica = try await fixture.open(), clock = ManualClock(t0)
+        let registry = registry(store, clock: clock)
+        _ = try await registry.record([event(.started, ttl: 60)], by: "ci")
+        _ = try await registry.record([event(.heartbeat, at: 5)], by: "ci")
+        let database = try #require((otherReplica as? SQLStore)?.database)
+        try await database.write { connection in
+            try await connection.run(SQLStatement("SELECT id FROM workers WHERE id = 'Importer01' FOR UPDATE"))
+            try await registry.flushHeartbeats()  // another connection: the row is skipped, not waited for
+        }
+        #expect(try await store.worker(id: "Importer01", liveness: liveness(at: 5))?.heartbeats == 0)
+        try await registry.flushHeartbeats()
+        #expect(try await store.worker(id: "Importer01", liveness: liveness(at: 5))?.heartbeats == 1)
+        try await fixture.stop(otherReplica)
+        try await registry.shutdown()
+        await fixture.remove()
+    }
+
     @Test("shutting down writes the heartbeats still buffered", arguments: StoreKind.available)
     func shutdownFlushes(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture(kind)
