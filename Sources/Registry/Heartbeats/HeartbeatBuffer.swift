@@ -127,8 +127,7 @@ final class HeartbeatBuffer: Sendable {
         state.withLock { $0.changedWhileLoading = nil }
     }
 
-    /// Takes up to `limit` unwritten heartbeats of workers not in flight, and the tally of all so far, for one
-    /// transaction of a flush.
+    /// Takes up to `limit` unwritten heartbeats, and the tally of all so far, for one transaction of a flush.
     func takeFlush(limit: Int) -> (touches: [String: HeartbeatTouch], tally: BatchTally) {
         state.withLock { state in
             var touches: [String: HeartbeatTouch] = [:]
@@ -140,7 +139,7 @@ final class HeartbeatBuffer: Sendable {
             // Those of workers in flight too: a flush runs in the committer's queue, so their transaction (later in
             // it) reads the record with these written, and the sweep's flush leaves none of them out.
             for (id, touch) in state.detached where touches.count < limit {
-                touches[id] = touches[id].map { $0.runStartedAt == touch.runStartedAt ? touch.merged(with: $0) : $0 } ?? touch
+                touches[id] = touches[id].map { $0.isRun(startedAt: touch.runStartedAt) ? touch.merged(with: $0) : $0 } ?? touch
                 state.detached[id] = nil
             }
             defer { state.tally = BatchTally() }
@@ -163,7 +162,7 @@ final class HeartbeatBuffer: Sendable {
                     state.changed(id)
                     continue
                 }
-                if let worker = state.live[id], worker.runStartedAt == touch.runStartedAt {
+                if let worker = state.live[id], touch.isRun(startedAt: worker.runStartedAt) {
                     state.live[id]!.storedReceivedAt = max(worker.storedReceivedAt, touch.lastReceivedAt)
                 }
             }
@@ -213,7 +212,7 @@ final class HeartbeatBuffer: Sendable {
 
     /// Keeps an unwritten `touch` of `id` for a later write: in its live record when that is still the same run.
     private static func keep(_ touch: HeartbeatTouch, of id: String, _ state: inout State) {
-        if var worker = state.live[id], abs(worker.runStartedAt.timeIntervalSince(touch.runStartedAt)) < HeartbeatTouch.sameTime {
+        if var worker = state.live[id], touch.isRun(startedAt: worker.runStartedAt) {
             worker.unwrittenBeats += touch.beats
             worker.lastSeen = max(worker.lastSeen, touch.lastSeen)
             worker.lastReceivedAt = max(worker.lastReceivedAt, touch.lastReceivedAt)

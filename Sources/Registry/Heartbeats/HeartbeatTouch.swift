@@ -19,7 +19,12 @@ public struct HeartbeatTouch: Sendable, Equatable {
 
     /// `true` when `worker` is still in the run these heartbeats belong to.
     public func belongs(to worker: Worker) -> Bool {
-        worker.status == .running && abs(worker.runStartedAt.timeIntervalSince(runStartedAt)) < Self.sameTime
+        worker.status == .running && isRun(startedAt: worker.runStartedAt)
+    }
+
+    /// `true` when these heartbeats belong to the run that started at `start` (read back from the store or not).
+    public func isRun(startedAt start: Date) -> Bool {
+        abs(start.timeIntervalSince(runStartedAt)) < Self.sameTime
     }
 
     /// `worker` with these heartbeats applied.

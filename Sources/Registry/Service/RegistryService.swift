@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// each new minute it samples the tree's time series; every ``RegistrySettings/pruneInterval`` it applies retention
 /// (these on the replica holding the maintenance lease) and reads the stored groups and workers again for the
 /// capacity limits (on every replica). Every ``RegistrySettings/heartbeatFlush`` it writes the heartbeats answered
-/// from memory, whose buffer it first fills with the running workers' records. On graceful shutdown it stops the loops, writes what is still queued and closes the store, after
-/// the HTTP server has stopped.
+/// from memory, whose buffer it first fills with the running workers' records. On graceful shutdown it stops the
+/// loops, writes what is still queued and closes the store, after the HTTP server has stopped.
 public struct RegistryService: Service {
     private let registry: WorkerRegistry
     private let logger: Logger

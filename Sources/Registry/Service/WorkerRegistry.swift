@@ -70,7 +70,8 @@ public final class WorkerRegistry: Sendable {
     private let capacityReload = Mutex<Task<Void, any Error>?>(nil)
 
     /// Creates a registry over `store`; `onCommit` hears of every committed transaction (its event count, or the
-    /// workers a heartbeat flush wrote, and its duration), `onCommitFailure` of every transaction that failed (its events answered with the error).
+    /// workers a heartbeat flush wrote, and its duration), `onCommitFailure` of every transaction that failed (its
+    /// events answered with the error).
     public init(
         store: any WorkerStore, settings: RegistrySettings = RegistrySettings(), clock: WallClock = .system,
         onCommit: @escaping @Sendable (_ events: Int, _ duration: Duration) -> Void = { _, _ in },

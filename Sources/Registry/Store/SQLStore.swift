@@ -70,7 +70,7 @@ public final class SQLStore: WorkerStore {
             var held = Set<String>()
             if !sql.dialect.lockingFreeRows.isEmpty, !skipped.isEmpty {
                 for (id, runStartedAt) in try await connection.rows(heartbeatSQL.running(Array(skipped.keys)), HeartbeatSQL.run)
-                where abs(runStartedAt.timeIntervalSince(skipped[id]!.runStartedAt)) < HeartbeatTouch.sameTime {
+                where skipped[id]!.isRun(startedAt: runStartedAt) {
                     held.insert(id)
                 }
             }
