@@ -193,6 +193,14 @@ public final class ServerMetrics: Sendable {
         ).set(to: Double(workers))
     }
 
+    /// Records how old the counts per group and status of a scrape were (kept in memory between writes).
+    public func recordCountsAge(_ seconds: Double) {
+        registry.makeGauge(
+            descriptor: Self.name("counts_age", unit: "seconds", help: "How old the counts per group and status of this scrape were."),
+            labels: []
+        ).set(to: seconds)
+    }
+
     /// Records a request refused for its API key: `missing`, `invalid`, or `forbidden` (a valid key
     /// without the role the route needs).
     public func recordAuthFailure(reason: String) {

@@ -27,6 +27,7 @@ struct HealthRoutes<Context: RequestContext> {
         let snapshot = try await registry.metricsSnapshot(includeWorkers: perWorkerMetrics)
         serverMetrics.recordCapacity(try await registry.capacityUsage())
         serverMetrics.recordUnwrittenHeartbeats(registry.unwrittenHeartbeats)
+        if let countedAt = snapshot.countedAt { serverMetrics.recordCountsAge(registry.clock.now().timeIntervalSince(countedAt)) }
         let text = PrometheusExposition.render(snapshot, depth: metricsDepth) + serverMetrics.exposition()
         return Response(
             status: .ok,

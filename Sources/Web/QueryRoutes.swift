@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Registry
 
@@ -40,14 +41,19 @@ struct QueryRoutes<Context: RequestContext> {
         let parameters = QueryParameters(request, now: registry.clock.now())
         let under = try parameters.groupPath("under")
         let depth = try parameters.count("depth", max: Limits.groupDepth)
-        var node = try await registry.domainTree()
+        var (node, countedAt) = try await registry.countedDomainTree()
         if let under {
             guard let found = node.node(at: under) else { throw APIError(.notFound, "no group at or below '\(under)' has a worker", field: "under") }
             node = found
         }
         if let depth { node = node.cut(toDepth: depth) }
-        return try context.responseEncoder.encode(node, from: request, context: context)
+        var response = try context.responseEncoder.encode(node, from: request, context: context)
+        response.headers[Self.countsAgeHeader] = String(format: "%.3f", max(0, registry.clock.now().timeIntervalSince(countedAt)))
+        return response
     }
+
+    /// How old the counts of a tree are, in seconds (``RegistrySettings/countsMaxAge``).
+    static var countsAgeHeader: HTTPField.Name { HTTPField.Name("Wokmanager-Counts-Age")! }
 
     struct ErrorList: ResponseEncodable {
         var errors: [HistoryEntry]

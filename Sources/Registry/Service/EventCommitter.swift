@@ -22,6 +22,7 @@ actor EventCommitter {
 
     private let store: any WorkerStore
     private let heartbeats: HeartbeatBuffer?
+    private let counts: CountsView
     private let liveness: @Sendable () -> Liveness
     private let onCommit: @Sendable (_ events: Int, _ duration: Duration) -> Void
     private let onFailure: @Sendable (any Error) -> Void
@@ -29,11 +30,12 @@ actor EventCommitter {
     private var flushing: Task<Void, Never>?
 
     init(
-        store: any WorkerStore, heartbeats: HeartbeatBuffer?, liveness: @escaping @Sendable () -> Liveness,
+        store: any WorkerStore, heartbeats: HeartbeatBuffer?, counts: CountsView, liveness: @escaping @Sendable () -> Liveness,
         onCommit: @escaping @Sendable (Int, Duration) -> Void, onFailure: @escaping @Sendable (any Error) -> Void
     ) {
         self.store = store
         self.heartbeats = heartbeats
+        self.counts = counts
         self.liveness = liveness
         self.onCommit = onCommit
         self.onFailure = onFailure
@@ -91,6 +93,7 @@ actor EventCommitter {
             let start = ContinuousClock.now
             let transitions = try await store.apply(events, touches: touches, liveness: liveness())
             onCommit(count, ContinuousClock.now - start)
+            counts.changed()
             heartbeats?.settle(events, as: transitions.map(\.worker))
             var offset = 0
             for item in batch {

@@ -16,11 +16,14 @@ public struct RegistrySettings: Sendable, Equatable {
     /// How often heartbeats that change no state, answered from memory, are written to the store; `nil` writes
     /// every heartbeat before answering it.
     public var heartbeatFlush: Duration?
+    /// How old the counts per group and status kept in memory may grow when no write of this process changed them
+    /// (deadlines pass meanwhile, and other replicas write); 0 reads them for every request.
+    public var countsMaxAge: Duration
 
     /// Creates settings.
     public init(
         defaultTTL: Double = 0, retention: RetentionPolicy = RetentionPolicy(), sweepInterval: Duration = .seconds(5), pruneInterval: Duration = .seconds(60),
-        capacity: CapacityLimits = .defaults, heartbeatFlush: Duration? = nil
+        capacity: CapacityLimits = .defaults, heartbeatFlush: Duration? = nil, countsMaxAge: Duration = .seconds(1)
     ) {
         self.defaultTTL = defaultTTL
         self.retention = retention
@@ -28,6 +31,7 @@ public struct RegistrySettings: Sendable, Equatable {
         self.pruneInterval = pruneInterval
         self.capacity = capacity
         self.heartbeatFlush = heartbeatFlush
+        self.countsMaxAge = countsMaxAge
     }
 }
 
@@ -65,6 +69,8 @@ public final class WorkerRegistry: Sendable {
     private let committer: EventCommitter
     /// The heartbeats answered from memory, when ``RegistrySettings/heartbeatFlush`` is set.
     private let heartbeats: HeartbeatBuffer?
+    /// The counts per group and status between the writes that change them.
+    private let counts: CountsView
     private let capacity: CapacityGate
     /// The reload of ``capacity`` under way, which concurrent callers share.
     private let capacityReload = Mutex<Task<Void, any Error>?>(nil)
@@ -85,8 +91,10 @@ public final class WorkerRegistry: Sendable {
         self.capacity = CapacityGate(limits: settings.capacity)
         let heartbeats = settings.heartbeatFlush.map { HeartbeatBuffer(flushInterval: $0.inSeconds) }
         self.heartbeats = heartbeats
+        let counts = CountsView(maxAge: settings.countsMaxAge.inSeconds)
+        self.counts = counts
         self.committer = EventCommitter(
-            store: store, heartbeats: heartbeats,
+            store: store, heartbeats: heartbeats, counts: counts,
             liveness: { Liveness(now: clock.now(), graceStart: startedAt, defaultTTL: settings.defaultTTL) },
             onCommit: onCommit, onFailure: onCommitFailure)
     }
@@ -227,7 +235,23 @@ public final class WorkerRegistry: Sendable {
 
     /// The domain tree with counts per status and open problems at every node.
     public func domainTree() async throws -> DomainNode {
-        DomainNode.tree(from: try await store.groupCounts(liveness: liveness()), problems: try await store.openProblemCounts())
+        try await countedDomainTree().tree
+    }
+
+    /// The domain tree, and the time its counts were judged at: at most ``RegistrySettings/countsMaxAge`` ago, and
+    /// after every write this registry answered.
+    public func countedDomainTree() async throws -> (tree: DomainNode, countedAt: Date) {
+        let shown = try await countsSnapshot()
+        return (DomainNode.tree(from: shown.counts, problems: try await store.openProblemCounts()), shown.countedAt)
+    }
+
+    /// The counts per group and status and every group kept, from memory unless a write changed them or they
+    /// grew older than ``RegistrySettings/countsMaxAge``.
+    public func countsSnapshot() async throws -> CountsSnapshot {
+        let now = clock.now()
+        return try await counts.snapshot(now: now) { [store, startedAt, settings] in
+            try await store.countsSnapshot(liveness: Liveness(now: now, graceStart: startedAt, defaultTTL: settings.defaultTTL))
+        }
     }
 
     /// When the newest event was received; `nil` before the first one.
@@ -237,7 +261,7 @@ public final class WorkerRegistry: Sendable {
 
     /// What Prometheus sees: counts, counters, known groups and, with `includeWorkers`, each worker's last-seen time.
     public func metricsSnapshot(includeWorkers: Bool) async throws -> MetricsSnapshot {
-        try await store.metricsSnapshot(liveness: liveness(), includeWorkers: includeWorkers)
+        try await store.metricsSnapshot(liveness: liveness(), includeWorkers: includeWorkers, counts: try await countsSnapshot())
     }
 
     /// The numbers the workers of the groups `filter` selects report, for the status page.
@@ -262,6 +286,7 @@ public final class WorkerRegistry: Sendable {
 
     /// Deregisters a worker and deletes its history; `false` when it was unknown.
     public func removeWorker(id: String) async throws -> Bool {
+        defer { counts.changed() }
         let removed = try await store.removeWorker(id: id, now: clock.now())
         heartbeats?.forget([id])
         if removed { capacity.removed(workers: 1) }
@@ -272,6 +297,7 @@ public final class WorkerRegistry: Sendable {
     /// were newly lost.
     public func recordLostWorkers() async throws -> Int {
         try await flushHeartbeats()
+        defer { counts.changed() }
         let lost = try await store.recordLostWorkers(liveness: liveness())
         heartbeats?.forget(lost)
         return lost.count
@@ -284,6 +310,7 @@ public final class WorkerRegistry: Sendable {
 
     /// Removes what the retention policy no longer keeps.
     public func prune() async throws -> PruneReport {
+        defer { counts.changed() }
         let report = try await store.prune(settings.retention, now: clock.now())
         capacity.removed(workers: report.workers)
         return report

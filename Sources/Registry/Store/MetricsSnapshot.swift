@@ -24,12 +24,14 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var workerNumbers: [WorkerNumbers]
     /// The families running workers pushed, by name.
     public var pushed: [ExposedFamily]
+    /// The time ``groupCounts`` were judged at.
+    public var countedAt: Date?
 
     /// Creates a snapshot.
     public init(
         groupCounts: [GroupCount], groups: [String], eventTotals: [String: Int], errorTotals: [String: Int], workers: [WorkerLastSeen] = [],
         problems: [ProblemCount] = [], expectations: [Expectation] = [], groupGauges: [GroupGauge] = [], groupCounters: [GroupNumber] = [],
-        workerNumbers: [WorkerNumbers] = [], pushed: [ExposedFamily] = []
+        workerNumbers: [WorkerNumbers] = [], pushed: [ExposedFamily] = [], countedAt: Date? = nil
     ) {
         self.groupCounts = groupCounts
         self.groups = groups
@@ -42,21 +44,22 @@ public struct MetricsSnapshot: Sendable, Equatable {
         self.groupCounters = groupCounters
         self.workerNumbers = workerNumbers
         self.pushed = pushed
+        self.countedAt = countedAt
     }
 }
 
 extension MetricsSnapshot {
     /// A snapshot from stored rows: `counters` holds (`events` or `errors`, label, value) triples.
     init(
-        groupCounts: [GroupCount], groups: [String], counters: [(String, String, Int)], workers: [WorkerLastSeen], problems: [ProblemCount],
+        counts: CountsSnapshot, counters: [(String, String, Int)], workers: [WorkerLastSeen], problems: [ProblemCount],
         expectations: [Expectation], groupGauges: [GroupGauge], groupCounters: [GroupNumber], workerNumbers: [WorkerNumbers], pushed: [ExposedFamily]
     ) {
         self.init(
-            groupCounts: groupCounts, groups: groups,
+            groupCounts: counts.counts, groups: counts.groups,
             eventTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "events" }.map { ($0.1, $0.2) }),
             errorTotals: Dictionary(uniqueKeysWithValues: counters.filter { $0.0 == "errors" }.map { ($0.1, $0.2) }),
             workers: workers, problems: problems, expectations: expectations, groupGauges: groupGauges, groupCounters: groupCounters,
-            workerNumbers: workerNumbers, pushed: pushed)
+            workerNumbers: workerNumbers, pushed: pushed, countedAt: counts.countedAt)
     }
 }
 

@@ -148,21 +148,28 @@ public final class SQLStore: WorkerStore {
         }
     }
 
-    public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
+    public func countsSnapshot(liveness: Liveness) async throws -> CountsSnapshot {
         let statement = sql.groupCounts(liveness: liveness)
-        return try await database.read { connection in WorkerSQL.liveCounts(try await connection.rows(statement, WorkerSQL.storedCount)) }
+        return try await database.read { connection in try await Self.counts(connection, statement, countedAt: liveness.now) }
     }
 
-    public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
+    /// The counts `statement` (``WorkerSQL/groupCounts(liveness:)``) reads, and every group kept.
+    private static func counts(_ connection: any SQLConnection, _ statement: SQLStatement, countedAt: Date) async throws -> CountsSnapshot {
+        CountsSnapshot(
+            counts: WorkerSQL.liveCounts(try await connection.rows(statement, WorkerSQL.storedCount)),
+            groups: try await connection.rows(WorkerSQL.knownGroups) { try $0.text("name") }, countedAt: countedAt)
+    }
+
+    public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool, counts: CountsSnapshot?) async throws -> MetricsSnapshot {
         let countsStatement = sql.groupCounts(liveness: liveness)
         let metricSQL = MetricSQL(dialect: sql.dialect)
         let gauges = metricSQL.runningNumbers(in: nil, liveness: liveness), numbers = metricSQL.workerNumbers(liveness: liveness)
         let pushed = PushSQL(dialect: sql.dialect).exposed(liveness: liveness)
         return try await database.read { connection in
-            try await MetricsSnapshot(
-                groupCounts: WorkerSQL.liveCounts(connection.rows(countsStatement, WorkerSQL.storedCount)),
-                groups: connection.rows(WorkerSQL.knownGroups) { try $0.text("name") },
-                counters: connection.rows(WorkerSQL.counters, WorkerSQL.counter),
+            let shown: CountsSnapshot
+            if let counts { shown = counts } else { shown = try await Self.counts(connection, countsStatement, countedAt: liveness.now) }
+            return try await MetricsSnapshot(
+                counts: shown, counters: connection.rows(WorkerSQL.counters, WorkerSQL.counter),
                 workers: includeWorkers ? connection.rows(WorkerSQL.lastSeen, WorkerSQL.lastSeen) : [],
                 problems: ProblemSQL.openCounts(connection),
                 expectations: connection.rows(ExpectationSQL.all, ExpectationSQL.expectation),

@@ -33,11 +33,11 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
     func newestSequence() async throws -> Int64
     /// Every group kept and how many workers there are, for the capacity limits.
     func capacityCounts() async throws -> (groups: [String], workers: Int)
-    /// Workers per group and status, as shown now.
-    func groupCounts(liveness: Liveness) async throws -> [GroupCount]
+    /// Workers per group and status as shown now, and every group kept, read at once.
+    func countsSnapshot(liveness: Liveness) async throws -> CountsSnapshot
     /// Counts, counters, known groups and the numbers workers report for a Prometheus scrape; per-worker last-seen
-    /// times and numbers when `includeWorkers`.
-    func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot
+    /// times and numbers when `includeWorkers`. The counts and groups are `counts` when given, else read with the rest.
+    func metricsSnapshot(liveness: Liveness, includeWorkers: Bool, counts: CountsSnapshot?) async throws -> MetricsSnapshot
     /// The numbers reported by the workers of the groups `filter` selects (all when `nil`), each name summed
     /// over those groups: gauges of running workers, and counters.
     func reportedNumbers(in filter: GroupFilter?, liveness: Liveness) async throws -> ReportedNumbers
@@ -62,6 +62,16 @@ public protocol WorkerStore: AttentionStore, NotificationOutbox, SessionStore, S
 }
 
 extension WorkerStore {
+    /// Workers per group and status, as shown now.
+    public func groupCounts(liveness: Liveness) async throws -> [GroupCount] {
+        try await countsSnapshot(liveness: liveness).counts
+    }
+
+    /// Counts, counters, known groups and the numbers workers report, all read from the store at once.
+    public func metricsSnapshot(liveness: Liveness, includeWorkers: Bool) async throws -> MetricsSnapshot {
+        try await metricsSnapshot(liveness: liveness, includeWorkers: includeWorkers, counts: nil)
+    }
+
     /// Applies events in one transaction, in the given order; returns their outcomes once it is committed.
     public func apply(_ events: [WorkerEvent], liveness: Liveness) async throws -> [EventOutcome] {
         try await apply(events, touches: [:], liveness: liveness).map(\.outcome)

@@ -51,6 +51,7 @@ extension StatusPage.Summary: MustacheParent {
         case "failed": failed
         case "stopped": stopped
         case "newestEvent": newestEvent
+        case "countedAt": countedAt
         default: nil
         }
     }

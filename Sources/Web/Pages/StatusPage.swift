@@ -13,6 +13,8 @@ struct StatusPage: Sendable {
         let failed: Int
         let stopped: Int
         let newestEvent: PageTime?
+        /// When the counts were judged (kept in memory between writes, at most a second old).
+        let countedAt: PageTime
     }
 
     struct Option: Sendable {
@@ -131,7 +133,7 @@ extension StatusPage {
     /// Gathers what the page shows from the registry.
     static func build(registry: WorkerRegistry, filters: Filters, viewer: Viewer?, sparklines cache: SparklineCache) async throws -> StatusPage {
         let now = registry.clock.now()
-        async let tree = registry.domainTree()
+        async let tree = registry.countedDomainTree()
         async let errors = registry.history(HistoryQuery(group: filters.group, events: [.error], limit: errorsRead))
         async let newest = registry.newestEventTime()
         async let problems = registry.problems(ProblemQuery(group: filters.group, limit: problemCount))
@@ -142,7 +144,7 @@ extension StatusPage {
         let chartQuery = filters.chartNode.map { SeriesQuery.last(filters.chart, node: $0, now: now) }
         async let chartPoints = Self.points(chartQuery, registry: registry)
 
-        let root = try await tree
+        let (root, countedAt) = try await tree
         let shownTree = root.bounded(treeBounds(focus: filters.groupText))
         let selection = filters.groupText ?? "all groups"
         let total = try await total(filters, tree: root, registry: registry)
@@ -154,7 +156,7 @@ extension StatusPage {
         return StatusPage(
             summary: Summary(
                 problems: root.problems.open, acknowledged: root.problems.acknowledged > 0 ? root.problems.acknowledged : nil, running: root.counts.running, lost: root.counts.lost, failed: root.counts.failed, stopped: root.counts.stopped,
-                newestEvent: try await newest.map { PageTime($0, now: now) }),
+                newestEvent: try await newest.map { PageTime($0, now: now) }, countedAt: PageTime(countedAt, now: now)),
             capacityWarnings: capacityWarnings(try await usage),
             problems: try await problems.map { problemLine($0, now: now) },
             silences: try await silences.map { silenceLine($0, now: now) },
