@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -67,13 +68,13 @@ def parse_wrk(output):
     return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
 
 
-def fill(server, workers, start=0, groups=GROUPS, all_running=False):
+def fill(server, workers, start=0, groups=GROUPS, all_running=False, ttl=3600, kind="started"):
     """Registers workers `start..<workers` in `groups` groups: nine in ten running, the rest stopped or failed
-    (or all running)."""
+    (or all running); `kind` and `ttl` are the event each running one sends."""
     for first in range(start, workers, 500):
         lines = []
         for n in range(first, min(first + 500, workers)):
-            event = {"id": f"w{n:06d}", "group": f"product.team{n % groups:03d}", "event": "started", "ttl": 3600,
+            event = {"id": f"w{n:06d}", "group": f"product.team{n % groups:03d}", "event": kind, "ttl": ttl,
                      "host": f"host{n % 50}", "version": "1.0.0"}
             if n % 10 == 7 and not all_running:
                 event = {**event, "event": "stopped", "exit_code": n % 3}
@@ -383,6 +384,63 @@ def a_million_workers(folder, binary, workers, groups, seconds, cleanup):
     return results, notes
 
 
+def stored(server, condition):
+    """How many stored workers match `condition`, read from the database file beside the running server."""
+    with contextlib.closing(sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=30)) as database:
+        return database.execute(f"SELECT COUNT(*) FROM workers WHERE {condition}").fetchone()[0]
+
+
+def heartbeats_while(server, live, seconds, done, label):
+    """Heartbeats over the `live` workers for `seconds` while the database is watched until `done()`; the wrk result
+    with when (seconds into the window) `done()` first held, or None when it never did."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        driving = pool.submit(wrk, server.url("/"), seconds, 64, "heartbeat.lua", (), {"WORKERS": str(live), "API_KEY": KEY})
+        finished = None
+        while not driving.done():
+            if finished is None and done():
+                finished = time.monotonic() - started
+            time.sleep(0.25)
+        measured = driving.result()
+    measured.update(name=label, workers=live, connections=64, per_request=1, housekeeping_done_after_s=finished)
+    print(f"  {label}: p99 {measured['p99_ms']:.2f} ms; done after {finished} s", file=sys.stderr)
+    return measured
+
+
+def housekeeping_under_load(folder, binary, expiring, live, seconds, cleanup):
+    """Issue 19: heartbeat latency of `live` workers while the sweep records `expiring` workers lost at once (a network
+    cut), and then while retention removes them, against the same heartbeats when nothing else happens."""
+    ttl, retention = (3, 15) if expiring < 100_000 else (5, 30)
+    server = Server(Path(folder) / "housekeeping", binary=binary, keys=[KEY],
+                    args=SERVER_ARGS + ["--sweep-interval", "1s", "--retention", f"{retention}s"])
+    cleanup.callback(server.stop)
+    server.start(timeout=60)
+    print(f"housekeeping under load: {expiring:,} workers lost, then removed, beside {live:,} heartbeating", file=sys.stderr)
+    fill(server, live, all_running=True)
+    shares = [(live + share * expiring // 4, live + (share + 1) * expiring // 4) for share in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda share: fill(server, share[1], start=share[0], all_running=True), shares))
+    quiet = wrk(server.url("/"), seconds, 64, "heartbeat.lua", env={"WORKERS": str(live), "API_KEY": KEY})
+    quiet.update(name=f"heartbeat ingest, quiet ({live // 1000}k of {(live + expiring) // 1000}k workers)", workers=live, connections=64, per_request=1)
+    print(f"  quiet: p99 {quiet['p99_ms']:.2f} ms", file=sys.stderr)
+    # The expiring workers' last heartbeat sets a short TTL: they are all lost `ttl` seconds later.
+    armed = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda share: fill(server, share[1], start=share[0], all_running=True, ttl=ttl, kind="heartbeat"), shares))
+    window = ttl + 15
+    expiry = heartbeats_while(server, live, window, lambda: stored(server, "status = 'lost'") == expiring,
+                              f"heartbeat ingest while {expiring // 1000}k are recorded lost")
+    time.sleep(max(0, armed + retention - 2 - time.monotonic()))
+    removal = heartbeats_while(server, live, 12 + 12, lambda: stored(server, "1 = 1") == live,
+                               f"heartbeat ingest while retention removes {expiring // 1000}k")
+    server.stop()
+    results = [quiet, expiry, removal]
+    for result in results:
+        result["p99_to_quiet"] = result["p99_ms"] / quiet["p99_ms"] if quiet["p99_ms"] else None
+    return results, {"expiring": expiring, "live": live, "ttl": ttl, "retention_seconds": retention,
+                     "lost_recorded_after_s": expiry["housekeeping_done_after_s"], "removed_after_s": removal["housekeeping_done_after_s"]}
+
+
 def streams_memory(folder, binary, streams, cleanup):
     """The server's resident memory with `streams` streams open against none, and how long one event takes to reach
     them all."""
@@ -461,11 +519,14 @@ def main():
     results, notes = [], {}
 
     fleet = (20_000, 200) if options.smoke else (1_000_000, 10_000)
+    expiring = 3_000 if options.smoke else 300_000
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
         if options.only_scale:
             measured = memory_side_by_side(folder, options.binary, small, seconds, cleanup)
             scale, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
             measured += scale
+            housekeeping, notes["housekeeping"] = housekeeping_under_load(folder, options.binary, expiring, small, seconds, cleanup)
+            measured += housekeeping
             Path(options.output).parent.mkdir(parents=True, exist_ok=True)
             Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": measured, **notes}, indent=2) + "\n")
             print(json.dumps({"scenarios": measured, **notes}, indent=2))
@@ -527,6 +588,8 @@ def main():
         results += measured
         results += memory_side_by_side(folder, options.binary, small, seconds, cleanup)
         measured, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
+        results += measured
+        measured, notes["housekeeping"] = housekeeping_under_load(folder, options.binary, expiring, small, seconds, cleanup)
         results += measured
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
