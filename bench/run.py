@@ -390,27 +390,27 @@ def stored(server, condition):
         return database.execute(f"SELECT COUNT(*) FROM workers WHERE {condition}").fetchone()[0]
 
 
-def heartbeats_while(server, live, seconds, done, label):
-    """Heartbeats over the `live` workers for `seconds` while the database is watched until `done()`; the wrk result
-    with when (seconds into the window) `done()` first held, or None when it never did."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        started = time.monotonic()
-        driving = pool.submit(wrk, server.url("/"), seconds, 64, "heartbeat.lua", (), {"WORKERS": str(live), "API_KEY": KEY})
-        finished = None
-        while not driving.done():
-            if finished is None and done():
-                finished = time.monotonic() - started
-            time.sleep(0.25)
-        measured = driving.result()
+def heartbeats_while(server, live, done, label, slice_seconds=5, most_seconds=180):
+    """Heartbeats over the `live` workers, in slices of `slice_seconds`, until `done()` holds after one (at most
+    `most_seconds`): the slices' requests per second, their worst p50 and p99, and when `done()` was first seen to
+    hold (seconds from the start; None when it never did)."""
+    started, slices, finished = time.monotonic(), [], None
+    while finished is None and time.monotonic() - started < most_seconds:
+        slices.append(wrk(server.url("/"), slice_seconds, 64, "heartbeat.lua", env={"WORKERS": str(live), "API_KEY": KEY}))
+        if done():
+            finished = time.monotonic() - started
+    measured = {"rps": sum(s["rps"] for s in slices) / len(slices), "p50_ms": max(s["p50_ms"] for s in slices),
+                "p99_ms": max(s["p99_ms"] for s in slices), "errors": sum(s["errors"] for s in slices), "slices": len(slices)}
     measured.update(name=label, workers=live, connections=64, per_request=1, housekeeping_done_after_s=finished)
-    print(f"  {label}: p99 {measured['p99_ms']:.2f} ms; done after {finished} s", file=sys.stderr)
+    print(f"  {label}: worst p99 of {len(slices)} slices {measured['p99_ms']:.2f} ms; done after {finished} s", file=sys.stderr)
     return measured
 
 
 def housekeeping_under_load(folder, binary, expiring, live, seconds, cleanup):
     """Issue 19: heartbeat latency of `live` workers while the sweep records `expiring` workers lost at once (a network
-    cut), and then while retention removes them, against the same heartbeats when nothing else happens."""
-    ttl, retention = (3, 15) if expiring < 100_000 else (5, 30)
+    cut), and then while retention removes them, against the same heartbeats when nothing else happens. The quiet
+    figure is one slice as long as each of the others."""
+    ttl, retention = (3, 15) if expiring < 100_000 else (5, 60)
     server = Server(Path(folder) / "housekeeping", binary=binary, keys=[KEY],
                     args=SERVER_ARGS + ["--sweep-interval", "1s", "--retention", f"{retention}s"])
     cleanup.callback(server.stop)
@@ -427,18 +427,58 @@ def housekeeping_under_load(folder, binary, expiring, live, seconds, cleanup):
     armed = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda share: fill(server, share[1], start=share[0], all_running=True, ttl=ttl, kind="heartbeat"), shares))
-    window = ttl + 15
-    expiry = heartbeats_while(server, live, window, lambda: stored(server, "status = 'lost'") == expiring,
-                              f"heartbeat ingest while {expiring // 1000}k are recorded lost")
+    expiry = heartbeats_while(server, live, lambda: stored(server, "status = 'lost'") == expiring,
+                              f"heartbeat ingest while {expiring // 1000}k are recorded lost", slice_seconds=seconds)
     time.sleep(max(0, armed + retention - 2 - time.monotonic()))
-    removal = heartbeats_while(server, live, 12 + 12, lambda: stored(server, "1 = 1") == live,
-                               f"heartbeat ingest while retention removes {expiring // 1000}k")
+    removal = heartbeats_while(server, live, lambda: stored(server, "1 = 1") == live,
+                               f"heartbeat ingest while retention removes {expiring // 1000}k", slice_seconds=seconds)
     server.stop()
     results = [quiet, expiry, removal]
     for result in results:
         result["p99_to_quiet"] = result["p99_ms"] / quiet["p99_ms"] if quiet["p99_ms"] else None
     return results, {"expiring": expiring, "live": live, "ttl": ttl, "retention_seconds": retention,
                      "lost_recorded_after_s": expiry["housekeeping_done_after_s"], "removed_after_s": removal["housekeeping_done_after_s"]}
+
+
+def bench_postgres(cleanup):
+    """A fresh PostgreSQL cluster with fsync on (scripts/postgres.sh on its own port), stopped when the bench ends; its URL."""
+    env = {**os.environ, "WOKMANAGER_PG_DIR": "/tmp/wokmanager-bench-pg", "WOKMANAGER_PG_PORT": str(free_port()), "WOKMANAGER_PG_DURABLE": "1"}
+    script = str(ROOT / "scripts" / "postgres.sh")
+    subprocess.run([script, "stop"], env=env, check=True)
+    cleanup.callback(subprocess.run, [script, "stop"], env=env)
+    return subprocess.run([script, "start"], env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def postgres_replicas(folder, binary, workers, seconds, cleanup):
+    """Issue 19: two replicas sharing one PostgreSQL (fsync on): `/healthz`, heartbeats and state changes on one
+    replica alone and on both at once (each replica's own figure), beside the same on SQLite in `memory_side_by_side`."""
+    print(f"PostgreSQL, two replicas: {workers} workers", file=sys.stderr)
+    url = bench_postgres(cleanup)
+    replicas = []
+    for name in ("a", "b"):
+        server = Server(Path(folder) / f"postgres-{name}", binary=binary, keys=[KEY], args=SERVER_ARGS + ["--database-url", url])
+        cleanup.callback(server.stop)
+        server.start(timeout=60)
+        replicas.append(server)
+    fill(replicas[0], workers)
+    env = {"WORKERS": str(workers), "API_KEY": KEY}
+    results = []
+
+    def record(measured, name, connections, replica_count):
+        measured.update(name=name, workers=workers, connections=connections, per_request=1, replicas=replica_count)
+        print(f"  {name}: {measured['rps']:.0f} req/s, p50 {measured['p50_ms']:.2f} ms, p99 {measured['p99_ms']:.2f} ms", file=sys.stderr)
+        results.append(measured)
+
+    record(wrk(replicas[0].url("/healthz"), seconds, 64), "PostgreSQL: baseline GET /healthz (one replica)", 64, 1)
+    for label, script in (("heartbeat ingest", "heartbeat.lua"), ("seed events started/stopped", "seed.lua")):
+        record(wrk(replicas[0].url("/"), seconds, 64, script, env=env), f"PostgreSQL: {label}, one replica", 64, 1)
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            both = list(pool.map(lambda replica: wrk(replica.url("/"), seconds, 64, script, env=env), replicas))
+        for replica, measured in zip("ab", both):
+            record(measured, f"PostgreSQL: {label}, replica {replica} of two", 64, 2)
+    for server in replicas:
+        server.stop()
+    return results
 
 
 def streams_memory(folder, binary, streams, cleanup):
@@ -527,6 +567,7 @@ def main():
             measured += scale
             housekeeping, notes["housekeeping"] = housekeeping_under_load(folder, options.binary, expiring, small, seconds, cleanup)
             measured += housekeeping
+            measured += postgres_replicas(folder, options.binary, small, seconds, cleanup)
             Path(options.output).parent.mkdir(parents=True, exist_ok=True)
             Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": measured, **notes}, indent=2) + "\n")
             print(json.dumps({"scenarios": measured, **notes}, indent=2))
@@ -591,6 +632,7 @@ def main():
         results += measured
         measured, notes["housekeeping"] = housekeeping_under_load(folder, options.binary, expiring, small, seconds, cleanup)
         results += measured
+        results += postgres_replicas(folder, options.binary, small, seconds, cleanup)
 
         notes["peak_rss_mib"] = server.peak_rss_mib()
         print(f"adding {history_rows} history rows", file=sys.stderr)

@@ -2,8 +2,8 @@
 # Checks what building and testing wokmanager needs; installs what is missing when it can
 # (as root with apt-get / pip), and otherwise says exactly what to install.
 #   scripts/deps.sh build   # Swift toolchain, zlib and SQLite headers
-#   scripts/deps.sh bench   # the above, plus wrk and Prometheus Pushgateway (the benchmark's peer)
-#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium and its driver, promtool, PostgreSQL,
+#   scripts/deps.sh bench   # the above, plus wrk, Prometheus Pushgateway (the benchmark's peer) and PostgreSQL
+#   scripts/deps.sh test    # the above, plus curl, python3, headless Chromium and its driver, promtool,
 #                           # openssl, systemd-analyze and the Python test tools
 set -euo pipefail
 need=${1:-build}
@@ -22,6 +22,7 @@ fi
 if [[ $need == test || $need == bench ]]; then
   command -v wrk >/dev/null || missing_apt+=(wrk)
   command -v prometheus-pushgateway >/dev/null || missing_apt+=(prometheus-pushgateway)
+  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing_apt+=(postgresql)
 fi
 if [[ $need == test ]]; then
   command -v curl >/dev/null || missing_apt+=(curl)
@@ -31,7 +32,6 @@ if [[ $need == test ]]; then
   command -v chromedriver >/dev/null || missing_apt+=(chromium-driver)
   command -v promtool >/dev/null || missing_apt+=(prometheus)
   command -v prometheus-alertmanager >/dev/null || missing_apt+=(prometheus-alertmanager)
-  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing_apt+=(postgresql)
   # The TLS tests make their certificates; the systemd unit is checked by systemd-analyze.
   command -v openssl >/dev/null || missing_apt+=(openssl)
   command -v systemd-analyze >/dev/null || missing_apt+=(systemd)

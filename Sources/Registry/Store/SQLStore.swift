@@ -21,36 +21,42 @@ public final class SQLStore: WorkerStore {
     }
 
     public func apply(_ events: [WorkerEvent], touches: [String: HeartbeatTouch], liveness: Liveness) async throws -> [WorkerTransition] {
-        let sql = sql, policy = notificationPolicy, pushSQL = PushSQL(dialect: sql.dialect)
+        let sql = sql, batchSQL = WorkerBatchSQL(dialect: sql.dialect), policy = notificationPolicy, pushSQL = PushSQL(dialect: sql.dialect)
+        let ids = Array(Set(events.map(\.id))).sorted()
         return try await database.write { connection in
-            if let lock = sql.dialect.lockWorkers {
-                try await connection.run(lock(Array(Set(events.map(\.id))).sorted()))
+            if let lock = sql.dialect.lockWorkers { try await connection.run(lock(ids)) }
+            var current: [String: Worker] = [:]
+            for statement in batchSQL.select(ids) {
+                for worker in try await connection.rows(statement, { try WorkerSQL.worker(from: $0) }) { current[worker.id] = worker }
+            }
+            for (id, touch) in touches {
+                if let stored = current[id], touch.belongs(to: stored) { current[id] = touch.applied(to: stored) }
             }
             var transitions: [WorkerTransition] = []
             transitions.reserveCapacity(events.count)
-            var touches = touches
+            var unwritten = UnwrittenWorkers()
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
             var counterDeltas = CounterDeltas()
             for event in events {
-                var existing = try await connection.rows(sql.selectWorkerForUpdate(id: event.id)) { try WorkerSQL.worker(from: $0) }.first
-                if let stored = existing, let touch = touches.removeValue(forKey: event.id), touch.belongs(to: stored) {
-                    existing = touch.applied(to: stored)
-                }
+                let existing = current[event.id]
                 let transition = WorkerTransition.apply(event, to: existing, liveness: liveness)
+                current[event.id] = transition.worker
                 counterDeltas.add(transition.worker.metrics, previous: existing?.metrics ?? [:], group: transition.worker.group)
-                try await connection.run(sql.upsert(transition.worker))
+                unwritten.add(transition)
+                // What follows may read this worker's row or history: everything before it is written first.
+                if event.push != nil || FailureRule.matters(before: existing, after: transition.worker) {
+                    try await unwritten.write(connection, batchSQL)
+                }
                 if let push = event.push {
                     let newRun = existing.map { $0.runStartedAt != transition.worker.runStartedAt } ?? false
                     for statement in pushSQL.apply(push, workerID: event.id, newRun: newRun) {
                         try await connection.run(statement)
                     }
                 }
-                for entry in transition.entries {
-                    try await connection.run(sql.append(entry))
-                }
                 try await Self.updateProblems(after: transition, before: existing, event: event, &ledger)
                 transitions.append(transition)
             }
+            try await unwritten.write(connection, batchSQL)
             for statement in sql.record(BatchTally(events)) + MetricSQL(dialect: sql.dialect).add(counterDeltas) {
                 try await connection.run(statement)
             }

@@ -4,8 +4,6 @@ import Foundation
 struct WorkerSQL: Sendable {
     let dialect: SQLDialect
     /// The write statements' texts, built once: they run for every event.
-    private let selectWorkerText: String
-    private let upsertText: String
     private let appendText: String
     private let addToCounterText: String
     private let touchGroupText: String
@@ -13,13 +11,7 @@ struct WorkerSQL: Sendable {
     init(dialect: SQLDialect) {
         self.dialect = dialect
         let p = dialect.placeholder
-        selectWorkerText = "SELECT \(Self.workerColumns) FROM workers WHERE id = \(p(1))"
-        let columns = Self.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let placeholders = (1...columns.count).map(p).joined(separator: ", ")
-        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        upsertText = "INSERT INTO workers (\(Self.workerColumns)) VALUES (\(placeholders)) ON CONFLICT (id) DO UPDATE SET \(updates)"
-        appendText = "INSERT INTO history (worker_id, grp, event, status, at, received_at, message, action, exit_code, late) "
-            + "VALUES (\((1...10).map(p).joined(separator: ", ")))"
+        appendText = "INSERT INTO history (\(Self.appendedColumns)) VALUES (\((1...Self.appendedWidth).map(p).joined(separator: ", ")))"
         addToCounterText = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
             + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
         touchGroupText = "INSERT INTO groups (name, last_event_at, events) VALUES (\(p(1)), \(p(2)), \(p(3))) "
@@ -38,28 +30,33 @@ struct WorkerSQL: Sendable {
 
     // MARK: Writing
 
-    /// The stored worker of `id`, locked for the transaction where the dialect locks rows.
-    func selectWorkerForUpdate(id: String) -> SQLStatement {
-        SQLStatement(dialect.lockingRows.isEmpty ? selectWorkerText : selectWorkerText + " " + dialect.lockingRows, [.text(id)])
+    func append(_ entry: HistoryEntry) -> SQLStatement {
+        SQLStatement(appendText, Self.values(of: entry))
     }
 
-    func upsert(_ worker: Worker) -> SQLStatement {
-        SQLStatement(upsertText, [
+    /// A worker's values in the order of ``workerColumns``.
+    static func values(of worker: Worker) -> [SQLValue] {
+        [
             .text(worker.id), .text(worker.group), .text(worker.status.rawValue), .real(worker.statusSince.timeIntervalSince1970),
             .real(worker.runStartedAt.timeIntervalSince1970), .real(worker.lastSeen.timeIntervalSince1970),
             .real(worker.lastReceivedAt.timeIntervalSince1970), .real(worker.ttl), .text(worker.host), .integer(worker.pid),
             .text(worker.version), .text(LabelCoding.encode(worker.labels)), .text(MetricCoding.encode(worker.metrics)), .text(worker.message),
             .real(worker.messageAt?.timeIntervalSince1970), .integer(worker.heartbeats), .integer(worker.errorCount),
             .integer(worker.exitCode),
-        ])
+        ]
     }
 
-    func append(_ entry: HistoryEntry) -> SQLStatement {
-        SQLStatement(appendText, [
+    /// The history columns an appended entry sets (its sequence number is the database's).
+    static let appendedColumns = "worker_id, grp, event, status, at, received_at, message, action, exit_code, late"
+    static let appendedWidth = 10
+
+    /// An entry's values in the order of ``appendedColumns``.
+    static func values(of entry: HistoryEntry) -> [SQLValue] {
+        [
             .text(entry.workerID), .text(entry.group), .text(entry.event.rawValue), .text(entry.status?.rawValue),
             .real(entry.at.timeIntervalSince1970), .real(entry.receivedAt.timeIntervalSince1970), .text(entry.message),
             .text(entry.action), .integer(entry.exitCode), .integer(entry.late ? 1 : 0),
-        ])
+        ]
     }
 
     /// The statements that add one batch's tally to the counters and the known groups, in a fixed order

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The statements a transaction of events reads and writes its workers and history with: the workers read at once,
+/// then written and appended in multi-row statements. Each statement carries a power of two of rows, so few texts
+/// are ever prepared.
+struct WorkerBatchSQL: Sendable {
+    let dialect: SQLDialect
+
+    /// Most ids one read looks up.
+    static let idsPerRead = 1024
+    /// Most rows one write carries (18 values a worker, far below both databases' limit of bound values).
+    static let rowsPerWrite = 256
+
+    /// The stored workers of `ids`, locked where the dialect locks rows; each statement's list of ids is padded to a
+    /// power of two by repeating its first.
+    func select(_ ids: [String]) -> [SQLStatement] {
+        let p = dialect.placeholder, locking = dialect.lockingRows.isEmpty ? "" : " ORDER BY id " + dialect.lockingRows
+        return stride(from: 0, to: ids.count, by: Self.idsPerRead).map { start in
+            let chunk = ids[start..<min(start + Self.idsPerRead, ids.count)]
+            let size = max(16, 1 << (Int.bitWidth - (chunk.count - 1).leadingZeroBitCount))
+            let padded = Array(chunk) + Array(repeating: chunk.first!, count: size - chunk.count)
+            return SQLStatement(
+                "SELECT \(WorkerSQL.workerColumns) FROM workers WHERE id IN (\((1...size).map(p).joined(separator: ", ")))\(locking)",
+                padded.map { .text($0) })
+        }
+    }
+
+    /// `workers` (each id once) inserted or replaced, in the given order.
+    func upsert(_ workers: [Worker]) -> [SQLStatement] {
+        let columns = WorkerSQL.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return Self.chunks(of: workers.count).map { range in
+            SQLStatement(
+                "INSERT INTO workers (\(WorkerSQL.workerColumns)) VALUES \(tuples(range.count, width: columns.count)) ON CONFLICT (id) DO UPDATE SET \(updates)",
+                workers[range].flatMap(WorkerSQL.values(of:)))
+        }
+    }
+
+    /// `entries` appended to the history, in the given order (their sequence numbers follow it).
+    func append(_ entries: [HistoryEntry]) -> [SQLStatement] {
+        Self.chunks(of: entries.count).map { range in
+            SQLStatement(
+                "INSERT INTO history (\(WorkerSQL.appendedColumns)) VALUES \(tuples(range.count, width: WorkerSQL.appendedWidth))",
+                entries[range].flatMap(WorkerSQL.values(of:)))
+        }
+    }
+
+    /// `(…), (…)`: `rows` tuples of `width` placeholders.
+    private func tuples(_ rows: Int, width: Int) -> String {
+        (0..<rows).map { row in "(" + (1...width).map { dialect.placeholder(row * width + $0) }.joined(separator: ", ") + ")" }
+            .joined(separator: ", ")
+    }
+
+    /// `0..<count` cut into consecutive ranges whose sizes are powers of two, at most ``rowsPerWrite``, largest first.
+    static func chunks(of count: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = [], start = 0
+        while start < count {
+            let left = count - start
+            let size = min(rowsPerWrite, 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount))
+            ranges.append(start..<start + size)
+            start += size
+        }
+        return ranges
+    }
+}
