@@ -15,6 +15,9 @@ struct ProblemLedger {
     let now: Date
     /// Read once per transaction, at the first change.
     private var interests: [WebhookInterest]?
+    /// With ``readOpenSubjects(among:)``: the subjects of those it was given that have open problems, kept up to date
+    /// by ``open(_:)``; resolving others then runs no statement. `nil`: every resolve runs its statement.
+    private var openSubjects: (among: Set<Subject>, open: Set<Subject>)?
 
     init(connection: any SQLConnection, dialect: SQLDialect, policy: NotificationPolicy, now: Date) {
         self.connection = connection
@@ -24,10 +27,26 @@ struct ProblemLedger {
         self.now = now
     }
 
+    /// Reads which of `subjects` have open problems, at once, so that resolving those without runs no statement:
+    /// a transaction of many events that start runs resolves nothing most of the time. The sweep opens a worker's problems
+    /// only under its row's lock, which this transaction holds; a late, missed or overrun problem another replica's
+    /// expectation check opens meanwhile stays open until the next start, as one opened just after this commits would.
+    mutating func readOpenSubjects(among subjects: Set<Subject>) async throws {
+        var open = Set<Subject>()
+        for (scope, make) in [("worker", Subject.worker), ("group", Subject.group)] {
+            let names = subjects.filter { $0.scope == scope }.map(\.name).sorted()
+            for statement in sql.openSubjects(scope: scope, names: names) {
+                open.formUnion(try await connection.rows(statement) { make(try $0.text("subject")) })
+            }
+        }
+        openSubjects = (subjects, open)
+    }
+
     /// Opens `problem` unless one of its kind is already open for its subject; `true` when it opened.
     @discardableResult
     mutating func open(_ problem: Problem) async throws -> Bool {
         guard let id = try await connection.rows(sql.open(problem), { try $0.int("id") }).first else { return false }
+        openSubjects?.open.insert(problem.subject)
         var opened = problem
         opened.id = Int64(id)
         try await notify(.opened, opened)
@@ -42,6 +61,7 @@ struct ProblemLedger {
 
     @discardableResult
     mutating func resolve(_ subjects: [Subject], kinds: Set<ProblemKind>, resolution: String) async throws -> Int {
+        let subjects = openSubjects.map { known in subjects.filter { !known.among.contains($0) || known.open.contains($0) } } ?? subjects
         guard !kinds.isEmpty, !subjects.isEmpty else { return 0 }
         let resolved = try await connection.rows(sql.resolve(subjects, kinds: kinds, at: now, resolution: resolution), { try ProblemRow.problem(from: $0) })
         for problem in resolved { try await notify(.resolved, problem) }

@@ -36,6 +36,8 @@ public final class SQLStore: WorkerStore {
             transitions.reserveCapacity(events.count)
             var unwritten = UnwrittenWorkers()
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
+            let groups = Set(events.map(\.group)).union(current.values.map(\.group))
+            try await ledger.readOpenSubjects(among: Set(ids.map(Subject.worker)).union(groups.flatMap(Subject.groupAndAncestors).map(Subject.group)))
             var counterDeltas = CounterDeltas()
             for event in events {
                 let existing = current[event.id]
@@ -242,11 +244,14 @@ public final class SQLStore: WorkerStore {
         let sql = sql, policy = notificationPolicy
         return try await database.write { connection in
             let expired = try await connection.rows(sql.expired(liveness: liveness, limit: limit)) { try WorkerSQL.worker(from: $0) }
+            let lost = expired.compactMap { worker in liveness.deadline(of: worker).map { (worker: worker, deadline: $0) } }
+            let batchSQL = WorkerBatchSQL(dialect: sql.dialect)
+            for statement in batchSQL.markLost(lost.map { ($0.worker.id, $0.deadline) })
+                + batchSQL.append(lost.map { HistoryEntry(lostWorker: $0.worker, at: $0.deadline, receivedAt: liveness.now) }) {
+                try await connection.run(statement)
+            }
             var ledger = ProblemLedger(connection: connection, dialect: sql.dialect, policy: policy, now: liveness.now)
-            for worker in expired {
-                guard let deadline = liveness.deadline(of: worker) else { continue }
-                try await connection.run(sql.markLost(worker, at: deadline))
-                try await connection.run(sql.append(HistoryEntry(lostWorker: worker, at: deadline, receivedAt: liveness.now)))
+            for (worker, _) in lost {
                 try await ledger.open(Problem(
                     kind: .lost, subject: .worker(worker.id), group: worker.group, openedAt: liveness.now,
                     detail: "no sign of life since \(RFC3339.format(worker.lastReceivedAt)) (TTL \(DurationText.text(seconds: liveness.ttl(of: worker))))"))

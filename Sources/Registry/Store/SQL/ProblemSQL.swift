@@ -16,6 +16,16 @@ struct ProblemSQL: Sendable {
              .real(problem.openedAt.timeIntervalSince1970), .text(problem.detail)])
     }
 
+    /// The subjects of `scope` among `names` with open problems, in statements of at most 1,024 names (``PaddedList``).
+    func openSubjects(scope: String, names: [String]) -> [SQLStatement] {
+        PaddedList.chunks(of: names, limit: 1024).map { chunk in
+            SQLStatement(
+                "SELECT DISTINCT subject FROM problems WHERE resolved_at IS NULL AND scope = \(dialect.placeholder(1)) "
+                    + "AND subject IN (\(PaddedList.placeholders(chunk.count, from: 2, dialect)))",
+                [.text(scope)] + chunk.map { .text($0) })
+        }
+    }
+
     /// Resolves the open problems of `kinds` about any of `subjects` (one or more); returns them as resolved.
     func resolve(_ subjects: [Subject], kinds: Set<ProblemKind>, at now: Date, resolution: String) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)

@@ -11,17 +11,13 @@ struct WorkerBatchSQL: Sendable {
     /// Most rows one write carries (18 values a worker, far below both databases' limit of bound values).
     static let rowsPerWrite = 256
 
-    /// The stored workers of `ids`, locked where the dialect locks rows; each statement's list of ids is padded to a
-    /// power of two by repeating its first.
+    /// The stored workers of `ids`, locked where the dialect locks rows (``PaddedList``).
     func select(_ ids: [String]) -> [SQLStatement] {
-        let p = dialect.placeholder, locking = dialect.lockingRows.isEmpty ? "" : " ORDER BY id " + dialect.lockingRows
-        return stride(from: 0, to: ids.count, by: Self.idsPerRead).map { start in
-            let chunk = ids[start..<min(start + Self.idsPerRead, ids.count)]
-            let size = max(16, 1 << (Int.bitWidth - (chunk.count - 1).leadingZeroBitCount))
-            let padded = Array(chunk) + Array(repeating: chunk.first!, count: size - chunk.count)
-            return SQLStatement(
-                "SELECT \(WorkerSQL.workerColumns) FROM workers WHERE id IN (\((1...size).map(p).joined(separator: ", ")))\(locking)",
-                padded.map { .text($0) })
+        let locking = dialect.lockingRows.isEmpty ? "" : " ORDER BY id " + dialect.lockingRows
+        return PaddedList.chunks(of: ids, limit: Self.idsPerRead).map { chunk in
+            SQLStatement(
+                "SELECT \(WorkerSQL.workerColumns) FROM workers WHERE id IN (\(PaddedList.placeholders(chunk.count, dialect)))\(locking)",
+                chunk.map { .text($0) })
         }
     }
 
@@ -45,10 +41,21 @@ struct WorkerBatchSQL: Sendable {
         }
     }
 
+    /// Each of `lost` still running marked lost at its deadline; the rows are looked up by id from the values.
+    func markLost(_ lost: [(id: String, deadline: Date)]) -> [SQLStatement] {
+        let p = dialect.placeholder
+        return Self.chunks(of: lost.count).map { range in
+            let values = (0..<range.count).map { row in "(CAST(\(p(2 * row + 1)) AS TEXT), CAST(\(p(2 * row + 2)) AS DOUBLE PRECISION))" }
+            return SQLStatement(
+                "UPDATE workers SET status = 'lost', status_since = v.column2 FROM (VALUES \(values.joined(separator: ", "))) AS v "
+                    + "WHERE workers.id = v.column1 AND workers.status = 'running'",
+                lost[range].flatMap { [SQLValue.text($0.id), .real($0.deadline.timeIntervalSince1970)] })
+        }
+    }
+
     /// `(…), (…)`: `rows` tuples of `width` placeholders.
     private func tuples(_ rows: Int, width: Int) -> String {
-        (0..<rows).map { row in "(" + (1...width).map { dialect.placeholder(row * width + $0) }.joined(separator: ", ") + ")" }
-            .joined(separator: ", ")
+        (0..<rows).map { "(" + PaddedList.placeholders(width, from: $0 * width + 1, dialect) + ")" }.joined(separator: ", ")
     }
 
     /// `0..<count` cut into consecutive ranges whose sizes are powers of two, at most ``rowsPerWrite``, largest first.

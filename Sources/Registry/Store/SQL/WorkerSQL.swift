@@ -4,14 +4,12 @@ import Foundation
 struct WorkerSQL: Sendable {
     let dialect: SQLDialect
     /// The write statements' texts, built once: they run for every event.
-    private let appendText: String
     private let addToCounterText: String
     private let touchGroupText: String
 
     init(dialect: SQLDialect) {
         self.dialect = dialect
         let p = dialect.placeholder
-        appendText = "INSERT INTO history (\(Self.appendedColumns)) VALUES (\((1...Self.appendedWidth).map(p).joined(separator: ", ")))"
         addToCounterText = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
             + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
         touchGroupText = "INSERT INTO groups (name, last_event_at, events) VALUES (\(p(1)), \(p(2)), \(p(3))) "
@@ -29,10 +27,6 @@ struct WorkerSQL: Sendable {
     static let historyColumns = "seq, worker_id, grp, event, status, at, received_at, message, action, exit_code, late"
 
     // MARK: Writing
-
-    func append(_ entry: HistoryEntry) -> SQLStatement {
-        SQLStatement(appendText, Self.values(of: entry))
-    }
 
     /// A worker's values in the order of ``workerColumns``.
     static func values(of worker: Worker) -> [SQLValue] {
@@ -66,12 +60,6 @@ struct WorkerSQL: Sendable {
         return tally.errors.sorted { $0.key < $1.key }.map { SQLStatement(addToCounter, [.text("errors"), .text($0.key), .integer($0.value)]) }
             + tally.events.sorted { $0.key < $1.key }.map { SQLStatement(addToCounter, [.text("events"), .text($0.key), .integer($0.value)]) }
             + tally.groups.sorted { $0.key < $1.key }.map { SQLStatement(touchGroup, [.text($0.key), .real($0.value.newest.timeIntervalSince1970), .integer($0.value.events)]) }
-    }
-
-    func markLost(_ worker: Worker, at deadline: Date) -> SQLStatement {
-        let p = dialect.placeholder
-        return SQLStatement("UPDATE workers SET status = 'lost', status_since = \(p(1)) WHERE id = \(p(2)) AND status = 'running'",
-                            [.real(deadline.timeIntervalSince1970), .text(worker.id)])
     }
 
     func deleteHistory(ofWorker id: String) -> SQLStatement {
