@@ -59,7 +59,7 @@ public final class SQLStore: WorkerStore {
                 transitions.append(transition)
             }
             try await unwritten.write(connection, batchSQL)
-            for statement in sql.record(BatchTally(events)) + MetricSQL(dialect: sql.dialect).add(counterDeltas) {
+            for statement in batchSQL.record(BatchTally(events)) + MetricSQL(dialect: sql.dialect).add(counterDeltas) {
                 try await connection.run(statement)
             }
             return transitions
@@ -68,7 +68,7 @@ public final class SQLStore: WorkerStore {
 
     public func writeHeartbeats(_ touches: [String: HeartbeatTouch], tally: BatchTally) async throws -> HeartbeatWrite {
         let sql = sql, heartbeatSQL = HeartbeatSQL(dialect: sql.dialect)
-        let statements = heartbeatSQL.write(touches.map { ($0.key, $0.value) }), tallied = sql.record(tally)
+        let statements = heartbeatSQL.write(touches.map { ($0.key, $0.value) }), tallied = WorkerBatchSQL(dialect: sql.dialect).record(tally)
         // The worker rows are taken without waiting (rows other transactions hold are skipped), and the tally's rows
         // last, in the order commits take them: a flush never waits while holding what a commit waits for.
         return try await database.write { connection in

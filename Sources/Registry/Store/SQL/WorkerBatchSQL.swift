@@ -41,6 +41,27 @@ struct WorkerBatchSQL: Sendable {
         }
     }
 
+    /// The statements that add one batch's tally to the counters and the known groups, each in multi-row statements
+    /// of rows in a fixed order (so concurrent writers take their row locks in the same order).
+    func record(_ tally: BatchTally) -> [SQLStatement] {
+        let counters = tally.errors.sorted { $0.key < $1.key }.map { ("errors", $0.key, $0.value) }
+            + tally.events.sorted { $0.key < $1.key }.map { ("events", $0.key, $0.value) }
+        let groups = tally.groups.sorted { $0.key < $1.key }
+        let addToCounters = Self.chunks(of: counters.count).map { range in
+            SQLStatement(
+                "INSERT INTO counters (name, label, value) VALUES \(tuples(range.count, width: 3)) "
+                    + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value",
+                counters[range].flatMap { [SQLValue.text($0.0), .text($0.1), .integer($0.2)] })
+        }
+        let touchGroups = Self.chunks(of: groups.count).map { range in
+            SQLStatement(
+                "INSERT INTO groups (name, last_event_at, events) VALUES \(tuples(range.count, width: 3)) ON CONFLICT (name) DO UPDATE SET "
+                    + "last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at), events = groups.events + excluded.events",
+                groups[range].flatMap { [SQLValue.text($0.key), .real($0.value.newest.timeIntervalSince1970), .integer($0.value.events)] })
+        }
+        return addToCounters + touchGroups
+    }
+
     /// Each of `lost` still running marked lost at its deadline; the rows are looked up by id from the values.
     func markLost(_ lost: [(id: String, deadline: Date)]) -> [SQLStatement] {
         let p = dialect.placeholder

@@ -3,18 +3,9 @@ import Foundation
 /// The statements ``SQLStore`` runs, written once for either dialect, and the decoding of their rows by column name.
 struct WorkerSQL: Sendable {
     let dialect: SQLDialect
-    /// The write statements' texts, built once: they run for every event.
-    private let addToCounterText: String
-    private let touchGroupText: String
 
     init(dialect: SQLDialect) {
         self.dialect = dialect
-        let p = dialect.placeholder
-        addToCounterText = "INSERT INTO counters (name, label, value) VALUES (\(p(1)), \(p(2)), \(p(3))) "
-            + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
-        touchGroupText = "INSERT INTO groups (name, last_event_at, events) VALUES (\(p(1)), \(p(2)), \(p(3))) "
-            + "ON CONFLICT (name) DO UPDATE SET last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at), "
-            + "events = groups.events + excluded.events"
     }
 
     /// The column holding a worker's status as shown now (`lost` derived), in the reads that select it.
@@ -51,15 +42,6 @@ struct WorkerSQL: Sendable {
             .real(entry.at.timeIntervalSince1970), .real(entry.receivedAt.timeIntervalSince1970), .text(entry.message),
             .text(entry.action), .integer(entry.exitCode), .integer(entry.late ? 1 : 0),
         ]
-    }
-
-    /// The statements that add one batch's tally to the counters and the known groups, in a fixed order
-    /// (so concurrent writers take their row locks in the same order).
-    func record(_ tally: BatchTally) -> [SQLStatement] {
-        let addToCounter = addToCounterText, touchGroup = touchGroupText
-        return tally.errors.sorted { $0.key < $1.key }.map { SQLStatement(addToCounter, [.text("errors"), .text($0.key), .integer($0.value)]) }
-            + tally.events.sorted { $0.key < $1.key }.map { SQLStatement(addToCounter, [.text("events"), .text($0.key), .integer($0.value)]) }
-            + tally.groups.sorted { $0.key < $1.key }.map { SQLStatement(touchGroup, [.text($0.key), .real($0.value.newest.timeIntervalSince1970), .integer($0.value.events)]) }
     }
 
     func deleteHistory(ofWorker id: String) -> SQLStatement {
