@@ -427,7 +427,7 @@ def housekeeping_under_load(folder, binary, expiring, live, seconds, cleanup):
     armed = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda share: fill(server, share[1], start=share[0], all_running=True, ttl=ttl, kind="heartbeat"), shares))
-    expiry = heartbeats_while(server, live, lambda: stored(server, "status = 'lost'") == expiring,
+    expiry = heartbeats_while(server, live, lambda: stored(server, "status = 'running'") == live,
                               f"heartbeat ingest while {expiring // 1000}k are recorded lost", slice_seconds=seconds)
     time.sleep(max(0, armed + retention - 2 - time.monotonic()))
     removal = heartbeats_while(server, live, lambda: stored(server, "1 = 1") == live,

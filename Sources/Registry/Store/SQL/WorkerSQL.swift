@@ -202,13 +202,16 @@ struct WorkerSQL: Sendable {
 
     /// At most `limit` running workers past their deadline, locked where another replica may be sweeping too
     /// (skipping what it holds). The outer condition is checked again on a row that changed while its lock was awaited.
+    /// The first `limit` are taken as the expiry indexes give them, so a pass reads only what it marks, however many
+    /// expired (a pass of 1,000 out of 300,000 had sorted all 300,000 by id).
     func expired(liveness: Liveness, limit: Int) -> SQLStatement {
         var builder = SQLQueryBuilder(dialect)
         let expired = Self.expiredWorkers(column: "id", &builder, liveness)
         let isExpired = builder.isExpired(liveness)
         let limit = builder.parameter(.integer(limit))
         return SQLStatement(
-            "SELECT \(Self.workerColumns) FROM workers WHERE id IN (\(expired)) AND \(isExpired) ORDER BY id LIMIT \(limit) \(dialect.lockingFreeRows)",
+            "SELECT \(Self.workerColumns) FROM workers WHERE id IN (SELECT id FROM (\(expired)) AS due LIMIT \(limit)) AND \(isExpired) "
+                + "ORDER BY id \(dialect.lockingFreeRows)",
             builder.values)
     }
 
