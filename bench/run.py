@@ -455,12 +455,15 @@ def postgres_replicas(folder, binary, workers, seconds, cleanup):
     print(f"PostgreSQL, two replicas: {workers} workers", file=sys.stderr)
     url = bench_postgres(cleanup)
     replicas = []
+    # The second replica starts after the fill, so that it too knows the running workers (it reads them at its start).
     for name in ("a", "b"):
         server = Server(Path(folder) / f"postgres-{name}", binary=binary, keys=[KEY], args=SERVER_ARGS + ["--database-url", url])
         cleanup.callback(server.stop)
         server.start(timeout=60)
         replicas.append(server)
-    fill(replicas[0], workers)
+        if name == "a":
+            fill(server, workers)
+    time.sleep(2)
     env = {"WORKERS": str(workers), "API_KEY": KEY}
     results = []
 

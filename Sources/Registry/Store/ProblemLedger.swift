@@ -45,8 +45,9 @@ struct ProblemLedger {
     /// Opens `problem` unless one of its kind is already open for its subject; `true` when it opened.
     @discardableResult
     mutating func open(_ problem: Problem) async throws -> Bool {
-        guard let id = try await connection.rows(sql.open(problem), { try $0.int("id") }).first else { return false }
+        // Opened now or open already (another replica opened it since it was read): open either way.
         openSubjects?.open.insert(problem.subject)
+        guard let id = try await connection.rows(sql.open(problem), { try $0.int("id") }).first else { return false }
         var opened = problem
         opened.id = Int64(id)
         try await notify(.opened, opened)
