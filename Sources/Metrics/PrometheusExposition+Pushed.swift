@@ -4,7 +4,7 @@ extension PrometheusExposition {
     /// The families running workers pushed, each sample with `group`, `worker` and its grouping key's labels added.
     /// A family's rows come together (the store orders them by name); a row whose type differs from the first
     /// row's (two pushes with two types that raced past the check) is left out, so the scrape stays valid.
-    static func renderPushed(_ text: inout String, _ pushed: [ExposedFamily]) {
+    static func renderPushed(_ text: inout ExpositionText, _ pushed: [ExposedFamily]) {
         var index = pushed.startIndex
         while index < pushed.endIndex {
             let first = pushed[index].family
@@ -23,7 +23,7 @@ extension PrometheusExposition {
     }
 
     /// `line` (`name{labels} value`, braces always there) with `added` put first between its braces.
-    private static func appendSample(_ line: Substring, adding added: String, to text: inout String) {
+    private static func appendSample(_ line: Substring, adding added: String, to text: inout ExpositionText) {
         guard let brace = line.firstIndex(of: "{") else { return }
         let rest = line[line.index(after: brace)...]
         text += line[...brace]

@@ -15,29 +15,33 @@ public enum PrometheusExposition {
     /// Every retained group gets every status, zeros included, so a series drops to 0 instead of vanishing.
     /// With `depth`, groups deeper than it are reported as their ancestor at that depth (`--metrics-depth`).
     public static func render(_ snapshot: MetricsSnapshot, depth: Int? = nil) -> String {
-        let folded = depth.map { snapshot.folded(toDepth: $0) } ?? snapshot
-        return render(bounded: folded.boundingNames(perGroup: Limits.metricCount))
+        String(decoding: renderedBytes(snapshot, depth: depth), as: UTF8.self)
     }
 
-    private static func render(bounded snapshot: MetricsSnapshot) -> String {
+    /// ``render(_:depth:)`` as UTF-8 bytes, as a response sends them.
+    public static func renderedBytes(_ snapshot: MetricsSnapshot, depth: Int? = nil) -> [UInt8] {
+        let folded = depth.map { snapshot.folded(toDepth: $0) } ?? snapshot
+        return render(bounded: folded.boundingNames(perGroup: Limits.metricCount)).bytes
+    }
+
+    private static func render(bounded snapshot: MetricsSnapshot) -> ExpositionText {
         var perGroup: [String: StatusCounts] = Dictionary(uniqueKeysWithValues: snapshot.groups.map { ($0, StatusCounts()) })
         for count in snapshot.groupCounts {
             perGroup[count.group, default: StatusCounts()][count.status] += count.count
         }
-        let groups = perGroup.keys.sorted()
+        let groups = perGroup.sorted { $0.key < $1.key }
         // Each group's label is escaped once and reused by its seven samples.
-        let groupLabels = groups.map { "group=\"\(escapeLabelValue($0))\"" }
-        var text = ""
-        text.reserveCapacity(1024 + groups.count * (7 * 64 + 8 * (groupLabels.first?.utf8.count ?? 0)))
+        let groupLabels = groups.map { "group=\"\(escapeLabelValue($0.key))\"" }
+        var text = ExpositionText(capacity: 1024 + groups.count * (7 * 64 + 8 * (groupLabels.first?.utf8.count ?? 0)))
         family(&text, "wokmanager_workers_running", "gauge", "Workers running now, per group.")
         for (group, label) in zip(groups, groupLabels) {
-            sample(&text, "wokmanager_workers_running", label, perGroup[group]!.running)
+            sample(&text, "wokmanager_workers_running", label, group.value.running)
         }
         family(&text, "wokmanager_workers", "gauge", "Workers per group and status (running, lost, stopped, failed).")
+        let statusLabels = WorkerStatus.allCases.map { (status: $0, label: ",status=\"\($0.rawValue)\"") }
         for (group, label) in zip(groups, groupLabels) {
-            let counts = perGroup[group]!
-            for status in WorkerStatus.allCases {
-                sample(&text, "wokmanager_workers", label + ",status=\"\(status.rawValue)\"", counts[status])
+            for (status, statusLabel) in statusLabels {
+                sample(&text, "wokmanager_workers", label, statusLabel, group.value[status])
             }
         }
         family(&text, "wokmanager_events_total", "counter", "Events received, per event.")
@@ -46,7 +50,7 @@ public enum PrometheusExposition {
         }
         family(&text, "wokmanager_worker_errors_total", "counter", "Errors reported by workers, per group.")
         for (group, label) in zip(groups, groupLabels) {
-            sample(&text, "wokmanager_worker_errors_total", label, snapshot.errorTotals[group] ?? 0)
+            sample(&text, "wokmanager_worker_errors_total", label, snapshot.errorTotals[group.key] ?? 0)
         }
         renderAttention(&text, snapshot)
         renderNumbers(&text, snapshot)
@@ -63,7 +67,7 @@ public enum PrometheusExposition {
 
     /// Open problems per group, kind and state (only those there are: an alert on them resolves when the series goes),
     /// and the expected running counts per subject.
-    private static func renderAttention(_ text: inout String, _ snapshot: MetricsSnapshot) {
+    private static func renderAttention(_ text: inout ExpositionText, _ snapshot: MetricsSnapshot) {
         family(&text, "wokmanager_problems", "gauge", "Open problems per group and kind; state is open (unacknowledged) or acknowledged.")
         for count in snapshot.problems {
             let labels = "group=\"\(escapeLabelValue(count.group))\",kind=\"\(count.kind.rawValue)\""
@@ -85,7 +89,7 @@ public enum PrometheusExposition {
 
     /// The numbers workers report: per group, the gauges of its running workers (sum, lowest, highest, and how
     /// many report it) and the counters, which never go down; per worker, when asked for, each running worker's own.
-    private static func renderNumbers(_ text: inout String, _ snapshot: MetricsSnapshot) {
+    private static func renderNumbers(_ text: inout ExpositionText, _ snapshot: MetricsSnapshot) {
         family(&text, "wokmanager_group_reported", "gauge",
                "A gauge over a group's running workers that report it: aggregate is sum, min or max of their latest values.")
         for gauge in snapshot.groupGauges {
@@ -140,22 +144,28 @@ public enum PrometheusExposition {
         return escaped
     }
 
-    private static func family(_ text: inout String, _ name: String, _ type: String, _ help: String) {
+    private static func family(_ text: inout ExpositionText, _ name: String, _ type: String, _ help: String) {
         text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
     }
 
     /// One sample line; `labels` is the already escaped text between the braces.
-    private static func sample(_ text: inout String, _ name: String, _ labels: String, _ value: Int) {
+    private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ value: Int) {
+        sample(&text, name, labels, "", value)
+    }
+
+    /// One sample line; `labels` and `moreLabels` are the already escaped text between the braces.
+    private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ moreLabels: String, _ value: Int) {
         text += name
         text += "{"
         text += labels
+        text += moreLabels
         text += "} "
         text += String(value)
         text += "\n"
     }
 
     /// One sample line of a number a worker reported, written as Go's ParseFloat reads it.
-    private static func sample(_ text: inout String, _ name: String, _ labels: String, _ value: Double) {
+    private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ value: Double) {
         text += name
         text += "{"
         text += labels

@@ -28,10 +28,8 @@ struct HealthRoutes<Context: RequestContext> {
         serverMetrics.recordCapacity(try await registry.capacityUsage())
         serverMetrics.recordUnwrittenHeartbeats(registry.unwrittenHeartbeats)
         if let countedAt = snapshot.countedAt { serverMetrics.recordCountsAge(registry.clock.now().timeIntervalSince(countedAt)) }
-        let text = PrometheusExposition.render(snapshot, depth: metricsDepth) + serverMetrics.exposition()
-        return Response(
-            status: .ok,
-            headers: [.contentType: PrometheusExposition.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        var body = ByteBuffer(bytes: PrometheusExposition.renderedBytes(snapshot, depth: metricsDepth))
+        body.writeString(serverMetrics.exposition())
+        return Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType], body: ResponseBody(byteBuffer: body))
     }
 }
