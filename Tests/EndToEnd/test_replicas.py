@@ -7,6 +7,7 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -50,6 +51,25 @@ def test_a_worker_reported_to_one_replica_shows_on_the_other(replicas):
     assert [(w["id"], w["status"], w["message"]) for w in body["workers"]] == [("Importer01", "running", "via b")]
     assert "Importer01" in a.request("GET", "/")[1]
     assert 'wokmanager_workers_running{group="product.importer"} 1' in b.request("GET", "/metrics")[1]
+
+
+def domains(server):
+    """`GET /domains` on `server`: the running count at the root, and how old the counts say they are."""
+    with urllib.request.urlopen(server.url("/domains"), timeout=10) as answer:
+        return json.loads(answer.read())["counts"]["running"], float(answer.headers["Wokmanager-Counts-Age"])
+
+
+def test_another_replicas_write_shows_in_the_counts_within_a_second(replicas):
+    a, b = replicas
+    assert post(a, {"id": "first", "group": "product.counted", "event": "started"})[0] == 200
+    assert domains(b)[0] == 1  # b reads its counts now and keeps them in memory
+    assert post(a, {"id": "second", "group": "product.counted", "event": "started"})[0] == 200
+    written = time.monotonic()
+    assert domains(a)[0] == 2  # a counts its own write at once
+    while (seen := domains(b))[0] != 2:
+        assert seen[1] <= 1.2, seen  # a second, and the time the answer took
+        assert time.monotonic() - written < 5, "b still counts 1 running worker 5 s after a's write"
+        time.sleep(0.05)
 
 
 def holder(servers):
