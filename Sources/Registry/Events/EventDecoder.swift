@@ -20,17 +20,25 @@ public struct EventDecoder: Sendable {
     public func decodeBatch(from data: Data, receivedAt now: Date) throws(EventValidationError) -> [BatchItem] {
         let data = data.starts(with: Self.byteOrderMark) ? Data(data.dropFirst(Self.byteOrderMark.count)) : data
         let firstByte = data.first { !Self.whitespace.contains($0) }
-        let items: [Data]
+        let payloads: [Result<EventPayload, EventValidationError>]
         if firstByte == UInt8(ascii: "[") {
-            items = try splitArray(data)
+            if let read = EventPayloadReader.payloads(inArray: data, limit: Limits.batchLength) {
+                payloads = read.map { .success($0) }
+            } else {
+                payloads = try splitArray(data).map(payloadResult)
+            }
         } else {
             guard let lines = BatchElements.lines(of: data, limit: Limits.batchLength) else { throw Self.tooManyEvents }
-            items = lines
+            payloads = lines.map(payloadResult)
         }
-        if items.isEmpty { throw EventValidationError(field: "body", message: "contains no events") }
-        return items.map { item in
-            Result { () throws(EventValidationError) in try decodePayload(from: item).validated(receivedAt: now) }
+        if payloads.isEmpty { throw EventValidationError(field: "body", message: "contains no events") }
+        return payloads.map { payload in
+            payload.flatMap { payload in Result { () throws(EventValidationError) in try payload.validated(receivedAt: now) } }
         }
+    }
+
+    private func payloadResult(_ data: Data) -> Result<EventPayload, EventValidationError> {
+        Result { () throws(EventValidationError) in try decodePayload(from: data) }
     }
 
     /// One reader for every body and batch element (decoding is safe from several threads at once).
@@ -64,6 +72,7 @@ public struct EventDecoder: Sendable {
     }
 
     private func decodePayload(from data: Data) throws(EventValidationError) -> EventPayload {
+        if let payload = EventPayloadReader.payload(in: data) { return payload }
         do {
             return try Self.json.decode(EventPayload.self, from: data)
         } catch let error as DecodingError {

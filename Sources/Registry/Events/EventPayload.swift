@@ -1,7 +1,7 @@
 import Foundation
 
 /// An event as a worker sends it: every field optional, so that each missing or wrong one gets its own error.
-public struct EventPayload: Decodable, Sendable {
+public struct EventPayload: Decodable, Sendable, Equatable {
     public var id: String?
     public var group: String?
     public var event: String?
@@ -22,7 +22,7 @@ public struct EventPayload: Decodable, Sendable {
     }
 
     /// The `at` field, which may be text (`"now"`, RFC 3339, digits) or a number of Unix seconds.
-    public enum TimeValue: Decodable, Sendable {
+    public enum TimeValue: Decodable, Sendable, Equatable {
         case text(String)
         case seconds(Double)
 

@@ -64,6 +64,26 @@ enum EventChecks {
         require(event.metrics == payload.metrics, "metrics changed")
     }
 
+    /// What ``EventPayloadReader`` read is what `JSONDecoder` reads from the same bytes, code point for code point
+    /// and bit for bit (`==` on strings would forgive a different but canonically equivalent text).
+    static func checkSameRead(_ read: [EventPayload], as decoded: [EventPayload]?) {
+        require(decoded?.map(exact) == read.map(exact), "EventPayloadReader read \(read.map(exact)), JSONDecoder \(decoded.map { $0.map(exact) } ?? [])")
+    }
+
+    private static func exact(_ payload: EventPayload) -> [String] {
+        let scalars = { (text: String?) in text.map { $0.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: " ") } ?? "-" }
+        let bits = { (number: Double?) in number.map { String($0.bitPattern, radix: 16) } ?? "-" }
+        let at: String = switch payload.at {
+        case nil: "-"
+        case .text(let text): "text " + scalars(text)
+        case .seconds(let seconds): "seconds " + bits(seconds)
+        }
+        return [payload.id, payload.group, payload.event, payload.message, payload.action, payload.host, payload.version].map(scalars)
+            + [at, bits(payload.ttl), "\(payload.pid ?? -1) \(payload.pid == nil)", "\(payload.exitCode ?? -1) \(payload.exitCode == nil)"]
+            + [payload.labels.map { $0.map { scalars($0.key) + "=" + scalars($0.value) }.sorted().joined(separator: ", ") } ?? "-"]
+            + [payload.metrics.map { $0.map { scalars($0.key) + "=" + bits($0.value) }.sorted().joined(separator: ", ") } ?? "-"]
+    }
+
     /// A refusal names a field an event has (or `body`) and says what was wrong.
     static func checkError(_ error: EventValidationError) {
         let root = String(String.UnicodeScalarView(error.field.unicodeScalars.prefix { $0 != "." }))

@@ -22,6 +22,7 @@ enum DecoderTarget {
     /// One event: accepted exactly when it keeps every rule, and then kept as documented.
     private static func checkSingle(_ single: Result<WorkerEvent, EventValidationError>, data: Data) {
         let payload = try? JSONDecoder().decode(EventPayload.self, from: data)
+        if let read = EventPayloadReader.payload(in: data) { EventChecks.checkSameRead([read], as: payload.map { [$0] }) }
         switch single {
         case .success(let event):
             EventChecks.checkLimits(event, now: fuzzNow)
@@ -44,6 +45,9 @@ enum DecoderTarget {
         let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
         let isArray = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
         let arrayLength = isArray ? (try? JSONDecoder().decode([Ignored].self, from: data))?.count : nil
+        if isArray, let read = EventPayloadReader.payloads(inArray: Data(body), limit: EventSpec.batchLength) {
+            EventChecks.checkSameRead(read, as: try? JSONDecoder().decode([EventPayload].self, from: Data(body)))
+        }
         do throws(EventValidationError) {
             let items = try decoder.decodeBatch(from: data, receivedAt: fuzzNow)
             require((1...EventSpec.batchLength).contains(items.count), "a batch of \(items.count) items")
