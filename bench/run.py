@@ -84,10 +84,10 @@ def fill(server, workers, start=0, groups=GROUPS, all_running=False, ttl=3600, k
         assert status == 200, answer
 
 
-def fill_history(server, rows, workers):
-    """Adds `rows` history entries (messages), 500 a request."""
-    for first in range(0, rows, 500):
-        lines = [json.dumps({"id": f"w{n % workers:06d}", "group": f"product.team{n % workers % GROUPS:03d}",
+def fill_history(server, rows, workers, groups=GROUPS, start=0):
+    """Adds history entries `start..<rows` (messages of workers `0..<workers` in turn), 500 a request."""
+    for first in range(start, rows, 500):
+        lines = [json.dumps({"id": f"w{n % workers:06d}", "group": f"product.team{n % workers % groups:03d}",
                              "event": "message", "message": f"processed batch {n}"}) for n in range(first, min(first + 500, rows))]
         status, answer = server.request("POST", "/events", gzip.compress("\n".join(lines).encode()),
                                         {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"}, key=KEY, timeout=120)
@@ -344,12 +344,13 @@ def memory_side_by_side(folder, binary, workers, seconds, cleanup):
     return side_by_side(servers, scenarios, seconds)
 
 
-def a_million_workers(folder, binary, workers, groups, seconds, cleanup):
+def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cleanup):
     """Issue 19: `workers` running workers in `groups` groups, populated through `POST /events` by 4 connections,
     then, side by side with `/healthz` on the same server, heartbeats over the whole fleet (answered from memory),
     state-changing events, batches, and the reads (`/metrics`, the page, one group's workers); peak memory, and
-    the restart with them all stored."""
-    server = Server(Path(folder) / "million", binary=binary, keys=[KEY], args=SERVER_ARGS + ["--max-groups", str(2 * groups)])
+    the restart with them all stored and the history grown to `history_rows` entries (messages, 4 connections)."""
+    server = Server(Path(folder) / "million", binary=binary, keys=[KEY],
+                    args=SERVER_ARGS + ["--max-groups", str(2 * groups), "--history-limit", str(2 * history_rows)])
     cleanup.callback(server.stop)
     server.start(timeout=60)
     started = time.monotonic()
@@ -378,7 +379,14 @@ def a_million_workers(folder, binary, workers, groups, seconds, cleanup):
         result["ratio_to_healthz"] = result["rps"] / baseline if baseline else None
     notes = {"workers": workers, "groups": groups, "fill_seconds": fill_seconds, "fill_events_per_s": workers / fill_seconds,
              "peak_rss_mib": server.peak_rss_mib()}
+    started = time.monotonic()
+    shares = [(share * history_rows // 4, (share + 1) * history_rows // 4) for share in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda share: fill_history(server, share[1], workers, groups, start=share[0]), shares))
+    notes["history_fill_events_per_s"] = history_rows / (time.monotonic() - started)
     server.stop()
+    with contextlib.closing(sqlite3.connect(f"file:{server.database}?mode=ro", uri=True)) as database:
+        notes["history_rows_at_restart"] = database.execute("SELECT COUNT(*) FROM history").fetchone()[0]
     notes["restart_seconds"] = server.start(timeout=120).ready_seconds
     server.stop()
     return results, notes
@@ -561,7 +569,7 @@ def main():
     history_rows = 20_000 if options.smoke else 1_000_000
     results, notes = [], {}
 
-    fleet = (20_000, 200) if options.smoke else (1_000_000, 10_000)
+    fleet = (20_000, 200, 40_000) if options.smoke else (1_000_000, 10_000, 10_000_000)
     expiring = 3_000 if options.smoke else 300_000
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
         if options.only_scale:

@@ -22,6 +22,7 @@ def test_benchmark_smoke_run(tmp_path):
     # PostgreSQL /healthz, heartbeats and state changes on one replica and on each of two
     assert report["group_limit"]["groups"] == 1000 and report["group_limit"]["page"]["bytes"] > 0
     assert report["million"]["workers"] == 20_000 and report["million"]["restart_seconds"] > 0
+    assert report["million"]["history_rows_at_restart"] >= 40_000
     assert sum(name.startswith("PostgreSQL: ") for name in names) == 7
     housekeeping = report["housekeeping"]
     assert housekeeping["lost_recorded_after_s"] is not None and housekeeping["removed_after_s"] is not None, housekeeping

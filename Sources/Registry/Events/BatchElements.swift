@@ -8,17 +8,20 @@ import Foundation
 enum BatchElements {
     /// The lines of `data` that are not blank, or `nil` when there are more than `limit`.
     static func lines(of data: Data, limit: Int) -> [Data]? {
-        var lines: [Data] = []
-        var start = data.startIndex
-        while start < data.endIndex {
-            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
-            if data[start..<end].contains(where: { !isWhitespace($0) }) {
-                if lines.count == limit { return nil }
-                lines.append(data[start..<end])
+        let ranges = data.withUnsafeBytes { bytes -> [Range<Int>]? in
+            var ranges: [Range<Int>] = []
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                if bytes[start..<end].contains(where: { !isWhitespace($0) }) {
+                    if ranges.count == limit { return nil }
+                    ranges.append(start..<end)
+                }
+                start = end + 1
             }
-            start = end < data.endIndex ? end + 1 : end
+            return ranges
         }
-        return lines
+        return ranges?.map { data[data.startIndex + $0.lowerBound..<data.startIndex + $0.upperBound] }
     }
 
     /// The elements of the JSON array in `data`, without the whitespace around them, or `nil` when there are

@@ -48,17 +48,38 @@ struct EventPayloadReader {
         guard skipSpace(), take(UInt8(ascii: "{")), skipSpace() else { return nil }
         var payload = EventPayload()
         if take(UInt8(ascii: "}")) { return payload }
-        var seen = Set<EventPayload.CodingKeys>()
+        var seen: UInt16 = 0
         repeat {
             guard skipSpace(), let key = plainKey(), skipSpace(), take(UInt8(ascii: ":")), skipSpace() else { return nil }
-            if let field = EventPayload.CodingKeys(stringValue: key) {
-                guard seen.insert(field).inserted, read(field, into: &payload) else { return nil }
+            if let field = EventPayload.CodingKeys(rawValue: key) {
+                guard seen & Self.bit(field) == 0, read(field, into: &payload) else { return nil }
+                seen |= Self.bit(field)
             } else {
                 guard skipValue(depth: 0) else { return nil }
             }
             guard skipSpace() else { return nil }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? payload : nil
+    }
+
+    /// A bit of its own for each field, to notice one repeated.
+    private static func bit(_ field: EventPayload.CodingKeys) -> UInt16 {
+        let order: Int = switch field {
+        case .id: 0
+        case .group: 1
+        case .event: 2
+        case .at: 3
+        case .ttl: 4
+        case .message: 5
+        case .action: 6
+        case .exitCode: 7
+        case .host: 8
+        case .pid: 9
+        case .version: 10
+        case .labels: 11
+        case .metrics: 12
+        }
+        return 1 << order
     }
 
     private mutating func read(_ field: EventPayload.CodingKeys, into payload: inout EventPayload) -> Bool {
@@ -291,8 +312,10 @@ struct EventPayloadReader {
         return position == bytes.count
     }
 
-    /// The bytes of `range` as text, when they are valid UTF-8.
+    /// The bytes of `range` as text, when they are valid UTF-8 (ASCII, most of what workers send, needs no check).
     private func text(_ range: Range<Int>) -> String? {
-        String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        return String(validating: slice, as: UTF8.self)
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// and tells the buffer what it committed (``settle(_:as:)``), in commit order.
 final class HeartbeatBuffer: Sendable {
     private struct State {
-        var live: [String: LiveWorker] = [:]
+        var live = ShardedDictionary<LiveWorker>()
         /// How many events of each worker are on their way to the store.
         var inFlight: [String: Int] = [:]
         /// Heartbeats of workers that went in flight before theirs were written.

@@ -2,6 +2,10 @@ import Foundation
 
 /// What a heartbeat of a running worker is checked against in memory: the parts of its record a heartbeat could
 /// change or must agree with, and when the store last heard of it.
+///
+/// A million of these stay in memory, so it keeps 96 bytes: no optionals (which pad to twice their size), and the
+/// description (host, version, labels) as 64-bit hashes, seeded per process, not as texts. Two different values
+/// hash alike with odds of 2^-64; a heartbeat that changed one of them would then be taken for unchanged.
 struct LiveWorker: Sendable {
     var group: String
     /// When the run started (a running worker's status began then too).
@@ -10,11 +14,13 @@ struct LiveWorker: Sendable {
     var lastReceivedAt: Date
     /// The newest receipt the store holds (committed or flushed): the deadline readers of the store see.
     var storedReceivedAt: Date
-    var ttl: Double?
-    var host: String?
-    var pid: Int?
-    var version: String?
-    var labels: [String: String]
+    /// The TTL the worker asked for, or NaN for none (the server's default).
+    private var ttl: Double
+    /// The process id, or -1 for none (events with a negative one are refused).
+    private var pid: Int
+    private var hostHash: Int
+    private var versionHash: Int
+    private var labelsHash: Int
     /// Heartbeats applied here and not yet written.
     var unwrittenBeats = 0
 
@@ -25,11 +31,11 @@ struct LiveWorker: Sendable {
         lastSeen = worker.lastSeen
         lastReceivedAt = worker.lastReceivedAt
         storedReceivedAt = worker.lastReceivedAt
-        ttl = worker.ttl
-        host = worker.host
-        pid = worker.pid
-        version = worker.version
-        labels = worker.labels
+        ttl = worker.ttl ?? .nan
+        pid = worker.pid ?? -1
+        hostHash = worker.host.hashValue
+        versionHash = worker.version.hashValue
+        labelsHash = worker.labels.hashValue
     }
 
     /// The heartbeats not yet written, as one touch.
@@ -45,17 +51,18 @@ struct LiveWorker: Sendable {
         guard event.kind == .heartbeat, event.push == nil, event.metrics == nil, event.message == nil, event.action == nil,
             event.exitCode == nil, event.group == group, event.at >= runStartedAt
         else { return false }
-        if let ttl = event.ttl, ttl != self.ttl { return false }
-        if let host = event.host, host != self.host { return false }
+        let askedTTL: Double? = ttl.isNaN ? nil : ttl
+        if let ttl = event.ttl, ttl != askedTTL { return false }
+        if let host = event.host, Optional(host).hashValue != hostHash { return false }
         if let pid = event.pid, pid != self.pid { return false }
-        if let version = event.version, version != self.version { return false }
-        if let labels = event.labels, labels != self.labels { return false }
+        if let version = event.version, Optional(version).hashValue != versionHash { return false }
+        if let labels = event.labels, labels.hashValue != labelsHash { return false }
         if event.ttl == nil, event.ttlFromIntervals, event.at > lastSeen,
-            min(WorkerTransition.intervalsPerTTL * event.at.timeIntervalSince(lastSeen), Limits.maxTTL) > (ttl ?? 0)
+            min(WorkerTransition.intervalsPerTTL * event.at.timeIntervalSince(lastSeen), Limits.maxTTL) > (askedTTL ?? 0)
         {
             return false
         }
-        let ttl = ttl ?? liveness.defaultTTL
+        let ttl = askedTTL ?? liveness.defaultTTL
         guard ttl > 0 else { return true }
         // Without this process's restart grace: another replica, and its sweep, judge by their own.
         return storedReceivedAt.addingTimeInterval(ttl) > event.receivedAt.addingTimeInterval(margin)
