@@ -20,25 +20,19 @@ public struct EventDecoder: Sendable {
     public func decodeBatch(from data: Data, receivedAt now: Date) throws(EventValidationError) -> [BatchItem] {
         let data = data.starts(with: Self.byteOrderMark) ? Data(data.dropFirst(Self.byteOrderMark.count)) : data
         let firstByte = data.first { !Self.whitespace.contains($0) }
-        let payloads: [Result<EventPayload, EventValidationError>]
+        let items: [BatchItem]
         if firstByte == UInt8(ascii: "[") {
             if let read = EventPayloadReader.payloads(inArray: data, limit: Limits.batchLength) {
-                payloads = read.map { .success($0) }
+                items = read.map { payload in Result { () throws(EventValidationError) in try payload.validated(receivedAt: now) } }
             } else {
-                payloads = try splitArray(data).map(payloadResult)
+                items = try splitArray(data).map { item in Result { () throws(EventValidationError) in try decodeEvent(from: item, receivedAt: now) } }
             }
         } else {
             guard let lines = BatchElements.lines(of: data, limit: Limits.batchLength) else { throw Self.tooManyEvents }
-            payloads = lines.map(payloadResult)
+            items = lines.map { line in Result { () throws(EventValidationError) in try decodeEvent(from: line, receivedAt: now) } }
         }
-        if payloads.isEmpty { throw EventValidationError(field: "body", message: "contains no events") }
-        return payloads.map { payload in
-            payload.flatMap { payload in Result { () throws(EventValidationError) in try payload.validated(receivedAt: now) } }
-        }
-    }
-
-    private func payloadResult(_ data: Data) -> Result<EventPayload, EventValidationError> {
-        Result { () throws(EventValidationError) in try decodePayload(from: data) }
+        if items.isEmpty { throw EventValidationError(field: "body", message: "contains no events") }
+        return items
     }
 
     /// One reader for every body and batch element (decoding is safe from several threads at once).

@@ -54,10 +54,12 @@ final class HeartbeatBuffer: Sendable {
     func absorb(_ events: [WorkerEvent], liveness: Liveness) -> [EventOutcome?] {
         state.withLock { state in
             events.map { event in
-                if state.inFlight[event.id] == nil, state.dirty.count + state.detached.count < maxUnwritten || state.dirty.contains(event.id),
-                    state.live[event.id]?.absorbs(event, liveness: liveness, margin: margin) == true
+                if state.inFlight[event.id] == nil, var worker = state.live[event.id],
+                    state.dirty.count + state.detached.count < maxUnwritten || state.dirty.contains(event.id),
+                    worker.absorbs(event, liveness: liveness, margin: margin)
                 {
-                    state.live[event.id]!.absorb(event)
+                    worker.absorb(event)
+                    state.live[event.id] = worker
                     state.dirty.insert(event.id)
                     state.tally.add(event)
                     return EventOutcome(status: .running, late: false)
