@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The wokmanager benchmark: real HTTP over loopback against a release build, with a baseline and a peer.
 
-    python3 bench/run.py                       # the full run (make bench); about 4 minutes after the build
+    python3 bench/run.py                       # the full run (make bench); about 40 minutes after the build
     python3 bench/run.py --smoke --binary .build/debug/wokmanager   # a few seconds per scenario (CI)
 
 Starts `wokmanager serve` on a temporary database, fills it through the API, drives each scenario with
@@ -289,6 +289,27 @@ def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup)
     return side_by_side(servers, scenarios, seconds)
 
 
+def ingest_side_by_side(folder, binary, baseline_binary, workers, seconds, cleanup):
+    """`/healthz`, heartbeats, batches of 500 and started/stopped on this build and on `baseline_binary`, each
+    server holding `workers` running workers, in alternating rounds (``side_by_side``)."""
+    print(f"ingest, this build and {baseline_binary}, {workers} workers each", file=sys.stderr)
+    servers = {}
+    for phase, path in (("baseline build", baseline_binary), ("this build", binary)):
+        server = Server(Path(folder) / f"ingest-{phase.replace(' ', '-')}", binary=path, keys=[KEY], args=SERVER_ARGS)
+        cleanup.callback(resume_and_stop, server)
+        server.start(timeout=60)
+        fill(server, workers, all_running=True)
+        server.process.send_signal(signal.SIGSTOP)
+        servers[phase] = server
+    scenarios = [
+        ("baseline GET /healthz", "/healthz", 64, workers, None),
+        ("heartbeat ingest", "/", 64, workers, "heartbeat.lua"),
+        ("batch ingest POST /events (500/request)", "/", 8, workers, "batch.lua"),
+        ("seed events started/stopped", "/", 64, workers, "seed.lua"),
+    ]
+    return side_by_side(servers, scenarios, seconds)
+
+
 def at_the_group_limit(folder, binary, groups, seconds, cleanup):
     """A server holding `groups` groups, its --max-groups, as a tree of 100 top nodes (the shape that shows the most
     nodes on the page), 3 workers each and one failed in every tenth group: the sizes of `/`, `/metrics` and
@@ -557,6 +578,8 @@ def main():
     parser.add_argument("--baseline-binary", help="an earlier build to measure the page and ingest against, side by side")
     parser.add_argument("--only-scale", action="store_true", help="only the scenarios of scale (issue 19): heartbeats from "
                         "memory side by side, and a million workers")
+    parser.add_argument("--only-ingest", action="store_true", help="only ingest (heartbeats, batches, state changes) "
+                        "against --baseline-binary, side by side")
     parser.add_argument("--only-changes", action="store_true", help="only the scenarios of this round's changes: the baseline "
                         "comparison and the streams")
     options = parser.parse_args()
@@ -572,6 +595,13 @@ def main():
     fleet = (20_000, 200, 40_000) if options.smoke else (1_000_000, 10_000, 10_000_000)
     expiring = 3_000 if options.smoke else 300_000
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
+        if options.only_ingest:
+            if not options.baseline_binary:
+                sys.exit("bench: --only-ingest compares against --baseline-binary")
+            measured = ingest_side_by_side(folder, options.binary, options.baseline_binary, small, seconds, cleanup)
+            Path(options.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(options.output).write_text(json.dumps({"machine": machine(), "scenarios": measured}, indent=2) + "\n")
+            return 1 if sum(r["errors"] for r in measured) else 0
         if options.only_scale:
             measured = memory_side_by_side(folder, options.binary, small, seconds, cleanup)
             scale, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
