@@ -25,11 +25,7 @@ public enum PrometheusExposition {
     }
 
     private static func render(bounded snapshot: MetricsSnapshot) -> ExpositionText {
-        var perGroup: [String: StatusCounts] = Dictionary(uniqueKeysWithValues: snapshot.groups.map { ($0, StatusCounts()) })
-        for count in snapshot.groupCounts {
-            perGroup[count.group, default: StatusCounts()][count.status] += count.count
-        }
-        let groups = perGroup.sorted { $0.key < $1.key }
+        let groups = countsByGroup(snapshot)
         // Each group's label is escaped once and reused by its seven samples.
         let groupLabels = groups.map { "group=\"\(escapeLabelValue($0.key))\"" }
         var text = ExpositionText(capacity: 1024 + groups.count * (7 * 64 + 8 * (groupLabels.first?.utf8.count ?? 0)))
@@ -63,6 +59,36 @@ public enum PrometheusExposition {
             }
         }
         return text
+    }
+
+    /// Every group's counts, by name. The store lists the groups and their counts by name already, so the two are
+    /// merged in one pass; lists in another order (folded groups, a database collation that sorts apart from
+    /// Swift) are sorted here (which was a sixth of a scrape of 10,000 groups).
+    private static func countsByGroup(_ snapshot: MetricsSnapshot) -> [(key: String, value: StatusCounts)] {
+        if let merged = merged(snapshot.groups, snapshot.groupCounts) { return merged }
+        var perGroup: [String: StatusCounts] = Dictionary(uniqueKeysWithValues: snapshot.groups.map { ($0, StatusCounts()) })
+        for count in snapshot.groupCounts {
+            perGroup[count.group, default: StatusCounts()][count.status] += count.count
+        }
+        return perGroup.sorted { $0.key < $1.key }
+    }
+
+    /// `groups` with their `counts`, when the groups are in strictly increasing order and the counts follow them,
+    /// each of a listed group; `nil` otherwise.
+    private static func merged(_ groups: [String], _ counts: [GroupCount]) -> [(key: String, value: StatusCounts)]? {
+        var merged: [(key: String, value: StatusCounts)] = []
+        merged.reserveCapacity(groups.count)
+        var next = counts.startIndex
+        for (index, group) in groups.enumerated() {
+            if index > 0, !(groups[index - 1] < group) { return nil }
+            var counted = StatusCounts()
+            while next < counts.endIndex, counts[next].group == group {
+                counted[counts[next].status] += counts[next].count
+                next += 1
+            }
+            merged.append((group, counted))
+        }
+        return next == counts.endIndex ? merged : nil
     }
 
     /// Open problems per group, kind and state (only those there are: an alert on them resolves when the series goes),
@@ -160,7 +186,7 @@ public enum PrometheusExposition {
         text += labels
         text += moreLabels
         text += "} "
-        text += String(value)
+        text += value
         text += "\n"
     }
 
