@@ -265,21 +265,38 @@ def attention_side_by_side(folder, binary, workers, attention_workers, expectati
     return side_by_side(servers, scenarios, seconds)
 
 
+def stopped_builds(folder, prefix, builds, prepare, cleanup):
+    """A server for each of `builds` ({phase: binary}), each started in its own folder, `prepare(phase, server)`d and
+    then stopped with SIGSTOP, for ``side_by_side``."""
+    servers = {}
+    for phase, path in builds.items():
+        server = Server(Path(folder) / f"{prefix}{phase.replace(' ', '-')}", binary=path, keys=[KEY], args=SERVER_ARGS)
+        cleanup.callback(resume_and_stop, server)
+        server.start(timeout=60)
+        prepare(phase, server)
+        server.process.send_signal(signal.SIGSTOP)
+        servers[phase] = server
+    return servers
+
+
+def in_four_shares(first, end, fill_share):
+    """Runs `fill_share(start, end)` over `first..<end` in four equal shares on four connections at once."""
+    shares = [(first + share * (end - first) // 4, first + (share + 1) * (end - first) // 4) for share in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda share: fill_share(*share), shares))
+
+
 def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup):
     """The status page (the default order, a filtered view) and heartbeat ingest on this build and on
     `baseline_binary` (an earlier build), filled alike with `workers` workers; this build also holds a week of samples
     of every tree node, which the baseline build has no table for."""
     print(f"this build and {baseline_binary}, {workers} workers each", file=sys.stderr)
-    servers = {}
-    for phase, path in (("baseline build", baseline_binary), ("this build", binary)):
-        server = Server(Path(folder) / phase.replace(" ", "-"), binary=path, keys=[KEY], args=SERVER_ARGS)
-        cleanup.callback(resume_and_stop, server)
-        server.start(timeout=60)
+
+    def prepare(phase, server):
         fill(server, workers)
         if phase == "this build":
             fill_series(server, workers)
-        server.process.send_signal(signal.SIGSTOP)
-        servers[phase] = server
+    servers = stopped_builds(folder, "", {"baseline build": baseline_binary, "this build": binary}, prepare, cleanup)
     readers = os.cpu_count() or 2
     scenarios = [
         ("status page /", "/", readers, workers, None),
@@ -293,14 +310,8 @@ def ingest_side_by_side(folder, binary, baseline_binary, workers, seconds, clean
     """`/healthz`, heartbeats, batches of 500 and started/stopped on this build and on `baseline_binary`, each
     server holding `workers` running workers, in alternating rounds (``side_by_side``)."""
     print(f"ingest, this build and {baseline_binary}, {workers} workers each", file=sys.stderr)
-    servers = {}
-    for phase, path in (("baseline build", baseline_binary), ("this build", binary)):
-        server = Server(Path(folder) / f"ingest-{phase.replace(' ', '-')}", binary=path, keys=[KEY], args=SERVER_ARGS)
-        cleanup.callback(resume_and_stop, server)
-        server.start(timeout=60)
-        fill(server, workers, all_running=True)
-        server.process.send_signal(signal.SIGSTOP)
-        servers[phase] = server
+    servers = stopped_builds(folder, "ingest-", {"baseline build": baseline_binary, "this build": binary},
+                             lambda phase, server: fill(server, workers, all_running=True), cleanup)
     scenarios = [
         ("baseline GET /healthz", "/healthz", 64, workers, None),
         ("heartbeat ingest", "/", 64, workers, "heartbeat.lua"),
@@ -375,9 +386,7 @@ def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cl
     cleanup.callback(server.stop)
     server.start(timeout=60)
     started = time.monotonic()
-    shares = [(share * workers // 4, (share + 1) * workers // 4) for share in range(4)]
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda share: fill(server, share[1], start=share[0], groups=groups, all_running=True), shares))
+    in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True))
     fill_seconds = time.monotonic() - started
     label, env, readers = f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M", {"GROUPS": str(groups)}, os.cpu_count() or 2
     scenarios = [
@@ -401,9 +410,7 @@ def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cl
     notes = {"workers": workers, "groups": groups, "fill_seconds": fill_seconds, "fill_events_per_s": workers / fill_seconds,
              "peak_rss_mib": server.peak_rss_mib()}
     started = time.monotonic()
-    shares = [(share * history_rows // 4, (share + 1) * history_rows // 4) for share in range(4)]
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda share: fill_history(server, share[1], workers, groups, start=share[0]), shares))
+    in_four_shares(0, history_rows, lambda start, end: fill_history(server, end, workers, groups, start=start))
     notes["history_fill_events_per_s"] = history_rows / (time.monotonic() - started)
     server.stop()
     with contextlib.closing(sqlite3.connect(f"file:{server.database}?mode=ro", uri=True)) as database:
@@ -446,16 +453,13 @@ def housekeeping_under_load(folder, binary, expiring, live, seconds, cleanup):
     server.start(timeout=60)
     print(f"housekeeping under load: {expiring:,} workers lost, then removed, beside {live:,} heartbeating", file=sys.stderr)
     fill(server, live, all_running=True)
-    shares = [(live + share * expiring // 4, live + (share + 1) * expiring // 4) for share in range(4)]
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda share: fill(server, share[1], start=share[0], all_running=True), shares))
+    in_four_shares(live, live + expiring, lambda start, end: fill(server, end, start=start, all_running=True))
     quiet = wrk(server.url("/"), seconds, 64, "heartbeat.lua", env={"WORKERS": str(live), "API_KEY": KEY})
     quiet.update(name=f"heartbeat ingest, quiet ({live // 1000}k of {(live + expiring) // 1000}k workers)", workers=live, connections=64, per_request=1)
     print(f"  quiet: p99 {quiet['p99_ms']:.2f} ms", file=sys.stderr)
     # The expiring workers' last heartbeat sets a short TTL: they are all lost `ttl` seconds later.
     armed = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda share: fill(server, share[1], start=share[0], all_running=True, ttl=ttl, kind="heartbeat"), shares))
+    in_four_shares(live, live + expiring, lambda start, end: fill(server, end, start=start, all_running=True, ttl=ttl, kind="heartbeat"))
     expiry = heartbeats_while(server, live, lambda: stored(server, "status = 'running'") == live,
                               f"heartbeat ingest while {expiring // 1000}k are recorded lost", slice_seconds=seconds)
     time.sleep(max(0, armed + retention - 2 - time.monotonic()))

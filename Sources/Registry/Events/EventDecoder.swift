@@ -20,16 +20,17 @@ public struct EventDecoder: Sendable {
     public func decodeBatch(from data: Data, receivedAt now: Date) throws(EventValidationError) -> [BatchItem] {
         let data = data.starts(with: Self.byteOrderMark) ? Data(data.dropFirst(Self.byteOrderMark.count)) : data
         let firstByte = data.first { !Self.whitespace.contains($0) }
+        let decoded = { (item: Data) in Result { () throws(EventValidationError) in try decodeEvent(from: item, receivedAt: now) } }
         let items: [BatchItem]
         if firstByte == UInt8(ascii: "[") {
             if let read = EventPayloadReader.payloads(inArray: data, limit: Limits.batchLength) {
                 items = read.map { payload in Result { () throws(EventValidationError) in try payload.validated(receivedAt: now) } }
             } else {
-                items = try splitArray(data).map { item in Result { () throws(EventValidationError) in try decodeEvent(from: item, receivedAt: now) } }
+                items = try splitArray(data).map(decoded)
             }
         } else {
             guard let lines = BatchElements.lines(of: data, limit: Limits.batchLength) else { throw Self.tooManyEvents }
-            items = lines.map { line in Result { () throws(EventValidationError) in try decodeEvent(from: line, receivedAt: now) } }
+            items = lines.map(decoded)
         }
         if items.isEmpty { throw EventValidationError(field: "body", message: "contains no events") }
         return items

@@ -6,7 +6,8 @@ import Foundation
 /// machinery per field, so batches of heartbeats are taken 2.7x as fast (BENCHMARKS.md). It declines (`nil`)
 /// whatever it does not read exactly as `JSONDecoder` does (escapes in keys, a repeated field, a whole number with
 /// a fraction or exponent, a number no `Double` holds, a byte order mark, anything but strict JSON), and
-/// `JSONDecoder` then reads it, errors included. The fuzz target `decoder` checks that an accepted object reads the same with both.
+/// `JSONDecoder` then reads it, errors included. The fuzz target `decoder` checks that an accepted object reads the
+/// same with both.
 struct EventPayloadReader {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
