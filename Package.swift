@@ -81,6 +81,7 @@ let package = Package(
             dependencies: [
                 "Registry",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Sources/Metrics",
             swiftSettings: strictSettings
@@ -162,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsTests",
-            dependencies: ["WokmanagerMetrics", "Registry"],
+            dependencies: ["WokmanagerMetrics", "Registry", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(

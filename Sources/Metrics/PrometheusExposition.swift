@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Registry
 
 /// Renders what the registry holds in the Prometheus text exposition format 0.0.4.
@@ -15,29 +16,31 @@ public enum PrometheusExposition {
     /// Every retained group gets every status, zeros included, so a series drops to 0 instead of vanishing.
     /// With `depth`, groups deeper than it are reported as their ancestor at that depth (`--metrics-depth`).
     public static func render(_ snapshot: MetricsSnapshot, depth: Int? = nil) -> String {
-        String(decoding: renderedBytes(snapshot, depth: depth), as: UTF8.self)
+        String(buffer: renderedBuffer(snapshot, depth: depth))
     }
 
-    /// ``render(_:depth:)`` as UTF-8 bytes, as a response sends them.
-    public static func renderedBytes(_ snapshot: MetricsSnapshot, depth: Int? = nil) -> [UInt8] {
+    /// ``render(_:depth:)`` as UTF-8 bytes, followed by `trailer` (more series in the same format), in the buffer
+    /// a response sends.
+    public static func renderedBuffer(_ snapshot: MetricsSnapshot, depth: Int? = nil, trailer: String = "") -> ByteBuffer {
         let folded = depth.map { snapshot.folded(toDepth: $0) } ?? snapshot
-        return render(bounded: folded.boundingNames(perGroup: Limits.metricCount)).bytes
+        return render(bounded: folded.boundingNames(perGroup: Limits.metricCount), trailer: trailer).buffer
     }
 
-    private static func render(bounded snapshot: MetricsSnapshot) -> ExpositionText {
+    private static func render(bounded snapshot: MetricsSnapshot, trailer: String) -> ExpositionText {
         let groups = countsByGroup(snapshot)
-        // Each group's label is escaped once and reused by its seven samples.
-        let groupLabels = groups.map { "group=\"\(escapeLabelValue($0.key))\"" }
-        var text = ExpositionText(capacity: 1024 + groups.count * (7 * 64 + 8 * (groupLabels.first?.utf8.count ?? 0)))
+        // Each group's name is escaped once and reused by its six samples (of about 64 bytes besides the name).
+        let escapedGroups = groups.map { escapeLabelValue($0.key) }
+        let groupSize = escapedGroups.first?.utf8.count ?? 0
+        var text = ExpositionText(capacity: 1024 + trailer.utf8.count + groups.count * 6 * (64 + groupSize))
         family(&text, "wokmanager_workers_running", "gauge", "Workers running now, per group.")
-        for (group, label) in zip(groups, groupLabels) {
-            sample(&text, "wokmanager_workers_running", label, group.value.running)
+        for (counts, group) in zip(groups, escapedGroups) {
+            text.sample("wokmanager_workers_running", group: group, "", counts.value.running)
         }
         family(&text, "wokmanager_workers", "gauge", "Workers per group and status (running, lost, stopped, failed).")
         let statusLabels = WorkerStatus.allCases.map { (status: $0, label: ",status=\"\($0.rawValue)\"") }
-        for (group, label) in zip(groups, groupLabels) {
+        for (counts, group) in zip(groups, escapedGroups) {
             for (status, statusLabel) in statusLabels {
-                sample(&text, "wokmanager_workers", label, statusLabel, group.value[status])
+                text.sample("wokmanager_workers", group: group, statusLabel, counts.value[status])
             }
         }
         family(&text, "wokmanager_events_total", "counter", "Events received, per event.")
@@ -45,8 +48,8 @@ public enum PrometheusExposition {
             sample(&text, "wokmanager_events_total", "event=\"\(event.rawValue)\"", snapshot.eventTotals[event.rawValue] ?? 0)
         }
         family(&text, "wokmanager_worker_errors_total", "counter", "Errors reported by workers, per group.")
-        for (group, label) in zip(groups, groupLabels) {
-            sample(&text, "wokmanager_worker_errors_total", label, snapshot.errorTotals[group.key] ?? 0)
+        for (counts, group) in zip(groups, escapedGroups) {
+            text.sample("wokmanager_worker_errors_total", group: group, "", snapshot.errorTotals[counts.key] ?? 0)
         }
         renderAttention(&text, snapshot)
         renderNumbers(&text, snapshot)
@@ -58,6 +61,7 @@ public enum PrometheusExposition {
                 text += String(format: "%.3f", worker.lastSeen.timeIntervalSince1970) + "\n"
             }
         }
+        text += trailer
         return text
     }
 
@@ -154,7 +158,8 @@ public enum PrometheusExposition {
 
     /// Escapes a label value: backslash, double quote and line feed.
     public static func escapeLabelValue(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+        let needsEscaping = { (byte: UInt8) in byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") }
+        guard value.utf8.withContiguousStorageIfAvailable({ $0.contains(where: needsEscaping) }) ?? value.utf8.contains(where: needsEscaping) else {
             return value
         }
         var escaped = ""
@@ -176,18 +181,12 @@ public enum PrometheusExposition {
 
     /// One sample line; `labels` is the already escaped text between the braces.
     private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ value: Int) {
-        sample(&text, name, labels, "", value)
+        text.sample(name, labels, "", value)
     }
 
     /// One sample line; `labels` and `moreLabels` are the already escaped text between the braces.
     private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ moreLabels: String, _ value: Int) {
-        text += name
-        text += "{"
-        text += labels
-        text += moreLabels
-        text += "} "
-        text += value
-        text += "\n"
+        text.sample(name, labels, moreLabels, value)
     }
 
     /// One sample line of a number a worker reported, written as Go's ParseFloat reads it.

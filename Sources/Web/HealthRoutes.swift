@@ -28,8 +28,7 @@ struct HealthRoutes<Context: RequestContext> {
         serverMetrics.recordCapacity(try await registry.capacityUsage())
         serverMetrics.recordUnwrittenHeartbeats(registry.unwrittenHeartbeats)
         if let countedAt = snapshot.countedAt { serverMetrics.recordCountsAge(registry.clock.now().timeIntervalSince(countedAt)) }
-        var body = ByteBuffer(bytes: PrometheusExposition.renderedBytes(snapshot, depth: metricsDepth))
-        body.writeString(serverMetrics.exposition())
+        let body = PrometheusExposition.renderedBuffer(snapshot, depth: metricsDepth, trailer: serverMetrics.exposition())
         return Response(status: .ok, headers: [.contentType: PrometheusExposition.contentType], body: ResponseBody(byteBuffer: body))
     }
 }

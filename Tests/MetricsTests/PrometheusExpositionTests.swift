@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Registry
 import Testing
 import WokmanagerMetrics
@@ -78,6 +79,23 @@ struct PrometheusExpositionTests {
         for line in text.split(separator: "\n") {
             #expect(line.hasPrefix("#") || line.hasPrefix("wokmanager_"), "\(line)")
         }
+    }
+
+    @Test("groups far longer than the first, non-ASCII names and a trailer are written whole past the first estimate of the size")
+    func pastTheEstimate() {
+        let long = (0..<3_000).map { "é" + String(repeating: "x", count: 200) + String(format: "%04d", $0) }
+        let text = PrometheusExposition.render(snapshot(long.map { GroupCount(group: $0, status: .failed, count: 3) }, groups: ["a"] + long))
+        #expect(text.hasPrefix("# HELP wokmanager_workers_running "))
+        #expect(text.contains("wokmanager_workers_running{group=\"a\"} 0\n"))
+        for group in [long[0], long[1_500], long[2_999]] {
+            #expect(text.contains("wokmanager_workers{group=\"\(group)\",status=\"failed\"} 3\n"))
+            #expect(text.contains("wokmanager_worker_errors_total{group=\"\(group)\"} 0\n"))
+        }
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("wokmanager_workers{") }.count == 4 * 3_001)
+
+        let trailer = "# TYPE wokmanager_http_requests_total counter\nwokmanager_http_requests_total 7\n"
+        let buffer = PrometheusExposition.renderedBuffer(snapshot([], groups: long), trailer: trailer)
+        #expect(String(buffer: buffer).hasSuffix("\n" + trailer))
     }
 }
 
