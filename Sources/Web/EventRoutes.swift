@@ -22,15 +22,6 @@ struct EventRoutes<Context: AccessKeyContext> {
         group.post("/events", use: postBatch)
     }
 
-    /// What a worker is told about its event.
-    struct StateAnswer: ResponseEncodable {
-        var id: String
-        var group: String
-        var event: EventKind
-        var status: WorkerStatus
-        var late: Bool
-    }
-
     @Sendable func postState(_ request: Request, context: Context) async throws -> StateAnswer {
         var request = request
         let body = try await request.collectBody(upTo: limits.eventBody)

@@ -17,8 +17,11 @@ final class LogLevelSwitch: Sendable {
 }
 
 /// Standard error's log handler at the level of a ``LogLevelSwitch``: a logger made before a reload follows it.
+///
+/// It keeps the logger's metadata itself and hands it to `StreamLogHandler` only with a line to write:
+/// `StreamLogHandler` formats its metadata again at every change, and every request sets its id (3 % of a heartbeat).
 struct SwitchedLogHandler: LogHandler {
-    private var inner: StreamLogHandler
+    private let inner: StreamLogHandler
     private let level: LogLevelSwitch
 
     init(label: String, level: LogLevelSwitch) {
@@ -32,17 +35,16 @@ struct SwitchedLogHandler: LogHandler {
         set {}
     }
 
-    var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = newValue }
-    }
+    var metadata: Logger.Metadata = [:]
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue }
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 
     func log(event: LogEvent) {
+        var event = event
+        if !metadata.isEmpty { event.metadata = metadata.merging(event.metadata ?? [:]) { _, explicit in explicit } }
         inner.log(event: event)
     }
 }

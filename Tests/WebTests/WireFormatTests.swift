@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Registry
 import Testing
+@testable import Web
 
 /// Users' scripts compare answers as text: the JSON bytes (key order, times, slashes) must not change.
 @Suite("JSON on the wire")
@@ -58,6 +60,19 @@ struct WireFormatTests {
             let (_, _, batch) = try await send(client, .post, "/events?api-key=\(testKey)", #"[{"id": "x"}]"#)
             let rejected = #"[{"field":"group","index":0,"message":"is required"}]"#
             #expect(batch == #"{"accepted":0,"error":{"field":"body","message":"body: none of the 1 events is valid; see rejected"},"rejected":\#(rejected)}"#)
+        }
+    }
+
+    @Test("the answer to an event, written by hand, has JSONEncoder's bytes for every character an id or group may hold and any other")
+    func stateAnswerByHand() throws {
+        let everyASCII = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        let texts = [everyASCII, "a/b\\c\"d", "", "é✓\u{1F600}\u{2028}\u{7F}", "product.importer", String(repeating: "\"\n", count: 300)]
+        for (index, text) in texts.enumerated() {
+            let answer = StateAnswer(
+                id: text, group: texts[(index + 1) % texts.count], event: EventKind.allCases[index % EventKind.allCases.count],
+                status: WorkerStatus.allCases[index % WorkerStatus.allCases.count], late: index.isMultiple(of: 2))
+            let byHand = String(buffer: answer.json())
+            #expect(byHand == String(decoding: try JSONEncoder.answers.encode(answer), as: UTF8.self))
         }
     }
 }
