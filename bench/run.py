@@ -13,6 +13,7 @@ import concurrent.futures
 import contextlib
 import gzip
 import json
+import math
 import os
 import platform
 import re
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -420,6 +422,52 @@ def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cl
     return results, notes
 
 
+def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
+    """Issue 19's soak: `workers` running workers with a TTL of three heartbeat periods, populated through
+    `POST /events`, then heartbeating in turn at `rate` a second in all (each worker once every `workers / rate`
+    seconds) for `seconds`. /metrics is read every 10 seconds meanwhile: a worker reported lost there, or stored lost
+    at the end, is a false loss (every one kept heartbeating), and the most heartbeats not yet written shows whether
+    the flush kept up."""
+    period = workers / rate
+    server = Server(Path(folder) / "steady", binary=binary, keys=[KEY], args=SERVER_ARGS + ["--max-groups", str(2 * groups)])
+    cleanup.callback(server.stop)
+    server.start(timeout=60)
+    ttl = math.ceil(3 * period)
+    in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True, ttl=ttl))
+    label = f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M"
+    readings, stop = [], threading.Event()
+
+    def read_metrics():
+        while not stop.wait(10):
+            lost = unwritten = 0
+            for line in urllib.request.urlopen(server.url("/metrics"), timeout=30).read().decode().splitlines():
+                if line.startswith("wokmanager_workers{") and 'status="lost"' in line:
+                    lost += int(float(line.rsplit(" ", 1)[1]))
+                elif line.startswith("wokmanager_heartbeats_unwritten "):
+                    unwritten = int(float(line.rsplit(" ", 1)[1]))
+            readings.append((lost, unwritten))
+
+    reader = threading.Thread(target=read_metrics)
+    reader.start()
+    try:
+        measured = wrk(server.url("/"), seconds, 64, "paced_heartbeat.lua", (),
+                       {"WORKERS": str(workers), "GROUPS": str(groups), "API_KEY": KEY, "RATE": str(rate), "THREADS": "2"})
+    finally:
+        stop.set()
+        reader.join()
+    measured.update(name=f"steady fleet: {label} workers heartbeating every {period:.0f} s ({rate:,}/s) for {seconds} s",
+                    workers=workers, connections=64, per_request=1)
+    notes = {"workers": workers, "rate_wanted": rate, "rate_sent": measured["rps"], "ttl": ttl, "seconds": seconds,
+             "most_reported_lost": max((lost for lost, _ in readings), default=None),
+             "stored_lost_at_end": stored(server, "status = 'lost'"),
+             "most_unwritten_heartbeats": max((unwritten for _, unwritten in readings), default=None), "readings": len(readings)}
+    print(f"  {measured['name']}: sent {measured['rps']:.0f}/s, p99 {measured['p99_ms']:.2f} ms, {measured['errors']} errors, "
+          f"most lost {notes['most_reported_lost']}, stored lost {notes['stored_lost_at_end']}, "
+          f"most unwritten {notes['most_unwritten_heartbeats']}", file=sys.stderr)
+    server.stop()
+    return [measured], notes
+
+
 def stored(server, condition):
     """How many stored workers match `condition`, read from the database file beside the running server."""
     with contextlib.closing(sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=30)) as database:
@@ -597,6 +645,7 @@ def main():
     results, notes = [], {}
 
     fleet = (20_000, 200, 40_000) if options.smoke else (1_000_000, 10_000, 10_000_000)
+    steady = (20_000, 200, 1_000, 20) if options.smoke else (1_000_000, 10_000, 16_700, 300)
     expiring = 3_000 if options.smoke else 300_000
     with tempfile.TemporaryDirectory(prefix="wokmanager-bench-") as folder, contextlib.ExitStack() as cleanup:
         if options.only_ingest:
@@ -610,6 +659,8 @@ def main():
             measured = memory_side_by_side(folder, options.binary, small, seconds, cleanup)
             scale, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
             measured += scale
+            soak, notes["steady"] = steady_fleet(folder, options.binary, *steady, cleanup)
+            measured += soak
             housekeeping, notes["housekeeping"] = housekeeping_under_load(folder, options.binary, expiring, small, seconds, cleanup)
             measured += housekeeping
             measured += postgres_replicas(folder, options.binary, small, seconds, cleanup)
@@ -674,6 +725,8 @@ def main():
         results += measured
         results += memory_side_by_side(folder, options.binary, small, seconds, cleanup)
         measured, notes["million"] = a_million_workers(folder, options.binary, *fleet, seconds, cleanup)
+        results += measured
+        measured, notes["steady"] = steady_fleet(folder, options.binary, *steady, cleanup)
         results += measured
         measured, notes["housekeeping"] = housekeeping_under_load(folder, options.binary, expiring, small, seconds, cleanup)
         results += measured
