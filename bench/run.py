@@ -435,7 +435,7 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
     ttl = math.ceil(3 * period)
     in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True, ttl=ttl))
     label = f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M"
-    readings, stop = [], threading.Event()
+    readings, stop, started = [], threading.Event(), time.monotonic()
 
     def read_metrics():
         while not stop.wait(10):
@@ -445,7 +445,7 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
                     lost += int(float(line.rsplit(" ", 1)[1]))
                 elif line.startswith("wokmanager_heartbeats_unwritten "):
                     unwritten = int(float(line.rsplit(" ", 1)[1]))
-            readings.append((lost, unwritten))
+            readings.append((round(time.monotonic() - started), lost, unwritten))
 
     reader = threading.Thread(target=read_metrics)
     reader.start()
@@ -458,9 +458,10 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
     measured.update(name=f"steady fleet: {label} workers heartbeating every {period:.0f} s ({rate:,}/s) for {seconds} s",
                     workers=workers, connections=64, per_request=1)
     notes = {"workers": workers, "rate_wanted": rate, "rate_sent": measured["rps"], "ttl": ttl, "seconds": seconds,
-             "most_reported_lost": max((lost for lost, _ in readings), default=None),
+             "most_reported_lost": max((lost for _, lost, _ in readings), default=None),
              "stored_lost_at_end": stored(server, "status = 'lost'"),
-             "most_unwritten_heartbeats": max((unwritten for _, unwritten in readings), default=None), "readings": len(readings)}
+             "most_unwritten_heartbeats": max((unwritten for _, _, unwritten in readings), default=None),
+             "readings": [{"after_s": after, "lost": lost, "unwritten": unwritten} for after, lost, unwritten in readings]}
     print(f"  {measured['name']}: sent {measured['rps']:.0f}/s, p99 {measured['p99_ms']:.2f} ms, {measured['errors']} errors, "
           f"most lost {notes['most_reported_lost']}, stored lost {notes['stored_lost_at_end']}, "
           f"most unwritten {notes['most_unwritten_heartbeats']}", file=sys.stderr)
