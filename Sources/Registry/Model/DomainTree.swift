@@ -66,12 +66,12 @@ public struct DomainNode: Sendable, Equatable, Codable {
                 total[counts[index].status] += counts[index].count
                 index += 1
             }
-            root.add(segments: group.split(separator: ".").map(String.init)[...]) { node in
+            root.add(segments: segments(of: group)) { node in
                 for status in WorkerStatus.allCases { node.counts[status] += total[status] }
             }
         }
         for count in problems {
-            root.add(segments: count.group.split(separator: ".").map(String.init)[...]) {
+            root.add(segments: segments(of: count.group)) {
                 $0.problems.open += count.open
                 $0.problems.acknowledged += count.acknowledged
             }
@@ -79,6 +79,13 @@ public struct DomainNode: Sendable, Equatable, Codable {
         var tree = root.node
         tree.sortChildren()
         return tree
+    }
+
+    /// A group's segments, split at the bytes of its dots: in a group that passed ``Identifiers`` a dot is a character
+    /// of its own, so this splits as a split by characters does, without walking grapheme clusters (a quarter of
+    /// building a tree of 10,000 groups).
+    private static func segments(of group: String) -> ArraySlice<String> {
+        group.utf8.split(separator: UInt8(ascii: ".")).map { String(Substring($0)) }[...]
     }
 
     /// A node under construction, its children indexed by name so that adding a group costs one lookup
