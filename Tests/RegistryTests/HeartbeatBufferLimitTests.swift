@@ -19,4 +19,56 @@ struct HeartbeatBufferLimitTests {
         buffer.flushed(flush.touches, HeartbeatWrite(updated: ["a", "b"]))
         #expect(buffer.absorb([event(.heartbeat, id: "b", at: 2)], liveness: liveness(at: 2)).map { $0 != nil } == [true])
     }
+
+    @Test("a flush that cannot take every unwritten worker takes those waiting longest, however the newer ones hash")
+    func longestWaitingFirst() {
+        let buffer = HeartbeatBuffer(flushInterval: 1, maxUnwritten: 10_000)
+        let ids = (0..<3_000).map { "w\($0)" }
+        let started = ids.map { event(.started, id: $0, ttl: 600) }
+        _ = buffer.absorb(started, liveness: liveness(at: 0))
+        buffer.settle(started, as: started.map { WorkerTransition.apply($0, to: nil, liveness: liveness(at: 0)).worker })
+        _ = buffer.absorb(ids[..<2_000].map { event(.heartbeat, id: $0, at: 1) }, liveness: liveness(at: 1))
+        var taken: [String] = []
+        for round in 0..<4 {
+            let flush = buffer.takeFlush(limit: 500)
+            taken += ids.filter { flush.touches[$0] != nil }
+            buffer.flushed(flush.touches, HeartbeatWrite(updated: Set(flush.touches.keys)))
+            // Meanwhile newer workers, and some already taken, heartbeat again: they wait behind the rest.
+            _ = buffer.absorb((ids[(2_000 + round * 250)..<(2_250 + round * 250)] + ids[..<100]).map { event(.heartbeat, id: $0, at: 2) },
+                              liveness: liveness(at: 2))
+        }
+        #expect(taken == Array(ids[..<2_000]))
+        let next = buffer.takeFlush(limit: 250)
+        #expect(Set(next.touches.keys) == Set(ids[2_000..<2_250]))
+    }
+}
+
+@Suite("Workers waiting to be written")
+struct DirtyWorkersTests {
+    @Test("taken in the order they joined, once each; one removed is skipped, and joins again at the end")
+    func order() {
+        var dirty = DirtyWorkers()
+        for id in ["c", "a", "b", "a", "d"] { dirty.insert(id) }
+        dirty.remove("b")
+        dirty.insert("e")
+        dirty.insert("b")
+        #expect(dirty.count == 5 && dirty.contains("b") && !dirty.contains("z"))
+        var taken: [String] = []
+        while let id = dirty.popLongestWaiting() { taken.append(id) }
+        #expect(taken == ["c", "a", "d", "e", "b"])
+        #expect(dirty.count == 0 && dirty.popLongestWaiting() == nil)
+    }
+
+    @Test("a long line of joins and takes keeps its order past the compaction of its front")
+    func longLine() {
+        var dirty = DirtyWorkers()
+        var expected: [String] = [], taken: [String] = []
+        for n in 0..<20_000 {
+            dirty.insert("w\(n)")
+            expected.append("w\(n)")
+            if n % 3 == 0, let id = dirty.popLongestWaiting() { taken.append(id) }
+        }
+        while let id = dirty.popLongestWaiting() { taken.append(id) }
+        #expect(taken == expected)
+    }
 }

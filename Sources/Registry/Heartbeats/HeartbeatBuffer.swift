@@ -17,7 +17,7 @@ final class HeartbeatBuffer: Sendable {
         /// Heartbeats of workers that went in flight before theirs were written.
         var detached: [String: HeartbeatTouch] = [:]
         /// Workers in `live` with heartbeats not yet written.
-        var dirty: Set<String> = []
+        var dirty = DirtyWorkers()
         var tally = BatchTally()
         /// The groups of `live`, so a million records share a few thousand strings.
         var groups: Set<String> = []
@@ -129,12 +129,13 @@ final class HeartbeatBuffer: Sendable {
         state.withLock { $0.changedWhileLoading = nil }
     }
 
-    /// Takes up to `limit` unwritten heartbeats, and the tally of all so far, for one transaction of a flush.
+    /// Takes up to `limit` unwritten heartbeats (those waiting longest), and the tally of all so far, for one
+    /// transaction of a flush.
     func takeFlush(limit: Int) -> (touches: [String: HeartbeatTouch], tally: BatchTally) {
         state.withLock { state in
             var touches: [String: HeartbeatTouch] = [:]
             touches.reserveCapacity(min(limit, state.dirty.count))
-            while touches.count < limit, let id = state.dirty.popFirst() {
+            while touches.count < limit, let id = state.dirty.popLongestWaiting() {
                 touches[id] = state.live[id]!.touch
                 state.live[id]!.unwrittenBeats = 0
             }
