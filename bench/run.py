@@ -42,8 +42,12 @@ GROUPS = 1000
 SERVER_ARGS = ["--log-level", "warning", "--max-new-groups-per-minute", "1000000"]
 
 
+# wrk's threads; paced_heartbeat.lua divides its rate and the workers among them.
+WRK_THREADS = 2
+
+
 def wrk(url, seconds, connections, script=None, headers=(), env=None):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
     if script:
@@ -439,10 +443,14 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
 
     def read_metrics():
         while not stop.wait(10):
-            lost = unwritten = 0
-            for line in urllib.request.urlopen(server.url("/metrics"), timeout=30).read().decode().splitlines():
+            lost = unwritten = None
+            try:
+                lines = urllib.request.urlopen(server.url("/metrics"), timeout=30).read().decode().splitlines()
+            except OSError:
+                lines = []  # a reading that failed counts as one (below), not as nobody lost
+            for line in lines:
                 if line.startswith("wokmanager_workers{") and 'status="lost"' in line:
-                    lost += int(float(line.rsplit(" ", 1)[1]))
+                    lost = (lost or 0) + int(float(line.rsplit(" ", 1)[1]))
                 elif line.startswith("wokmanager_heartbeats_unwritten "):
                     unwritten = int(float(line.rsplit(" ", 1)[1]))
             readings.append((round(time.monotonic() - started), lost, unwritten))
@@ -451,19 +459,20 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
     reader.start()
     try:
         measured = wrk(server.url("/"), seconds, 64, "paced_heartbeat.lua", (),
-                       {"WORKERS": str(workers), "GROUPS": str(groups), "API_KEY": KEY, "RATE": str(rate), "THREADS": "2"})
+                       {"WORKERS": str(workers), "GROUPS": str(groups), "API_KEY": KEY, "RATE": str(rate), "THREADS": str(WRK_THREADS)})
     finally:
         stop.set()
         reader.join()
-    measured.update(name=f"steady fleet: {label} workers heartbeating every {period:.0f} s ({rate:,}/s) for {seconds} s",
+    measured.update(name=f"steady fleet: {label} workers heartbeating every {period:.0f} s ({rate:,}/s wanted) for {seconds} s",
                     workers=workers, connections=64, per_request=1)
     notes = {"workers": workers, "rate_wanted": rate, "rate_sent": measured["rps"], "ttl": ttl, "seconds": seconds,
-             "most_reported_lost": max((lost for _, lost, _ in readings), default=None),
+             "most_reported_lost": max((lost for _, lost, _ in readings if lost is not None), default=None),
+             "failed_readings": sum(1 for _, lost, _ in readings if lost is None),
              "stored_lost_at_end": stored(server, "status = 'lost'"),
-             "most_unwritten_heartbeats": max((unwritten for _, _, unwritten in readings), default=None),
+             "most_unwritten_heartbeats": max((unwritten for _, _, unwritten in readings if unwritten is not None), default=None),
              "readings": [{"after_s": after, "lost": lost, "unwritten": unwritten} for after, lost, unwritten in readings]}
     print(f"  {measured['name']}: sent {measured['rps']:.0f}/s, p99 {measured['p99_ms']:.2f} ms, {measured['errors']} errors, "
-          f"most lost {notes['most_reported_lost']}, stored lost {notes['stored_lost_at_end']}, "
+          f"most lost {notes['most_reported_lost']} ({notes['failed_readings']} readings failed), stored lost {notes['stored_lost_at_end']}, "
           f"most unwritten {notes['most_unwritten_heartbeats']}", file=sys.stderr)
     server.stop()
     return [measured], notes

@@ -16,10 +16,9 @@ struct ExpositionText {
         text.write(atMost: string.utf8.count) { $0.copy(string) }
     }
 
-    /// Writes one sample line, `name{labels moreLabels} value`; the labels are the already escaped text between the
-    /// braces.
-    mutating func sample(_ name: String, _ labels: String, _ moreLabels: String, _ value: Int) {
-        line(name, labels, "", "", moreLabels, value)
+    /// Writes one sample line, `name{labels} value`; `labels` is the already escaped text between the braces.
+    mutating func sample(_ name: String, _ labels: String, _ value: Int) {
+        line(name, labels, "", "", "", value)
     }
 
     /// Writes one sample line of a group, `name{group="group"moreLabels} value`; `group` is escaped already, and

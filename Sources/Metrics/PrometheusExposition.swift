@@ -181,12 +181,7 @@ public enum PrometheusExposition {
 
     /// One sample line; `labels` is the already escaped text between the braces.
     private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ value: Int) {
-        text.sample(name, labels, "", value)
-    }
-
-    /// One sample line; `labels` and `moreLabels` are the already escaped text between the braces.
-    private static func sample(_ text: inout ExpositionText, _ name: String, _ labels: String, _ moreLabels: String, _ value: Int) {
-        text.sample(name, labels, moreLabels, value)
+        text.sample(name, labels, value)
     }
 
     /// One sample line of a number a worker reported, written as Go's ParseFloat reads it.

@@ -41,6 +41,22 @@ struct HeartbeatBufferLimitTests {
         let next = buffer.takeFlush(limit: 250)
         #expect(Set(next.touches.keys) == Set(ids[2_000..<2_250]))
     }
+
+    @Test("workers whose write failed go first in the next flush, ahead of those that waited less")
+    func failedFirst() {
+        let buffer = HeartbeatBuffer(flushInterval: 1, maxUnwritten: 10_000)
+        let ids = (0..<1_500).map { "w\($0)" }
+        let started = ids.map { event(.started, id: $0, ttl: 600) }
+        _ = buffer.absorb(started, liveness: liveness(at: 0))
+        buffer.settle(started, as: started.map { WorkerTransition.apply($0, to: nil, liveness: liveness(at: 0)).worker })
+        _ = buffer.absorb(ids[..<1_000].map { event(.heartbeat, id: $0, at: 1) }, liveness: liveness(at: 1))
+        let failed = buffer.takeFlush(limit: 500)
+        _ = buffer.absorb(ids[1_000...].map { event(.heartbeat, id: $0, at: 2) }, liveness: liveness(at: 2))
+        buffer.restore(failed.touches, tally: failed.tally)
+        let retried = buffer.takeFlush(limit: 500)
+        #expect(Set(retried.touches.keys) == Set(failed.touches.keys) && retried.touches.count == 500)
+        #expect(Set(buffer.takeFlush(limit: 500).touches.keys) == Set(ids[500..<1_000]))
+    }
 }
 
 @Suite("Workers waiting to be written")
@@ -59,6 +75,20 @@ struct DirtyWorkersTests {
         #expect(dirty.count == 0 && dirty.popLongestWaiting() == nil)
     }
 
+    @Test("one put back goes ahead of the line, in the order put back, unless it left and joined the line again")
+    func putBackAhead() {
+        var dirty = DirtyWorkers()
+        for id in ["a", "b", "c"] { dirty.insert(id) }
+        dirty.putBackAhead("x")
+        dirty.putBackAhead("y")
+        dirty.putBackAhead("a")  // waits already: keeps its place
+        dirty.remove("y")
+        dirty.insert("y")
+        var taken: [String] = []
+        while let id = dirty.popLongestWaiting() { taken.append(id) }
+        #expect(taken == ["x", "a", "b", "c", "y"])
+    }
+
     @Test("a long line of joins and takes keeps its order past the compaction of its front")
     func longLine() {
         var dirty = DirtyWorkers()
@@ -66,6 +96,16 @@ struct DirtyWorkersTests {
         for n in 0..<20_000 {
             dirty.insert("w\(n)")
             expected.append("w\(n)")
+            if n % 7 == 0, n >= 10 {
+                // One that waits leaves and joins again: it moves to the end.
+                let moved = "w\(n - 10)"
+                if dirty.contains(moved) {
+                    dirty.remove(moved)
+                    dirty.insert(moved)
+                    expected.removeAll { $0 == moved }
+                    expected.append(moved)
+                }
+            }
             if n % 3 == 0, let id = dirty.popLongestWaiting() { taken.append(id) }
         }
         while let id = dirty.popLongestWaiting() { taken.append(id) }

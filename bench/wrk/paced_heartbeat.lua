@@ -23,6 +23,7 @@ init = function(args)
   local index = tonumber(wrk.thread:get("seed")) - 1
   share = math.floor(common.workers / thread_count)
   first = index * share
+  if index == thread_count - 1 then share = common.workers - first end -- the last thread takes the remainder
   interval = 1000 * thread_count / rate
   sent = 0
 end

@@ -11,6 +11,11 @@ struct DirtyWorkers {
     private var line: [String] = []
     private var firstPlace = 0
     private var next = 0
+    /// Workers put back ahead of the line, taken before it, in the order they were put back.
+    private var putBack: [String] = []
+    private var nextPutBack = 0
+    /// The place of a worker put back.
+    private static let aheadOfTheLine = -1
 
     var count: Int { places.count }
 
@@ -25,12 +30,29 @@ struct DirtyWorkers {
         line.append(id)
     }
 
+    /// Puts `id` back ahead of the line, unless it waits already: a write of it failed or was put off, so it has
+    /// waited longest.
+    mutating func putBackAhead(_ id: String) {
+        guard places[id] == nil else { return }
+        places[id] = Self.aheadOfTheLine
+        putBack.append(id)
+    }
+
     mutating func remove(_ id: String) {
         places[id] = nil
     }
 
     /// The worker that has waited longest, taken out; `nil` when none waits.
     mutating func popLongestWaiting() -> String? {
+        while nextPutBack < putBack.count {
+            let id = putBack[nextPutBack]
+            nextPutBack += 1
+            guard places[id] == Self.aheadOfTheLine else { continue }
+            places[id] = nil
+            return id
+        }
+        putBack.removeAll(keepingCapacity: true)
+        nextPutBack = 0
         while next < line.count {
             let id = line[next], place = firstPlace + next
             next += 1

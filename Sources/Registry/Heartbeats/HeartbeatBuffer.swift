@@ -213,14 +213,15 @@ final class HeartbeatBuffer: Sendable {
         if let count = state.inFlight[id], count > 1 { state.inFlight[id] = count - 1 } else { state.inFlight[id] = nil }
     }
 
-    /// Keeps an unwritten `touch` of `id` for a later write: in its live record when that is still the same run.
+    /// Keeps an unwritten `touch` of `id` for a later write: in its live record when that is still the same run, ahead
+    /// of the workers that became unwritten since (its write failed or was put off: it has waited longest).
     private static func keep(_ touch: HeartbeatTouch, of id: String, _ state: inout State) {
         if var worker = state.live[id], touch.isRun(startedAt: worker.runStartedAt) {
             worker.unwrittenBeats += touch.beats
             worker.lastSeen = max(worker.lastSeen, touch.lastSeen)
             worker.lastReceivedAt = max(worker.lastReceivedAt, touch.lastReceivedAt)
             state.live[id] = worker
-            state.dirty.insert(id)
+            state.dirty.putBackAhead(id)
         } else {
             state.detached[id] = state.detached[id].map { $0.merged(with: touch) } ?? touch
         }
