@@ -20,14 +20,21 @@ struct HeartbeatBufferLimitTests {
         #expect(buffer.absorb([event(.heartbeat, id: "b", at: 2)], liveness: liveness(at: 2)).map { $0 != nil } == [true])
     }
 
-    @Test("a flush that cannot take every unwritten worker takes those waiting longest, however the newer ones hash")
-    func longestWaitingFirst() {
+    /// A buffer that knows `count` running workers (`w0`, `w1`, ...), the first `heartbeating` of them with a
+    /// heartbeat unwritten, in order.
+    private func runningWorkers(_ count: Int, heartbeating: Int) -> (HeartbeatBuffer, [String]) {
         let buffer = HeartbeatBuffer(flushInterval: 1, maxUnwritten: 10_000)
-        let ids = (0..<3_000).map { "w\($0)" }
+        let ids = (0..<count).map { "w\($0)" }
         let started = ids.map { event(.started, id: $0, ttl: 600) }
         _ = buffer.absorb(started, liveness: liveness(at: 0))
         buffer.settle(started, as: started.map { WorkerTransition.apply($0, to: nil, liveness: liveness(at: 0)).worker })
-        _ = buffer.absorb(ids[..<2_000].map { event(.heartbeat, id: $0, at: 1) }, liveness: liveness(at: 1))
+        _ = buffer.absorb(ids[..<heartbeating].map { event(.heartbeat, id: $0, at: 1) }, liveness: liveness(at: 1))
+        return (buffer, ids)
+    }
+
+    @Test("a flush that cannot take every unwritten worker takes those waiting longest, however the newer ones hash")
+    func longestWaitingFirst() {
+        let (buffer, ids) = runningWorkers(3_000, heartbeating: 2_000)
         var taken: [String] = []
         for round in 0..<4 {
             let flush = buffer.takeFlush(limit: 500)
@@ -44,12 +51,7 @@ struct HeartbeatBufferLimitTests {
 
     @Test("workers whose write failed go first in the next flush, ahead of those that waited less")
     func failedFirst() {
-        let buffer = HeartbeatBuffer(flushInterval: 1, maxUnwritten: 10_000)
-        let ids = (0..<1_500).map { "w\($0)" }
-        let started = ids.map { event(.started, id: $0, ttl: 600) }
-        _ = buffer.absorb(started, liveness: liveness(at: 0))
-        buffer.settle(started, as: started.map { WorkerTransition.apply($0, to: nil, liveness: liveness(at: 0)).worker })
-        _ = buffer.absorb(ids[..<1_000].map { event(.heartbeat, id: $0, at: 1) }, liveness: liveness(at: 1))
+        let (buffer, ids) = runningWorkers(1_500, heartbeating: 1_000)
         let failed = buffer.takeFlush(limit: 500)
         _ = buffer.absorb(ids[1_000...].map { event(.heartbeat, id: $0, at: 2) }, liveness: liveness(at: 2))
         buffer.restore(failed.touches, tally: failed.tally)
