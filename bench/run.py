@@ -382,6 +382,11 @@ def memory_side_by_side(folder, binary, workers, seconds, cleanup):
     return side_by_side(servers, scenarios, seconds)
 
 
+def fleet_label(workers):
+    """A fleet's size as scenario names give it: 20k, 1M."""
+    return f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M"
+
+
 def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cleanup):
     """Issue 19: `workers` running workers in `groups` groups, populated through `POST /events` by 4 connections,
     then, side by side with `/healthz` on the same server, heartbeats over the whole fleet (answered from memory),
@@ -394,7 +399,7 @@ def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cl
     started = time.monotonic()
     in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True))
     fill_seconds = time.monotonic() - started
-    label, env, readers = f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M", {"GROUPS": str(groups)}, os.cpu_count() or 2
+    label, env, readers = fleet_label(workers), {"GROUPS": str(groups)}, os.cpu_count() or 2
     scenarios = [
         (f"baseline GET /healthz ({label})", "/healthz", 64, None, (), 1, {}),
         (f"heartbeat ingest ({label} workers, from memory)", "/", 64, "heartbeat.lua", (), 1, env),
@@ -438,7 +443,7 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
     server.start(timeout=60)
     ttl = math.ceil(3 * period)
     in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True, ttl=ttl))
-    label = f"{workers // 1000}k" if workers < 1_000_000 else f"{workers // 1_000_000}M"
+    label = fleet_label(workers)
     readings, stop, started = [], threading.Event(), time.monotonic()
 
     def read_metrics():

@@ -18,8 +18,7 @@ struct StateAnswer: ResponseGenerator, Encodable {
 
     /// The answer as JSON.
     func json() -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(72 + id.utf8.count + group.utf8.count)
+        var buffer = ByteBufferAllocator().buffer(capacity: 72 + id.utf8.count + group.utf8.count)
         buffer.writeStaticString("{\"event\":")
         buffer.writeJSONString(event.rawValue)
         buffer.writeStaticString(",\"group\":")
