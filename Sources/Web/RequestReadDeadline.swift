@@ -26,9 +26,10 @@ final class RequestReadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         case .head(let head):
             let channel = context.channel
             let logger = logger
-            let path = EscapedText.escaped(String((head.path ?? "").prefix { $0 != "?" }))  // never the query, which may hold a key
+            let target = head.path ?? ""
             deadline?.cancel()
             deadline = context.eventLoop.scheduleTask(in: timeout) {
+                let path = EscapedText.escaped(String(target.prefix { $0 != "?" }))  // never the query, which may hold a key
                 logger.notice("closed a connection that sent its request too slowly", metadata: ["path": "\(path)"])
                 channel.close(promise: nil)
             }

@@ -4,6 +4,8 @@ import Hummingbird
 enum StaticFiles {
     /// The URL prefix of static files.
     static let urlBase = "/static"
+    /// The prefix of every static file's path.
+    static let folderPrefix = urlBase + "/"
 
     /// Serves the files of `folder`, for requests no route answered.
     static func middleware<Context: RequestContext>(folder: String) -> FileMiddleware<Context, LocalFileSystem> {
@@ -18,8 +20,10 @@ enum StaticFiles {
 /// resource, so it answers the same 404 as any other unknown path.
 struct PathTraversalGuard<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let decoded = request.uri.path.removingPercentEncoding ?? request.uri.path
-        if decoded.hasPrefix(StaticFiles.urlBase + "/") || request.uri.path.hasPrefix(StaticFiles.urlBase + "/"),
+        let path = request.uri.path
+        // Foundation's decoding was 4 % of a heartbeat's CPU; a path without `%` decodes to itself.
+        let decoded = path.utf8.contains(UInt8(ascii: "%")) ? path.removingPercentEncoding ?? path : path
+        if decoded.hasPrefix(StaticFiles.folderPrefix) || path.hasPrefix(StaticFiles.folderPrefix),
             decoded.contains("..") || decoded.contains("\\") || decoded.contains("\0")
         {
             throw Self.notFound(request)

@@ -76,8 +76,8 @@ struct AccessMiddleware<Context: AccessKeyContext>: RouterMiddleware {
     /// `Authorization: Basic` (any user name), which is how Pushgateway clients authenticate.
     static func presentedKey(in request: Request) -> String? {
         if let key = request.uri.queryParameters.get("api-key") { return key }
-        if let key = request.headers[.apiKey] { return key }
-        guard let authorization = request.headers[.authorization] else { return nil }
+        if let key = request.headers.value(of: .apiKey) { return key }
+        guard let authorization = request.headers.value(of: .authorization) else { return nil }
         let (scheme, credentials) = (authorization.prefix { $0 != " " }.lowercased(), authorization.drop { $0 != " " }.trimmingCharacters(in: .whitespaces))
         switch scheme {
         case "bearer":
