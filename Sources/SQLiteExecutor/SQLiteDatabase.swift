@@ -56,6 +56,9 @@ public final class SQLiteDatabase: SQLDatabase {
                 // 32 MiB of page cache: the workers table and its indexes at 100,000 workers, so commits
                 // do not re-read pages they just wrote.
                 try connection.execute("PRAGMA cache_size = -32768")
+                // Statement journals and sorts in memory: on disk, SQLite created and unlinked a file in most
+                // transactions, and state changes ran 15 % faster without.
+                try connection.execute("PRAGMA temp_store = MEMORY")
                 try SQLiteMigrations.migrate(connection)
                 return connection
             }

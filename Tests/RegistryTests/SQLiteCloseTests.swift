@@ -1,8 +1,9 @@
 import Foundation
 import Registry
+import SQLiteExecutor
 import Testing
 
-/// What closing the SQLite store leaves on disk.
+/// What the SQLite store keeps on disk: the WAL until it closes, and no temporary files.
 @Suite("SQLite close")
 struct SQLiteCloseTests {
     @Test("closing checkpoints the WAL into the database file and removes it, also after reads")
@@ -22,5 +23,15 @@ struct SQLiteCloseTests {
         let reopened = try await openSQLiteStore(path: folder.databasePath)
         #expect(try await reopened.worker(id: "Importer01", liveness: liveness(at: 1))?.message == "importing")
         try await reopened.close()
+    }
+
+    @Test("the writer keeps statement journals and sorts in memory, not in a file made and removed per transaction")
+    func writerTemporariesInMemory() async throws {
+        let folder = TemporaryDirectory()
+        defer { folder.cleanup() }
+        let database = try await SQLiteDatabase.open(path: folder.databasePath)
+        let tempStore = try await database.write { try await $0.rows(SQLStatement("PRAGMA temp_store")) { try $0.int("temp_store") } }
+        #expect(tempStore == [2], "2 is MEMORY")
+        try await database.close()
     }
 }
