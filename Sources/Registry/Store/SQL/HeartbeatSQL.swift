@@ -22,7 +22,7 @@ struct HeartbeatSQL: Sendable {
                            .integer(touch.beats), .real(touch.runStartedAt.timeIntervalSince1970)]
             }
             for _ in chunk.count..<rows { values += [.text(""), .real(0), .real(0), .integer(0), .real(0)] }
-            return SQLStatement(text(rows: rows), values)
+            return SQLStatement(dialect.texts.text("write heartbeats", rows: rows, text(rows:)), values)
         }
     }
 

@@ -20,6 +20,8 @@ public struct SQLDialect: Sendable {
     /// Serialises writers of the same workers (ids given, at least one), for databases with several
     /// writers; `nil` where there is one writer.
     let lockWorkers: (@Sendable ([String]) -> SQLStatement)?
+    /// The multi-row statements' texts in this dialect, built once each.
+    let texts = StatementTexts()
 
     /// SQLite: one writer at a time, so no locks; `GLOB` for globs.
     public static let sqlite = SQLDialect(

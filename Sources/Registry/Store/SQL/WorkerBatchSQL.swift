@@ -15,29 +15,32 @@ struct WorkerBatchSQL: Sendable {
     func select(_ ids: [String]) -> [SQLStatement] {
         let locking = dialect.lockingRows.isEmpty ? "" : " ORDER BY id " + dialect.lockingRows
         return PaddedList.chunks(of: ids, limit: Self.idsPerRead).map { chunk in
-            SQLStatement(
-                "SELECT \(WorkerSQL.workerColumns) FROM workers WHERE id IN (\(PaddedList.placeholders(chunk.count, dialect)))\(locking)",
-                chunk.map { .text($0) })
+            let text = dialect.texts.text("select workers", rows: chunk.count) { rows in
+                "SELECT \(WorkerSQL.workerColumns) FROM workers WHERE id IN (\(PaddedList.placeholders(rows, dialect)))\(locking)"
+            }
+            return SQLStatement(text, chunk.map { .text($0) })
         }
     }
 
     /// `workers` (each id once) inserted or replaced, in the given order.
     func upsert(_ workers: [Worker]) -> [SQLStatement] {
-        let columns = WorkerSQL.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        return Self.chunks(of: workers.count).map { range in
-            SQLStatement(
-                "INSERT INTO workers (\(WorkerSQL.workerColumns)) VALUES \(tuples(range.count, width: columns.count)) ON CONFLICT (id) DO UPDATE SET \(updates)",
-                workers[range].flatMap(WorkerSQL.values(of:)))
+        Self.chunks(of: workers.count).map { range in
+            let text = dialect.texts.text("upsert workers", rows: range.count) { rows in
+                let columns = WorkerSQL.workerColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+                return "INSERT INTO workers (\(WorkerSQL.workerColumns)) VALUES \(tuples(rows, width: columns.count)) ON CONFLICT (id) DO UPDATE SET \(updates)"
+            }
+            return SQLStatement(text, workers[range].flatMap(WorkerSQL.values(of:)))
         }
     }
 
     /// `entries` appended to the history, in the given order (their sequence numbers follow it).
     func append(_ entries: [HistoryEntry]) -> [SQLStatement] {
         Self.chunks(of: entries.count).map { range in
-            SQLStatement(
-                "INSERT INTO history (\(WorkerSQL.appendedColumns)) VALUES \(tuples(range.count, width: WorkerSQL.appendedWidth))",
-                entries[range].flatMap(WorkerSQL.values(of:)))
+            let text = dialect.texts.text("append history", rows: range.count) { rows in
+                "INSERT INTO history (\(WorkerSQL.appendedColumns)) VALUES \(tuples(rows, width: WorkerSQL.appendedWidth))"
+            }
+            return SQLStatement(text, entries[range].flatMap(WorkerSQL.values(of:)))
         }
     }
 
@@ -48,16 +51,18 @@ struct WorkerBatchSQL: Sendable {
             + tally.events.sorted { $0.key < $1.key }.map { ("events", $0.key, $0.value) }
         let groups = tally.groups.sorted { $0.key < $1.key }
         let addToCounters = Self.chunks(of: counters.count).map { range in
-            SQLStatement(
-                "INSERT INTO counters (name, label, value) VALUES \(tuples(range.count, width: 3)) "
-                    + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value",
-                counters[range].flatMap { [SQLValue.text($0.0), .text($0.1), .integer($0.2)] })
+            let text = dialect.texts.text("add to counters", rows: range.count) { rows in
+                "INSERT INTO counters (name, label, value) VALUES \(tuples(rows, width: 3)) "
+                    + "ON CONFLICT (name, label) DO UPDATE SET value = counters.value + excluded.value"
+            }
+            return SQLStatement(text, counters[range].flatMap { [SQLValue.text($0.0), .text($0.1), .integer($0.2)] })
         }
         let touchGroups = Self.chunks(of: groups.count).map { range in
-            SQLStatement(
-                "INSERT INTO groups (name, last_event_at, events) VALUES \(tuples(range.count, width: 3)) ON CONFLICT (name) DO UPDATE SET "
-                    + "last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at), events = groups.events + excluded.events",
-                groups[range].flatMap { [SQLValue.text($0.key), .real($0.value.newest.timeIntervalSince1970), .integer($0.value.events)] })
+            let text = dialect.texts.text("touch groups", rows: range.count) { rows in
+                "INSERT INTO groups (name, last_event_at, events) VALUES \(tuples(rows, width: 3)) ON CONFLICT (name) DO UPDATE SET "
+                    + "last_event_at = \(dialect.greatest)(groups.last_event_at, excluded.last_event_at), events = groups.events + excluded.events"
+            }
+            return SQLStatement(text, groups[range].flatMap { [SQLValue.text($0.key), .real($0.value.newest.timeIntervalSince1970), .integer($0.value.events)] })
         }
         return addToCounters + touchGroups
     }
