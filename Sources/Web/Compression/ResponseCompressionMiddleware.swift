@@ -21,7 +21,7 @@ enum CompressionPolicy {
     }
 
     /// Whether `text` begins with `prefix` (lowercase ASCII), ignoring the case of ASCII letters; compared as bytes,
-    /// as lowercasing and Unicode-aware `hasPrefix` were a seventh of every request's middleware.
+    /// as lowercasing and Unicode-aware `hasPrefix` were 1.3 % of a heartbeat's CPU.
     static func startsWithIgnoringCase(_ text: String, _ prefix: String) -> Bool {
         var bytes = text.utf8.makeIterator()
         return prefix.utf8.allSatisfy { expected in
