@@ -50,7 +50,7 @@ def filled_database(folder, binary, workers):
     server = run.Server(folder / "fill", binary=binary, keys=[run.KEY], args=run.SERVER_ARGS + ["--max-groups", "20000"])
     server.start(timeout=60)
     try:
-        run.in_four_shares(0, workers, lambda start, end: run.fill(server, end, start=start, groups=10_000, all_running=True))
+        run.fill_running_fleet(server, workers, groups=10_000)
     finally:
         server.stop()
     return folder / "fill" / "wokmanager.sqlite"

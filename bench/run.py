@@ -292,6 +292,11 @@ def in_four_shares(first, end, fill_share):
         list(pool.map(lambda share: fill_share(*share), shares))
 
 
+def fill_running_fleet(server, workers, groups, ttl=3600):
+    """Registers `workers` running workers in `groups` groups, on four connections at once."""
+    in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True, ttl=ttl))
+
+
 def against_baseline(folder, binary, baseline_binary, workers, seconds, cleanup):
     """The status page (the default order, a filtered view) and heartbeat ingest on this build and on
     `baseline_binary` (an earlier build), filled alike with `workers` workers; this build also holds a week of samples
@@ -397,7 +402,7 @@ def a_million_workers(folder, binary, workers, groups, history_rows, seconds, cl
     cleanup.callback(server.stop)
     server.start(timeout=60)
     started = time.monotonic()
-    in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True))
+    fill_running_fleet(server, workers, groups)
     fill_seconds = time.monotonic() - started
     label, env, readers = fleet_label(workers), {"GROUPS": str(groups)}, os.cpu_count() or 2
     scenarios = [
@@ -442,7 +447,7 @@ def steady_fleet(folder, binary, workers, groups, rate, seconds, cleanup):
     cleanup.callback(server.stop)
     server.start(timeout=60)
     ttl = math.ceil(3 * period)
-    in_four_shares(0, workers, lambda start, end: fill(server, end, start=start, groups=groups, all_running=True, ttl=ttl))
+    fill_running_fleet(server, workers, groups, ttl=ttl)
     label = fleet_label(workers)
     readings, stop, started = [], threading.Event(), time.monotonic()
 
