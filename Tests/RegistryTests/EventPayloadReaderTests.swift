@@ -22,6 +22,7 @@ struct EventPayloadReaderTests {
             #"{"id":"w1","group":"g","event":"started","labels":{},"metrics":{},"ttl":null,"at":null,"message":null}"#,
             #"{"id":"w1","extra":{"nested":[1,true,false,null,"x",{"a":[]}]},"group":"g","event":"started","more":-0.0}"#,
             #"{"id":"é","group":"g","event":"started","message":"e\u0301 and é"}"#,
+            #"{"ttl":0.0e-400,"metrics":{"tiny":1e-320,"zero":-0.000e-9999,"more":0.0e5}}"#,
             "{}",
         ]
         for body in bodies {
@@ -39,7 +40,7 @@ struct EventPayloadReaderTests {
             #"{"i\u0064":"a"}"#,  // an escape in a key
             #"{"labels":{"k":"1","k":"2"}}"#,
             #"{"pid":1.0}"#, #"{"exit_code":1e2}"#, #"{"pid":99999999999999999999}"#,
-            #"{"ttl":1e400}"#, #"{"ttl":01}"#, #"{"ttl":.5}"#, #"{"ttl":1.}"#, #"{"ttl":+1}"#,
+            #"{"ttl":1e400}"#, #"{"ttl":2e-324}"#, #"{"metrics":{"m":-0.5e-400}}"#, #"{"ttl":0e5}"#, #"{"ttl":-0E-1}"#, #"{"ttl":01}"#, #"{"ttl":.5}"#, #"{"ttl":1.}"#, #"{"ttl":+1}"#,
             #"{"message":"\ud800"}"#, #"{"message":"\x"}"#, "{\"message\":\"a\tb\"}",
             #"{"id":"a",}"#, #"{"id":"a"} x"#, #"[{"id":"a"}]"#, "\u{FEFF}{}", #"{"id":"a""#, "",
             #"{"labels":{"k":1}}"#, #"{"metrics":{"m":"1"}}"#, #"{"at":true}"#, #"{"id":1}"#,

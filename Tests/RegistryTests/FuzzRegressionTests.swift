@@ -21,6 +21,14 @@ struct FuzzRegressionTests {
         #expect(try items.first?.get().id == "first")
     }
 
+    @Test("a number JSONDecoder refuses is refused, not read as 0: one that rounds to zero, a bare 0 with an exponent",
+          arguments: ["21e-400", "0e5"])
+    func numbersReadAsZero(number: String) throws {
+        let json = #"{"id":"w","group":"g","event":"heartbeat","metrics":{"m":\#(number)}}"#
+        #expect(throws: EventValidationError.self) { try decoder.decodeEvent(from: Data(json.utf8), receivedAt: now) }
+        #expect(try decoder.decodeBatch(from: Data("\(json)\n\(json)".utf8), receivedAt: now) == [single(json), single(json)])
+    }
+
     @Test("a batch with a UTF-8 byte order mark reads like one without")
     func byteOrderMark() throws {
         let event = #"{"id":"a","group":"g","event":"started"}"#
