@@ -17,6 +17,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -32,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from series_history import write_past_week  # noqa: E402
-from wokserver import Process, Server, free_port, proc_status_mib  # noqa: E402
+from wokserver import Process, Server, cpu_seconds, free_port, proc_status_mib  # noqa: E402
 
 WRK = ROOT / "bench" / "wrk"
 KEY = "bench-key"
@@ -53,10 +54,20 @@ def wrk(url, seconds, connections, script=None, headers=(), env=None):
     if script:
         command += ["-s", str(WRK / script)]
     environment = {**os.environ, "WRK_DIR": str(WRK), **(env or {})}
+    before = children_cpu_seconds()
     done = subprocess.run(command + [url], capture_output=True, text=True, env=environment, timeout=seconds + 60)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed: {done.stderr}")
-    return parse_wrk(done.stdout)
+    measured = parse_wrk(done.stdout)
+    # The load generator shares the cores with the server: what each request cost it, beside what the server spent.
+    measured["wrk_cpu_us"] = round((children_cpu_seconds() - before) * 1e6 / max(1, measured["requests"]), 1)
+    return measured
+
+
+def children_cpu_seconds():
+    """The CPU time (user and system) of this script's finished children: a wrk run is the one that finishes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def parse_wrk(output):
@@ -68,10 +79,11 @@ def parse_wrk(output):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"^\s*(\d+) requests in", output, re.M).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(g) for g in sockets.groups()) if sockets else 0)
-    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
+    return {"rps": rps, "requests": requests, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
 
 
 def fill(server, workers, start=0, groups=GROUPS, all_running=False, ttl=3600, kind="started"):
@@ -235,8 +247,10 @@ def side_by_side(servers, scenarios, seconds):
             server = servers[phase]
             server.process.send_signal(signal.SIGCONT)
             for name, path, connections, population, script in scenarios:
-                rounds[(name, phase)].append(wrk(server.url(path), seconds, connections, script,
-                                                 env={"WORKERS": str(population), "API_KEY": KEY}))
+                before = cpu_seconds(server.pid)
+                measured = wrk(server.url(path), seconds, connections, script, env={"WORKERS": str(population), "API_KEY": KEY})
+                measured["server_cpu_us"] = round((cpu_seconds(server.pid) - before) * 1e6 / max(1, measured["requests"]), 1)
+                rounds[(name, phase)].append(measured)
             server.process.send_signal(signal.SIGSTOP)
     for server in servers.values():
         resume_and_stop(server)
@@ -246,7 +260,8 @@ def side_by_side(servers, scenarios, seconds):
             median = median_round(rounds[(name, phase)])
             median.update(name=f"{name}, {phase}", workers=population, connections=connections, per_request=1)
             measured.append(median)
-            print(f"  {median['name']}: {median['rps']:.0f} req/s (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])})", file=sys.stderr)
+            print(f"  {median['name']}: {median['rps']:.0f} req/s (rounds {', '.join(f'{r:.0f}' for r in median['rounds'])}); "
+                  f"CPU a request: server {median['server_cpu_us']} us, wrk {median['wrk_cpu_us']} us", file=sys.stderr)
     return measured
 
 

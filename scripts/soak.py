@@ -57,7 +57,7 @@ import urllib.parse
 from collections import Counter, deque
 from pathlib import Path
 
-from wokserver import BINARY, ConnectionFailure, KeepAliveClient, Server, proc_status_mib
+from wokserver import BINARY, ConnectionFailure, KeepAliveClient, Server, cpu_seconds, proc_status_mib
 
 STATUSES = ("running", "lost", "stopped", "failed")
 KINDS = ("started", "heartbeat", "message", "error", "stopped")
@@ -158,13 +158,6 @@ def slope(points):
 
 # ---------------------------------------------------------------------------------------------------
 # The server
-
-def cpu_seconds(pid):
-    """User plus system CPU time of a process, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
 
 # ---------------------------------------------------------------------------------------------------
 # The soak

@@ -70,6 +70,13 @@ def decode(raw, headers):
     return raw.decode()
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def proc_status_mib(pid, field):
     """A memory figure of /proc/<pid>/status in MiB: VmRSS (now) or VmHWM (the peak)."""
     with open(f"/proc/{pid}/status") as status:
