@@ -31,6 +31,9 @@ enum BatchElements {
         var depth = 0
         var inString = false
         var escaped = false
+        // The bytes after `\u` that Foundation's reader takes as the escape's four, whatever they are: only a
+        // decoded value's are checked, and a repeated key's value is not decoded (`"x\u015\"` is a closed string).
+        var escapeBytesLeft = 0
         var start = data.startIndex
         // Adds the element before `end`; an empty one is the inside of `[]`, or follows a trailing comma,
         // which Foundation's reader accepts (`[{…},]`).
@@ -45,8 +48,11 @@ enum BatchElements {
         for index in data.indices {
             let byte = data[index]
             if inString {
-                if escaped {
+                if escapeBytesLeft > 0 {
+                    escapeBytesLeft -= 1
+                } else if escaped {
                     escaped = false
+                    if byte == UInt8(ascii: "u") { escapeBytesLeft = 4 }
                 } else if byte == UInt8(ascii: "\\") {
                     escaped = true
                 } else if byte == UInt8(ascii: "\"") {
