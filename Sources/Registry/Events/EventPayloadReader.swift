@@ -5,9 +5,9 @@ import Foundation
 /// What ours adds over `JSONDecoder`, which stays the reader of record: no tree of values and no `Decodable`
 /// machinery per field, so batches of heartbeats are taken 2.7x as fast (BENCHMARKS.md). It declines (`nil`)
 /// whatever it does not read exactly as `JSONDecoder` does (escapes in keys, a repeated field, a whole number with
-/// a fraction or exponent, a number no `Double` holds or one `JSONDecoder` treats apart (`0e5`, `1e-400`), a byte order mark, anything but strict JSON), and
-/// `JSONDecoder` then reads it, errors included. The fuzz target `decoder` checks that an accepted object reads the
-/// same with both.
+/// a fraction or exponent, a number no `Double` holds or one `JSONDecoder` treats apart (`0e5`, `1e-400`), a byte
+/// order mark, anything but strict JSON), and `JSONDecoder` then reads it, errors included. The fuzz target
+/// `decoder` checks that an accepted object reads the same with both.
 struct EventPayloadReader {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
