@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Tests/Fuzz and runs each for a bounded time.
 #
-#   scripts/fuzz.sh [--seconds N] [--merge] [--build-only] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--merge] [--build-only] [TARGET...]
 #
 # TARGET is `decoder` (single events, batches, arrays) or `time` (the `at` parser); the default is both.
-# Each runs N seconds (default: $FUZZ_SECONDS, else 60) starting from its seed corpus Tests/Fuzz/corpus/TARGET.
+# Each runs N seconds (default: $FUZZ_SECONDS, else 60) starting from its seed corpus Tests/Fuzz/corpus/TARGET;
+# --runs N stops it after N inputs instead (the seconds still bound it), so a run tries as many on a fast machine
+# as on a slow one.
 # Inputs that reach new code are written to .build-fuzz/corpus/TARGET, never to the repository;
 # --merge then adds to the seed corpus only those that cover something the seeds do not.
 # A crash or a broken invariant stops the run, saves the input as .build-fuzz/crashes/TARGET-*, and
@@ -22,15 +24,17 @@ SWIFTC=${SWIFTC:-swiftc}
 export SWIFT_BACKTRACE=enable=no
 
 seconds=${FUZZ_SECONDS:-60}
+runs=-1
 merge=false
 build_only=false
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
+        --runs) runs=${2:?--runs needs a number}; shift 2 ;;
         --merge) merge=true; shift ;;
         --build-only) build_only=true; shift ;;
-        -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         decoder | time) targets+=("$1"); shift ;;
         *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -71,7 +75,7 @@ run() {
     mkdir -p "$found" "$out/crashes" "$out/logs"
     echo "fuzz: $target for $seconds s (seeds: $(ls "$seeds" | wc -l), found so far: $(ls "$found" | wc -l))"
     local status=0
-    "$binary" "$found" "$seeds" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -max_total_time="$seconds" -max_len="$(max_len "$target")" \
+    "$binary" "$found" "$seeds" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -max_total_time="$seconds" -runs="$runs" -max_len="$(max_len "$target")" \
         -dict="Tests/Fuzz/$target.dict" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$out/crashes/$target-" >"$log" 2>&1 || status=$?
     if [ "$status" -ne 0 ]; then
