@@ -218,10 +218,11 @@ struct EventPayloadReader {
     private mutating func double() -> Double? {
         guard let range = numberText(), let value = text(range).flatMap(Double.init), value.isFinite else { return nil }
         guard value == 0 else { return value }
-        let mantissa = Array(bytes[range].prefix { $0 | 0x20 != UInt8(ascii: "e") })
-        let hasExponent = mantissa.count < range.count
-        if hasExponent, mantissa == Array("0".utf8) || mantissa == Array("-0".utf8) { return nil }
-        return mantissa.contains { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0) } ? nil : value
+        let mantissa = bytes[range].prefix { $0 | 0x20 != UInt8(ascii: "e") }
+        let roundsToZero = mantissa.contains { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0) }
+        let bareZeroWithExponent = mantissa.count < range.count
+            && mantissa.drop { $0 == UInt8(ascii: "-") }.elementsEqual(CollectionOfOne(UInt8(ascii: "0")))
+        return roundsToZero || bareZeroWithExponent ? nil : value
     }
 
     /// A whole number without fraction or exponent that fits in an `Int`.
